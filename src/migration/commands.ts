@@ -1,0 +1,71 @@
+// What the Slack surface (or any other front end) can ask of the engine. Implemented in src/jobs on top of
+// the Redis store and the BullMQ queue. Permission checks on Slack identities happen in src/bot before a
+// command gets here; the engine enforces the rules of the migration itself (four-eyes, versions, gates).
+
+import type { Finding, Migration, Progress, StepSpec } from "./types.js";
+
+export type RejectionCode =
+  | "not-found" // no such migration / environment / cluster
+  | "stale" // the click or command carried an old version
+  | "already" // the effect already happened (double click, retry)
+  | "forbidden" // four-eyes or similar rule of the migration
+  | "locked" // another migration holds the environment
+  | "frozen" // inside a freeze window
+  | "not-now" // not allowed in the current state (e.g. abort after an effect-bearing step)
+  | "invalid"; // malformed input
+
+export interface Rejection {
+  code: RejectionCode;
+  /** A full sentence for a person, naming the fix where there is one. */
+  message: string;
+  current?: Migration;
+}
+
+export type CommandResult<T> = { ok: true; value: T } | { ok: false; rejection: Rejection };
+
+export interface Actor {
+  userId: string;
+}
+
+/** Identifies a migration either directly (button) or through its environment (slash command). */
+export type MigrationSelector = { migrationId: string } | { env: string };
+
+export interface PlanPreview {
+  env: string;
+  source: string;
+  target: string;
+  targetReason: string;
+  steps: StepSpec[];
+  findings: Finding[];
+  inventory: { counts: Record<string, number>; forbidden: string[]; tolerant: number };
+  /** When cutover becomes safe after lowering TTLs (ms epoch), if lower-ttl is planned. */
+  cutoverSafeAfterMs?: number;
+}
+
+export interface HistoryEntry {
+  id: string;
+  status: Migration["status"];
+  source: string;
+  target: string;
+  startedBy: string;
+  createdAt: number;
+  finishedAt?: number;
+}
+
+export interface MigrationView {
+  migration: Migration;
+  progress: Record<string, Progress>;
+}
+
+export interface MigrationCommands {
+  preview(env: string, targetCluster?: string): Promise<CommandResult<PlanPreview>>;
+  start(env: string, actor: Actor, targetCluster?: string): Promise<CommandResult<Migration>>;
+  /** `version` comes from a button; slash commands omit it and act on the current gate. */
+  approve(sel: MigrationSelector, actor: Actor, opts?: { stepId?: string; version?: number }): Promise<CommandResult<Migration>>;
+  rollback(sel: MigrationSelector, actor: Actor, opts?: { version?: number; reason?: string }): Promise<CommandResult<Migration>>;
+  abort(env: string, actor: Actor): Promise<CommandResult<Migration>>;
+  /** Non-terminal migrations, optionally of one environment. */
+  active(env?: string): Promise<MigrationView[]>;
+  history(env: string, limit?: number): Promise<HistoryEntry[]>;
+  get(migrationId: string): Promise<MigrationView | undefined>;
+}

@@ -1,0 +1,182 @@
+// The ports the engine needs from the outside world. src/k8s, src/dns and src/checks implement them;
+// tests and the sandbox use the same implementations against test hosts. Every value crossing a port is
+// plain JSON, because snapshots are stored with the migration in Redis.
+
+import type { ClusterConfig, EnvironmentConfig, HttpCheck } from "../config/schema.js";
+import type { Finding } from "./types.js";
+
+export type ProgressFn = (done: number, total: number, unit: string, note?: string) => void;
+
+/** What every port call knows about the migration it serves. */
+export interface EnvContext {
+  migrationId: string;
+  envName: string;
+  env: EnvironmentConfig;
+  source: ClusterConfig;
+  target: ClusterConfig;
+}
+
+// ---------------------------------------------------------------- Kubernetes (src/k8s)
+
+export interface BackupReport {
+  name: string;
+  phase: string;
+  itemsBackedUp: number;
+  totalItems: number;
+  errors: number;
+  warnings: number;
+  failureReason?: string;
+  describeCommand: string;
+}
+
+export interface RestoreReport {
+  restores: Array<{
+    name: string;
+    phase: string;
+    itemsRestored: number;
+    totalItems: number;
+    errors: number;
+    warnings: number;
+    failureReason?: string;
+    describeCommand: string;
+  }>;
+  /** The target's load-balancer hostname, read from its ingress Service status after the restore. */
+  targetIngressHostname: string;
+}
+
+export interface ReadinessReport {
+  ready: number;
+  total: number;
+  /** `kind namespace/name: reason` for each workload not ready when the wait ended. */
+  notReady: string[];
+}
+
+/** Original state of every duplication-forbidden resource, taken once before the handoff changes anything. */
+export interface ForbiddenSnapshot {
+  takenAt: number;
+  cronJobs: Array<{
+    namespace: string;
+    name: string;
+    source: { suspend: boolean; startingDeadlineSeconds: number | null } | null;
+    target: { suspend: boolean; startingDeadlineSeconds: number | null } | null;
+  }>;
+  deployments: Array<{
+    namespace: string;
+    name: string;
+    sourceReplicas: number | null;
+    targetReplicas: number | null;
+  }>;
+}
+
+export interface HandoffReport {
+  cronJobsMoved: number;
+  deploymentsMoved: number;
+  /** Per resource: ms between "stopped on source" and "started on target". */
+  gaps: Array<{ resource: string; gapMs: number }>;
+  requests: number;
+}
+
+export interface WorkloadSnapshot {
+  takenAt: number;
+  workloads: Array<{ kind: "Deployment" | "StatefulSet"; namespace: string; name: string; replicas: number }>;
+}
+
+export interface ClusterPort {
+  /** Probes both clusters; never changes anything. */
+  preflight(ctx: EnvContext): Promise<Finding[]>;
+  /** What a migration would move, for `plan` (counts per kind, forbidden ones listed). */
+  inventory(ctx: EnvContext): Promise<InventorySummary>;
+  /** Creates the Velero Backup if absent (name is deterministic), waits for a terminal phase. */
+  backup(ctx: EnvContext, backupName: string, progress: ProgressFn, signal: AbortSignal): Promise<BackupReport>;
+  /** Restores tolerant resources, then forbidden ones suspended; idempotent; waits for terminal phases. */
+  restore(ctx: EnvContext, backupName: string, progress: ProgressFn, signal: AbortSignal): Promise<RestoreReport>;
+  waitReady(ctx: EnvContext, progress: ProgressFn, signal: AbortSignal): Promise<ReadinessReport>;
+  snapshotForbidden(ctx: EnvContext): Promise<ForbiddenSnapshot>;
+  /** Suspend on source, wait for active Jobs, resume on target without a catch-up run. Idempotent. */
+  handoff(ctx: EnvContext, snapshot: ForbiddenSnapshot, progress: ProgressFn, signal: AbortSignal): Promise<HandoffReport>;
+  /** Mirror of handoff: suspend on target first, then restore source's original flags and replicas. */
+  revertHandoff(ctx: EnvContext, snapshot: ForbiddenSnapshot, progress: ProgressFn): Promise<void>;
+  snapshotWorkloads(ctx: EnvContext): Promise<WorkloadSnapshot>;
+  /** Scale source workloads to 0 and label the source retired. Idempotent. */
+  decommission(ctx: EnvContext, snapshot: WorkloadSnapshot, progress: ProgressFn): Promise<void>;
+  revertDecommission(ctx: EnvContext, snapshot: WorkloadSnapshot, progress: ProgressFn): Promise<void>;
+  /** The cluster's current ingress load-balancer hostname (config value, else the Service status). */
+  ingressHostname(cluster: ClusterConfig, env: EnvironmentConfig): Promise<string | undefined>;
+}
+
+export interface InventorySummary {
+  counts: Record<string, number>;
+  forbidden: string[];
+  tolerant: number;
+}
+
+// ---------------------------------------------------------------- DNS (src/dns)
+
+/** Exact record sets as Route 53 returned them, so rollback writes back the same bytes. */
+export interface DnsSnapshot {
+  takenAt: number;
+  hostedZoneId: string;
+  /** Route 53 ResourceRecordSet objects (JSON of the SDK shape). */
+  recordSets: unknown[];
+}
+
+export interface DnsChangeReport {
+  changeId: string;
+  submittedAt: number;
+  insyncAt: number;
+  summary: string;
+  /** The largest TTL of the records written, for drain time. */
+  maxTtlSeconds: number;
+}
+
+export interface DnsPointing {
+  /** Cluster name the records point at (all of them), or undefined if mixed/unknown. */
+  cluster?: string;
+  /** Per-record description, e.g. `www.example.com → production-20251101 (100%)`. */
+  detail: string[];
+  /** Current weight to the target (0..100) when weighted, 100/0 for a CNAME. */
+  targetWeight?: number;
+}
+
+export interface TrafficPort {
+  preflight(ctx: EnvContext, targetHostname: string | undefined): Promise<Finding[]>;
+  /** Which configured cluster the records currently point at (for target selection and invariants). */
+  pointing(ctx: EnvContext, clusters: Array<{ name: string; hostname?: string }>): Promise<DnsPointing>;
+  snapshot(ctx: EnvContext): Promise<DnsSnapshot>;
+  /** Lower every record's TTL (keeping its target), wait INSYNC, read back. */
+  setTtl(ctx: EnvContext, ttlSeconds: number): Promise<DnsChangeReport>;
+  /**
+   * Point `weight` percent of traffic at `targetHostname` and the rest at `sourceHostname`
+   * (cnameSwap: weight is 100). One atomic batch for all names; waits INSYNC; reads back.
+   */
+  shift(
+    ctx: EnvContext,
+    snapshot: DnsSnapshot,
+    sourceHostname: string,
+    targetHostname: string,
+    weight: number,
+  ): Promise<DnsChangeReport>;
+  /** Write back the exact snapshot in one batch, wait INSYNC, verify byte-identical. */
+  restore(ctx: EnvContext, snapshot: DnsSnapshot): Promise<DnsChangeReport>;
+}
+
+// ---------------------------------------------------------------- HTTP checks (src/checks)
+
+export interface CheckResult {
+  name: string;
+  url: string;
+  ok: boolean;
+  status?: number;
+  error?: string;
+  ms: number;
+}
+
+export interface CheckPort {
+  run(checks: HttpCheck[], vars: Record<string, string>, signal: AbortSignal): Promise<CheckResult[]>;
+}
+
+export interface Ports {
+  clusters: ClusterPort;
+  traffic: TrafficPort;
+  checks: CheckPort;
+}
