@@ -2,7 +2,7 @@
 // the Redis store and the BullMQ queue. Permission checks on Slack identities happen in src/bot before a
 // command gets here; the engine enforces the rules of the migration itself (four-eyes, versions, gates).
 
-import type { Finding, Migration, Progress, StepSpec } from "./types.js";
+import type { Finding, Migration, Progress, SlackRef, StepSpec } from "./types.js";
 
 export type RejectionCode =
   | "not-found" // no such migration / environment / cluster
@@ -57,6 +57,24 @@ export interface MigrationView {
   progress: Record<string, Progress>;
 }
 
+/** One entry of a migration's append-only audit stream (Redis stream id as `id`). */
+export interface AuditEntry {
+  id: string;
+  at: number;
+  /** Slack user id, or `system` for the engine itself. */
+  actor: string;
+  action: string;
+  outcome: "ok" | "denied" | "failed" | "info";
+  detail: string;
+}
+
+/** Published after every committed transition and every audit entry; subscribers re-read the record. */
+export interface MigrationEvent {
+  migrationId: string;
+  version: number;
+  kind: "changed" | "progress" | "audit";
+}
+
 export interface MigrationCommands {
   preview(env: string, targetCluster?: string): Promise<CommandResult<PlanPreview>>;
   start(env: string, actor: Actor, targetCluster?: string): Promise<CommandResult<Migration>>;
@@ -68,4 +86,12 @@ export interface MigrationCommands {
   active(env?: string): Promise<MigrationView[]>;
   history(env: string, limit?: number): Promise<HistoryEntry[]>;
   get(migrationId: string): Promise<MigrationView | undefined>;
+  /** Record where the live message lives (does not bump `version`). */
+  setSlackRef(migrationId: string, ref: SlackRef): Promise<void>;
+  /** Audit entries after `afterId` (exclusive; "0" for all), oldest first. */
+  auditSince(migrationId: string, afterId: string, limit?: number): Promise<AuditEntry[]>;
+  /** Record that a person was refused (unauthorised click, etc.): audited, changes nothing else. */
+  auditDenied(migrationId: string, actor: Actor, action: string, reason: string): Promise<void>;
+  /** Events of every migration; returns an unsubscribe function. */
+  subscribe(handler: (event: MigrationEvent) => void): Promise<() => Promise<void>>;
 }
