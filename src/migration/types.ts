@@ -114,6 +114,8 @@ export interface RollbackRequest {
   reason: string;
   /** Index of the step whose compensation runs next (counts down). */
   cursor: number;
+  /** 1 for the first rollback; a retry after `rollback-failed` increments it (it names the jobs). */
+  attempt: number;
 }
 
 export interface Migration {

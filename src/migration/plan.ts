@@ -1,0 +1,56 @@
+import type { EnvironmentConfig } from "../config/schema.js";
+import type { StepKind, StepSpec } from "./types.js";
+
+const TITLES: Record<StepKind, string> = {
+  preflight: "Preflight checks",
+  "lower-ttl": "Lower DNS TTL",
+  backup: "Back up source (Velero)",
+  restore: "Restore into target",
+  "wait-ready": "Wait for target workloads",
+  smoke: "Smoke checks on target",
+  "gate-cutover": "Approve cutover",
+  handoff: "Hand off duplication-forbidden jobs",
+  "shift-traffic": "Shift traffic",
+  verify: "Verify public health",
+  soak: "Soak",
+  "gate-decommission": "Approve decommission",
+  decommission: "Decommission source",
+  "restore-ttl": "Restore DNS TTL",
+};
+
+/** Whether a step changes the world (and so has a compensation on rollback). */
+const EFFECT: Record<StepKind, boolean> = {
+  preflight: false,
+  "lower-ttl": true,
+  backup: false,
+  restore: false, // the target is new: nothing to undo there (ARCHITECTURE.md step model)
+  "wait-ready": false,
+  smoke: false,
+  "gate-cutover": false,
+  handoff: true,
+  "shift-traffic": true,
+  verify: false,
+  soak: false,
+  "gate-decommission": false,
+  decommission: true,
+  "restore-ttl": true,
+};
+
+export function stepTitle(kind: StepKind): string {
+  return TITLES[kind];
+}
+
+/** The default runbook for one environment (ARCHITECTURE.md, "The step model"). */
+export function buildPlan(env: EnvironmentConfig): StepSpec[] {
+  const kinds: StepKind[] = ["preflight"];
+  if (env.dns.lowerTtl.enabled) kinds.push("lower-ttl");
+  kinds.push("backup", "restore", "wait-ready", "smoke", "gate-cutover", "handoff", "shift-traffic", "verify");
+  kinds.push("soak", "gate-decommission", "decommission");
+  if (env.dns.lowerTtl.enabled) kinds.push("restore-ttl");
+  return kinds.map((kind) => ({ id: kind, kind, title: stepTitle(kind), effect: EFFECT[kind] }));
+}
+
+/** Steps after which rollback is no longer offered (the old cluster is being retired). */
+export function isPointOfNoReturn(kind: StepKind): boolean {
+  return kind === "decommission" || kind === "restore-ttl";
+}

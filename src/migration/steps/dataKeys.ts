@@ -1,0 +1,19 @@
+// Keys of the values steps store with a migration. Snapshots are written once (`StepData.once`) before
+// the first change, so a retry never overwrites an original with an already-changed state.
+export const DATA = {
+  dnsOriginal: "dns.original",
+  dnsPreShift: "dns.preShift",
+  cutoverSafeAt: "dns.cutoverSafeAt",
+  shiftIndex: "dns.shiftIndex",
+  dnsChanges: "dns.changes",
+  drainSafeAt: "dns.drainSafeAt",
+  backup: "k8s.backup",
+  restore: "k8s.restore",
+  targetIngress: "k8s.targetIngress",
+  readiness: "k8s.readiness",
+  forbiddenSnapshot: "k8s.forbiddenSnapshot",
+  handoff: "k8s.handoff",
+  workloadSnapshot: "k8s.workloadSnapshot",
+  smoke: "checks.smoke",
+  verify: "checks.verify",
+} as const;

@@ -1,0 +1,16 @@
+import type { DnsSnapshot } from "../ports.js";
+import { DATA } from "./dataKeys.js";
+import { maxTtl } from "./recordSets.js";
+import type { StepDefinition } from "./stepDefinition.js";
+
+/** After decommission, puts the records' TTL back to what it was before the migration. */
+export const restoreTtl: StepDefinition = {
+  kind: "restore-ttl",
+  async run(ctx) {
+    const original = await ctx.data.get<DnsSnapshot>(DATA.dnsOriginal);
+    if (!original) return { type: "done", summary: "TTL was not changed" };
+    const ttl = maxTtl(original);
+    await ctx.ports.traffic.setTtl(ctx, ttl);
+    return { type: "done", summary: `TTL back to ${ttl}s` };
+  },
+};
