@@ -1,0 +1,205 @@
+import { Redis } from "ioredis";
+import type {
+  Actor,
+  CommandResult,
+  MigrationCommands,
+  MigrationEvent,
+  MigrationSelector,
+  MigrationView,
+  PlanPreview,
+} from "../migration/commands.js";
+import { buildPlan } from "../migration/plan.js";
+import { maxTtl } from "../migration/steps/recordSets.js";
+import { chooseClusters } from "../migration/targetSelection.js";
+import { createMigration } from "../migration/transitions/forward.js";
+import { abortMigration, approveGate } from "../migration/transitions/gates.js";
+import { requestRollback } from "../migration/transitions/rollback.js";
+import type { Migration } from "../migration/types.js";
+import { EVENTS_CHANNEL } from "../store/migrationStore.js";
+import { commit, type EngineRuntime } from "./runtime.js";
+
+type Resolved = { ok: true; id: string } | { ok: false; rejection: { code: "not-found"; message: string } };
+
+/** The engine's front door: every command is a transition committed by compare-and-set. */
+export class EngineCommands implements MigrationCommands {
+  constructor(
+    private readonly rt: EngineRuntime,
+    private readonly redisUrl: string,
+  ) {}
+
+  private envOrError(env: string) {
+    const cfg = this.rt.config.environments[env];
+    if (!cfg) {
+      const known = Object.keys(this.rt.config.environments).join(", ");
+      return { ok: false as const, rejection: { code: "not-found" as const, message: `unknown environment "${env}"; configured: ${known}` } };
+    }
+    return { ok: true as const, cfg };
+  }
+
+  private async choose(env: string, targetCluster?: string) {
+    const e = this.envOrError(env);
+    if (!e.ok) return e;
+    const probe = { migrationId: "preview", envName: env, env: e.cfg, source: e.cfg.clusters[0]!, target: e.cfg.clusters[1]! };
+    const clusters = await Promise.all(
+      e.cfg.clusters.map(async (c) => ({ name: c.name, hostname: c.ingress.hostname ?? (await this.rt.ports.clusters.ingressHostname(c, e.cfg).catch(() => undefined)) })),
+    );
+    const pointing = await this.rt.ports.traffic.pointing(probe, clusters);
+    const choice = chooseClusters(env, e.cfg, pointing.cluster, targetCluster);
+    if (!choice.ok) return { ok: false as const, rejection: { code: "not-found" as const, message: choice.message } };
+    return { ok: true as const, cfg: e.cfg, choice };
+  }
+
+  private async resolve(sel: MigrationSelector): Promise<Resolved> {
+    if ("migrationId" in sel) return { ok: true, id: sel.migrationId };
+    const e = this.envOrError(sel.env);
+    if (!e.ok) return e;
+    const holder = await this.rt.store.lockHolder(sel.env);
+    if (!holder) return { ok: false, rejection: { code: "not-found", message: `no migration is running in ${sel.env}; start one with \`/migrate start ${sel.env}\`` } };
+    return { ok: true, id: holder };
+  }
+
+  async preview(env: string, targetCluster?: string): Promise<CommandResult<PlanPreview>> {
+    const c = await this.choose(env, targetCluster);
+    if (!c.ok) return c;
+    const ctx = { migrationId: "preview", envName: env, env: c.cfg, source: c.choice.source, target: c.choice.target };
+    const [clusterFindings, dnsFindings, inventory, snapshot] = await Promise.all([
+      this.rt.ports.clusters.preflight(ctx),
+      this.rt.ports.traffic.preflight(ctx, c.choice.target.ingress.hostname),
+      this.rt.ports.clusters.inventory(ctx),
+      c.cfg.dns.lowerTtl.enabled ? this.rt.ports.traffic.snapshot(ctx).catch(() => undefined) : Promise.resolve(undefined),
+    ]);
+    const steps = buildPlan(c.cfg);
+    const oldTtl = snapshot ? maxTtl(snapshot) : 0;
+    return {
+      ok: true,
+      value: {
+        env,
+        source: c.choice.source.name,
+        target: c.choice.target.name,
+        targetReason: c.choice.reason,
+        steps,
+        findings: [...clusterFindings, ...dnsFindings],
+        inventory,
+        ...(snapshot && oldTtl > c.cfg.dns.lowerTtl.ttlSeconds ? { cutoverSafeAfterMs: this.rt.now() + oldTtl * 1000 } : {}),
+      },
+    };
+  }
+
+  async start(env: string, actor: Actor, targetCluster?: string): Promise<CommandResult<Migration>> {
+    const holder = this.envOrError(env).ok ? await this.rt.store.lockHolder(env) : undefined;
+    if (holder) return this.locked(env, holder);
+    const c = await this.choose(env, targetCluster);
+    if (!c.ok) return c;
+    const draft = createMigration({
+      id: "pending",
+      env,
+      source: c.choice.source.name,
+      target: c.choice.target.name,
+      targetReason: c.choice.reason,
+      startedBy: actor.userId,
+      plan: buildPlan(c.cfg),
+      now: this.rt.now(),
+    });
+    const created = await this.rt.store.create(draft.migration, draft.audit[0]!);
+    if (!created.ok) return this.locked(env, created.holder);
+    await this.rt.queue.enqueue(created.migration.id, draft.effects);
+    return { ok: true, value: created.migration };
+  }
+
+  private async locked(env: string, holder: string): Promise<CommandResult<Migration>> {
+    const m = await this.rt.store.get(holder);
+    const state = m ? ` (${m.status}, started by <@${m.startedBy}>)` : "";
+    return {
+      ok: false,
+      rejection: {
+        code: "locked",
+        message: `${env} already has a migration in progress: ${holder}${state}. One migration per environment at a time; see \`/migrate status ${env}\`.`,
+        ...(m ? { current: m } : {}),
+      },
+    };
+  }
+
+  async approve(sel: MigrationSelector, actor: Actor, opts: { stepId?: string; version?: number } = {}): Promise<CommandResult<Migration>> {
+    const r = await this.resolve(sel);
+    if (!r.ok) return r;
+    const res = await commit(this.rt, r.id, (m) => {
+      const cfg = this.rt.config.environments[m.env];
+      return approveGate(m, {
+        by: actor.userId,
+        now: this.rt.now(),
+        fourEyes: cfg?.fourEyes ?? true,
+        expiresMinutes: cfg?.approvalExpiresMinutes ?? 60,
+        freezeWindows: cfg?.freezeWindows ?? [],
+        ...(opts.stepId !== undefined ? { stepId: opts.stepId } : {}),
+        ...(opts.version !== undefined ? { version: opts.version } : {}),
+      });
+    });
+    return res.ok ? { ok: true, value: res.migration } : res;
+  }
+
+  /**
+   * Rollback ignores the version a button carried: its meaning does not depend on which step is
+   * current, and a 3 a.m. rollback must not be refused for a progress update. Doubles still roll back once.
+   */
+  async rollback(sel: MigrationSelector, actor: Actor, opts: { version?: number; reason?: string } = {}): Promise<CommandResult<Migration>> {
+    const r = await this.resolve(sel);
+    if (!r.ok) return r;
+    const reason = opts.reason ?? "rollback requested";
+    const res = await commit(this.rt, r.id, (m) => requestRollback(m, { by: actor.userId, now: this.rt.now(), reason }));
+    return res.ok ? { ok: true, value: res.migration } : res;
+  }
+
+  async abort(env: string, actor: Actor): Promise<CommandResult<Migration>> {
+    const r = await this.resolve({ env });
+    if (!r.ok) return r;
+    const res = await commit(this.rt, r.id, (m) => abortMigration(m, actor.userId, this.rt.now()));
+    return res.ok ? { ok: true, value: res.migration } : res;
+  }
+
+  async active(env?: string): Promise<MigrationView[]> {
+    const out: MigrationView[] = [];
+    for (const id of await this.rt.store.activeIds()) {
+      const view = await this.get(id);
+      if (view && (env === undefined || view.migration.env === env)) out.push(view);
+    }
+    return out.sort((a, b) => a.migration.createdAt - b.migration.createdAt);
+  }
+
+  history(env: string, limit = 10) {
+    return this.rt.store.history(env, limit);
+  }
+
+  async get(migrationId: string): Promise<MigrationView | undefined> {
+    const migration = await this.rt.store.get(migrationId);
+    if (!migration) return undefined;
+    return { migration, progress: await this.rt.store.progress(migrationId) };
+  }
+
+  setSlackRef(migrationId: string, ref: { channel: string; ts: string }) {
+    return this.rt.store.setSlackRef(migrationId, ref);
+  }
+
+  auditSince(migrationId: string, afterId: string, limit?: number) {
+    return this.rt.store.auditSince(migrationId, afterId, limit);
+  }
+
+  auditDenied(migrationId: string, actor: Actor, action: string, reason: string) {
+    return this.rt.store.audit(migrationId, { actor: actor.userId, action, outcome: "denied", detail: reason }, this.rt.now());
+  }
+
+  async subscribe(handler: (event: MigrationEvent) => void): Promise<() => Promise<void>> {
+    const sub = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    sub.on("error", (err) => this.rt.logger.warn({ err: err.message }, "event subscriber connection error"));
+    sub.on("message", (_channel, message: string) => {
+      try {
+        handler(JSON.parse(message) as MigrationEvent);
+      } catch (err) {
+        this.rt.logger.error({ err }, "event handler failed");
+      }
+    });
+    await sub.subscribe(EVENTS_CHANNEL);
+    return async () => {
+      sub.disconnect();
+    };
+  }
+}

@@ -1,0 +1,196 @@
+import type { Redis } from "ioredis";
+import type { AuditEntry, HistoryEntry, MigrationEvent } from "../migration/commands.js";
+import type { AuditDraft, TransitionResult } from "../migration/transitions/result.js";
+import { isTerminal, type Migration, type Progress, type SlackRef } from "../migration/types.js";
+import { keys } from "./keys.js";
+import { COMPARE_AND_SET } from "./scripts/compareAndSet.js";
+import { CREATE_MIGRATION } from "./scripts/createMigration.js";
+
+const DAY_MS = 86_400_000;
+
+type StoreRedis = Redis & {
+  hikkoshiCreate(...args: Array<string | number>): Promise<[number, string]>;
+  hikkoshiCas(...args: Array<string | number>): Promise<[number, number]>;
+};
+
+export type CreateResult = { ok: true; migration: Migration } | { ok: false; holder: string };
+
+/** What `transact` did: a rejection, a commit, or nothing to change (a redelivered no-op). */
+export type TransactResult = TransitionResult & { committed: boolean };
+
+function auditJson(a: AuditDraft, at: number): string {
+  return JSON.stringify({ at: String(at), actor: a.actor, action: a.action, outcome: a.outcome, detail: a.detail });
+}
+
+/**
+ * The migration record in Redis: one hash per migration (`json`, `version`), changed only through the
+ * compare-and-set script, with its audit stream, step data and progress beside it.
+ */
+export class MigrationStore {
+  private readonly redis: StoreRedis;
+
+  constructor(
+    redis: Redis,
+    private readonly retentionDays: number,
+  ) {
+    redis.defineCommand("hikkoshiCreate", { numberOfKeys: 4, lua: CREATE_MIGRATION });
+    redis.defineCommand("hikkoshiCas", { numberOfKeys: 5, lua: COMPARE_AND_SET });
+    this.redis = redis as StoreRedis;
+  }
+
+  /** Takes the environment lock and writes `draft` (its `id` is assigned here: `<env>-YYYYMMDD-N`). */
+  async create(draft: Migration, audit: AuditDraft): Promise<CreateResult> {
+    const day = new Date(draft.createdAt).toISOString().slice(0, 10).replaceAll("-", "");
+    const placeholder = "__HIKKOSHI_ID__";
+    const json = JSON.stringify({ ...draft, id: placeholder });
+    const [ok, value] = await this.redis.hikkoshiCreate(
+      keys.envLock(draft.env),
+      keys.envSequence(draft.env, day),
+      keys.active(),
+      keys.envHistory(draft.env),
+      `${draft.env}-${day}-`,
+      json,
+      draft.createdAt,
+      auditJson(audit, draft.createdAt),
+      draft.createdAt - this.retentionDays * DAY_MS,
+      keys.events(),
+      keys.migrationPrefix,
+    );
+    if (ok !== 1) return { ok: false, holder: value };
+    return { ok: true, migration: { ...draft, id: value } };
+  }
+
+  async get(id: string): Promise<Migration | undefined> {
+    const [json, slack] = await this.redis.hmget(keys.migration(id), "json", "slack");
+    if (!json) return undefined;
+    const m = JSON.parse(json) as Migration;
+    return slack ? { ...m, slack: JSON.parse(slack) as SlackRef } : m;
+  }
+
+  /**
+   * Read, apply the pure transition, compare-and-set; on a version conflict re-read and re-apply (the
+   * transition itself decides whether a stale input is still acceptable). Exactly one of any number of
+   * racing callers commits a given change.
+   */
+  async transact(id: string, fn: (m: Migration) => TransitionResult, now: () => number = Date.now): Promise<TransactResult> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const current = await this.get(id);
+      if (!current) return { ok: false, rejection: { code: "not-found", message: `no migration ${id}` }, committed: false };
+      const result = fn(current);
+      if (!result.ok) return { ...result, committed: false };
+      if (result.migration.version === current.version) return { ...result, committed: false };
+      const m = result.migration;
+      const at = now();
+      const [ok] = await this.redis.hikkoshiCas(
+        keys.migration(id),
+        keys.audit(id),
+        keys.envLock(m.env),
+        keys.active(),
+        keys.data(id),
+        current.version,
+        JSON.stringify(m),
+        m.version,
+        isTerminal(m.status) ? 1 : 0,
+        id,
+        this.retentionDays * DAY_MS,
+        keys.events(),
+        keys.progress(id),
+        ...result.audit.map((a) => auditJson(a, at)),
+      );
+      if (ok === 1) return { ...result, committed: true };
+      if (ok === -1) return { ok: false, rejection: { code: "not-found", message: `no migration ${id}` }, committed: false };
+    }
+    throw new Error(`could not commit a transition of ${id}: too much contention`);
+  }
+
+  /** The Slack message reference is a view detail: a field of its own, so it never bumps `version`. */
+  async setSlackRef(id: string, ref: SlackRef): Promise<void> {
+    await this.redis.hset(keys.migration(id), "slack", JSON.stringify(ref));
+    await this.publish({ migrationId: id, version: 0, kind: "changed" });
+  }
+
+  async audit(id: string, entry: AuditDraft, at: number): Promise<void> {
+    await this.redis.xadd(keys.audit(id), "*", "at", String(at), "actor", entry.actor, "action", entry.action, "outcome", entry.outcome, "detail", entry.detail);
+    await this.publish({ migrationId: id, version: 0, kind: "audit" });
+  }
+
+  async auditSince(id: string, afterId: string, limit = 100): Promise<AuditEntry[]> {
+    const start = afterId === "0" || afterId === "" ? "-" : `(${afterId}`;
+    const rows = await this.redis.xrange(keys.audit(id), start, "+", "COUNT", limit);
+    return rows.map(([streamId, fields]) => {
+      const f: Record<string, string> = {};
+      for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      return {
+        id: streamId,
+        at: Number(f.at),
+        actor: f.actor ?? "system",
+        action: f.action ?? "",
+        outcome: (f.outcome ?? "info") as AuditEntry["outcome"],
+        detail: f.detail ?? "",
+      };
+    });
+  }
+
+  async setProgress(id: string, stepId: string, p: Progress): Promise<void> {
+    await this.redis.hset(keys.progress(id), stepId, JSON.stringify(p));
+    await this.publish({ migrationId: id, version: 0, kind: "progress" });
+  }
+
+  async progress(id: string): Promise<Record<string, Progress>> {
+    const raw = await this.redis.hgetall(keys.progress(id));
+    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as Progress]));
+  }
+
+  async dataGet<T>(id: string, key: string): Promise<T | undefined> {
+    const v = await this.redis.hget(keys.data(id), key);
+    return v === null ? undefined : (JSON.parse(v) as T);
+  }
+
+  /** HSETNX: the first value written wins, so a snapshot is never replaced by a later, changed state. */
+  async dataOnce<T>(id: string, key: string, value: T): Promise<T> {
+    await this.redis.hsetnx(keys.data(id), key, JSON.stringify(value));
+    return (await this.dataGet<T>(id, key)) as T;
+  }
+
+  async dataSet<T>(id: string, key: string, value: T): Promise<void> {
+    await this.redis.hset(keys.data(id), key, JSON.stringify(value));
+  }
+
+  async lockHolder(env: string): Promise<string | undefined> {
+    return (await this.redis.get(keys.envLock(env))) ?? undefined;
+  }
+
+  async activeIds(): Promise<string[]> {
+    return this.redis.smembers(keys.active());
+  }
+
+  async history(env: string, limit: number): Promise<HistoryEntry[]> {
+    const ids = await this.redis.zrevrange(keys.envHistory(env), 0, limit - 1);
+    const out: HistoryEntry[] = [];
+    for (const id of ids) {
+      const m = await this.get(id);
+      if (!m) continue; // expired by retention
+      out.push({
+        id: m.id,
+        status: m.status,
+        source: m.source,
+        target: m.target,
+        startedBy: m.startedBy,
+        createdAt: m.createdAt,
+        ...(m.finishedAt !== undefined ? { finishedAt: m.finishedAt } : {}),
+      });
+    }
+    return out;
+  }
+
+  /** SET NX with expiry: true the first time a key (a Slack retry id, a click) is seen. */
+  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
+    return (await this.redis.set(keys.idempotency(key), "1", "EX", ttlSeconds, "NX")) === "OK";
+  }
+
+  async publish(event: MigrationEvent): Promise<void> {
+    await this.redis.publish(keys.events(), JSON.stringify(event));
+  }
+}
+
+export const EVENTS_CHANNEL = keys.events();
