@@ -1,0 +1,161 @@
+// The Slack surface: Bolt with an HTTP receiver at POST /slack/events (signing secret, 5-minute replay
+// window), or Socket Mode when an app token is given. Listeners ack first; the live messages are driven
+// by the engine's events and caught up at start-up.
+
+import type { Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from "@slack/bolt";
+import type { HikkoshiConfig } from "../config/schema.js";
+import type { MigrationCommands } from "../migration/commands.js";
+import { registerApproveAction } from "./actions/approve.js";
+import { registerRollbackAction } from "./actions/rollback.js";
+import { registerMigrateCommand } from "./commands/index.js";
+import type { BotDeps } from "./context.js";
+import { createRecentKeys } from "./dedupe.js";
+import { type Clock, createLiveMessages, type LiveMessages, realClock } from "./liveMessages.js";
+import { type BotLogger, errorText, silentLogger, toBoltLogger } from "./log.js";
+import { createGroupDirectory } from "./permissions.js";
+import { createSlackApi, createWebClient } from "./slackApi.js";
+
+export const EVENTS_PATH = "/slack/events";
+
+export interface SlackBotOptions {
+  config: HikkoshiConfig;
+  commands: MigrationCommands;
+  signingSecret: string;
+  botToken: string;
+  /** `xapp-...`: use Socket Mode instead of the HTTP receiver. */
+  appToken?: string;
+  /** Web API base URL (`SLACK_API_URL`), e.g. GovSlack or a test host; must end in `/api/`. */
+  slackApiUrl?: string;
+  /** HTTP port (0 = any free port). Default 3000. */
+  port?: number;
+  /** HTTP listen address; default all interfaces. */
+  host?: string;
+  logger?: BotLogger;
+  /** Minimum time between two updates of one live message (default 1000 ms). */
+  minUpdateIntervalMs?: number;
+  /** How long user-group memberships are cached (default 60 s). */
+  groupCacheMs?: number;
+  clock?: Clock;
+}
+
+export interface SlackBot {
+  app: App;
+  live: LiveMessages;
+  /** Verifies the bot token (auth.test), listens, subscribes to the engine and catches up live messages. */
+  start(): Promise<{ port: number }>;
+  stop(): Promise<void>;
+}
+
+export function createSlackBot(opts: SlackBotOptions): SlackBot {
+  const log = opts.logger ?? silentLogger;
+  const clock = opts.clock ?? realClock;
+  const boltLogger = toBoltLogger(log);
+  const clientOptions = opts.slackApiUrl ? { slackApiUrl: opts.slackApiUrl } : {};
+
+  let receiver: Receiver;
+  let http: HTTPReceiver | undefined;
+  let socket: SocketModeReceiver | undefined;
+  if (opts.appToken) {
+    socket = new SocketModeReceiver({
+      appToken: opts.appToken,
+      logger: boltLogger,
+      installerOptions: { clientOptions },
+    });
+    receiver = socket;
+    // Socket Mode connections are known to drop silently; say so loudly when it happens.
+    socket.client.on("connected", () => log.info({ receiver: "socket-mode" }, "socket mode connected"));
+    socket.client.on("reconnecting", () =>
+      log.warn({ receiver: "socket-mode" }, "socket mode connection lost; reconnecting"),
+    );
+    socket.client.on("disconnected", () =>
+      log.error({ receiver: "socket-mode" }, "socket mode disconnected"),
+    );
+  } else {
+    http = new HTTPReceiver({
+      signingSecret: opts.signingSecret,
+      endpoints: EVENTS_PATH,
+      logger: boltLogger,
+      // The ack is the HTTP response; work after it never delays it.
+      processBeforeResponse: false,
+      unhandledRequestTimeoutMillis: 2900,
+    });
+    receiver = http;
+  }
+
+  const app = new App({
+    token: opts.botToken,
+    receiver,
+    clientOptions,
+    logger: boltLogger,
+    deferInitialization: true,
+    ignoreSelf: false,
+  });
+
+  const web = createWebClient(opts.botToken, opts.slackApiUrl);
+  const api = createSlackApi(web);
+  const live = createLiveMessages({
+    commands: opts.commands,
+    config: opts.config,
+    api,
+    clock,
+    ...(opts.minUpdateIntervalMs !== undefined ? { minIntervalMs: opts.minUpdateIntervalMs } : {}),
+    logger: log,
+  });
+  const groups = createGroupDirectory({
+    fetch: (g) => api.usergroupMembers(g),
+    ...(opts.groupCacheMs !== undefined ? { ttlMs: opts.groupCacheMs } : {}),
+    now: () => clock.now(),
+    onError: (g, err) => log.warn({ group: g, err: errorText(err) }, "could not read user-group members"),
+  });
+  const deps: BotDeps = {
+    config: opts.config,
+    commands: opts.commands,
+    groups,
+    live,
+    recent: createRecentKeys({ now: () => clock.now() }),
+    log,
+    now: () => clock.now(),
+  };
+  registerMigrateCommand(app, deps);
+  registerApproveAction(app, deps);
+  registerRollbackAction(app, deps);
+  app.error(async (err) => {
+    log.error({ err: errorText(err) }, "unhandled error in a Slack listener");
+  });
+
+  let unsubscribe: (() => Promise<void>) | undefined;
+
+  return {
+    app,
+    live,
+    async start() {
+      await app.init();
+      unsubscribe = await opts.commands.subscribe((event) => live.notify(event.migrationId));
+      let port = 0;
+      if (http) {
+        const server = (await http.start({
+          port: opts.port ?? 3000,
+          ...(opts.host ? { host: opts.host } : {}),
+        })) as Server;
+        port = (server.address() as AddressInfo).port;
+        log.info({ port, path: EVENTS_PATH }, "slack HTTP receiver listening");
+      } else {
+        await app.start();
+        log.info({ receiver: "socket-mode" }, "slack socket mode started");
+      }
+      const active = await opts.commands.active();
+      for (const v of active) live.notify(v.migration.id);
+      log.info({ active: active.length }, "live messages caught up");
+      return { port };
+    },
+    async stop() {
+      if (unsubscribe) await unsubscribe();
+      unsubscribe = undefined;
+      await live.stop();
+      if (http) await http.stop().catch(() => {});
+      else await app.stop().catch(() => {});
+    },
+  };
+}

@@ -1,0 +1,95 @@
+// The `/migrate` listener: ack first (with the answer itself when it needs no engine call), then run the
+// subcommand and answer privately through the response_url. A redelivered request gets no second answer.
+
+import type { App, RespondFn } from "@slack/bolt";
+import type { BotDeps, Requester } from "../context.js";
+import { errorText } from "../log.js";
+import { type ParsedCommand, parseMigrateCommand } from "../parse.js";
+import type { RenderedMessage } from "../render/blocks.js";
+import { errorMessage, linesMessage } from "../render/replies.js";
+import { abortCommand } from "./abort.js";
+import { approveCommand } from "./approve.js";
+import { helpReply } from "./help.js";
+import { historyCommand } from "./history.js";
+import { planCommand } from "./plan.js";
+import { rollbackCommand } from "./rollback.js";
+import { startCommand } from "./start.js";
+import { statusCommand } from "./status.js";
+
+export const MIGRATE_COMMAND = "/migrate";
+
+type EngineCommand = Exclude<ParsedCommand, { kind: "help" } | { kind: "error" }>;
+
+export function ephemeral(msg: RenderedMessage) {
+  return { response_type: "ephemeral" as const, replace_original: false, text: msg.text, blocks: msg.blocks };
+}
+
+export function requesterFor(
+  deps: BotDeps,
+  userId: string,
+  channelId: string | undefined,
+  respond: RespondFn,
+): Requester {
+  return {
+    userId,
+    ...(channelId ? { channelId } : {}),
+    async reply(msg) {
+      try {
+        await respond(ephemeral(msg));
+      } catch (err) {
+        deps.log.error({ userId, err: errorText(err) }, "could not answer through response_url");
+      }
+    },
+  };
+}
+
+export async function runCommand(deps: BotDeps, cmd: EngineCommand, req: Requester): Promise<void> {
+  switch (cmd.kind) {
+    case "start":
+      return startCommand(deps, cmd, req);
+    case "plan":
+      return planCommand(deps, cmd, req);
+    case "status":
+      return statusCommand(deps, cmd, req);
+    case "approve":
+      return approveCommand(deps, cmd, req);
+    case "rollback":
+      return rollbackCommand(deps, cmd, req);
+    case "abort":
+      return abortCommand(deps, cmd, req);
+    case "history":
+      return historyCommand(deps, cmd, req);
+  }
+}
+
+export function registerMigrateCommand(app: App, deps: BotDeps): void {
+  app.command(MIGRATE_COMMAND, async ({ command, ack, respond }) => {
+    if (!deps.recent.firstTime(`command:${command.trigger_id}`)) {
+      await ack();
+      deps.log.info({ userId: command.user_id }, "repeated /migrate delivery ignored");
+      return;
+    }
+    const parsed = parseMigrateCommand(command.text ?? "", deps.config);
+    if (parsed.kind === "help") {
+      await ack(ephemeral(helpReply(deps, parsed)));
+      return;
+    }
+    if (parsed.kind === "error") {
+      await ack(ephemeral(errorMessage(parsed.message, parsed.usage)));
+      return;
+    }
+    await ack();
+    const req = requesterFor(deps, command.user_id, command.channel_id, respond);
+    try {
+      await runCommand(deps, parsed, req);
+    } catch (err) {
+      deps.log.error({ command: parsed.kind, err: errorText(err) }, "/migrate failed");
+      const status = `/migrate status${"env" in parsed && parsed.env ? ` ${parsed.env}` : ""}`;
+      await req.reply(
+        linesMessage([
+          `:boom: \`/migrate ${parsed.kind}\` failed: ${errorText(err)}. Check \`${status}\` before trying again.`,
+        ]),
+      );
+    }
+  });
+}

@@ -1,0 +1,129 @@
+// Who may start, approve and roll back, per environment: Slack user ids and user groups. Group membership
+// comes from `usergroups.users.list`, cached briefly. Nobody is allowed by default: an empty list in the
+// config means "no one", never "everyone".
+
+import type { EnvironmentConfig, HikkoshiConfig, Principals } from "../config/schema.js";
+import type { Migration } from "../migration/types.js";
+
+export type PermissionAction = "start" | "approve" | "rollback" | "abort";
+
+export type Decision =
+  | { allowed: true; via: "user" | "group"; group?: string }
+  | { allowed: false; reason: string };
+
+/** Members of a Slack user group; throws when Slack cannot say. */
+export type GroupMembersFn = (groupId: string) => Promise<readonly string[]>;
+
+export interface GroupDirectory {
+  /** Undefined when membership could not be read (Slack error): treat as "not a member". */
+  members(groupId: string): Promise<ReadonlySet<string> | undefined>;
+  clear(): void;
+}
+
+export function createGroupDirectory(opts: {
+  fetch: GroupMembersFn;
+  ttlMs?: number;
+  now?: () => number;
+  onError?: (groupId: string, err: unknown) => void;
+}): GroupDirectory {
+  const ttl = opts.ttlMs ?? 60_000;
+  const now = opts.now ?? Date.now;
+  const cache = new Map<string, { at: number; members: ReadonlySet<string> }>();
+  const inflight = new Map<string, Promise<ReadonlySet<string> | undefined>>();
+  return {
+    members(groupId) {
+      const hit = cache.get(groupId);
+      if (hit && now() - hit.at < ttl) return Promise.resolve(hit.members);
+      const pending = inflight.get(groupId);
+      if (pending) return pending;
+      const p = (async () => {
+        try {
+          const members = new Set(await opts.fetch(groupId));
+          cache.set(groupId, { at: now(), members });
+          return members;
+        } catch (err) {
+          opts.onError?.(groupId, err);
+          return undefined;
+        } finally {
+          inflight.delete(groupId);
+        }
+      })();
+      inflight.set(groupId, p);
+      return p;
+    },
+    clear() {
+      cache.clear();
+    },
+  };
+}
+
+/** Which principals an action needs. Abort is for those who could have started the migration. */
+export function principalsFor(env: EnvironmentConfig, action: PermissionAction): Principals {
+  switch (action) {
+    case "start":
+    case "abort":
+      return env.permissions.start;
+    case "approve":
+      return env.permissions.approve;
+    case "rollback":
+      return env.permissions.rollback;
+  }
+}
+
+const VERB: Record<PermissionAction, string> = {
+  start: "start migrations",
+  approve: "approve gates",
+  rollback: "roll back",
+  abort: "abort migrations",
+};
+
+export function describePrincipals(p: Principals): string {
+  const who = [...p.users.map((u) => `<@${u}>`), ...p.groups.map((g) => `<!subteam^${g}>`)];
+  return who.join(", ");
+}
+
+export async function authorize(
+  config: HikkoshiConfig,
+  envName: string,
+  action: PermissionAction,
+  userId: string,
+  groups: GroupDirectory,
+): Promise<Decision> {
+  const env = config.environments[envName];
+  if (!env) return { allowed: false, reason: `unknown environment "${envName}"` };
+  const p = principalsFor(env, action);
+  if (p.users.includes(userId)) return { allowed: true, via: "user" };
+  let unreadable = false;
+  for (const g of p.groups) {
+    const members = await groups.members(g);
+    if (members === undefined) unreadable = true;
+    else if (members.has(userId)) return { allowed: true, via: "group", group: g };
+  }
+  const key = action === "abort" ? "start" : action;
+  if (p.users.length === 0 && p.groups.length === 0) {
+    return {
+      allowed: false,
+      reason: `nobody may ${VERB[action]} in ${envName}: add Slack users or groups under environments.${envName}.permissions.${key} in the config`,
+    };
+  }
+  const note = unreadable
+    ? " (some group memberships could not be read from Slack just now; try again in a minute)"
+    : "";
+  return {
+    allowed: false,
+    reason: `you are not allowed to ${VERB[action]} in ${envName}${note}. Allowed: ${describePrincipals(p)}; ask one of them, or change environments.${envName}.permissions.${key}`,
+  };
+}
+
+/** Four-eyes: the starter cannot approve their own cutover. The engine enforces it too. */
+export function fourEyesViolation(
+  env: EnvironmentConfig,
+  m: Migration,
+  stepId: string | undefined,
+  userId: string,
+): string | undefined {
+  if (!env.fourEyes || userId !== m.startedBy) return undefined;
+  const step = stepId !== undefined ? m.steps.find((s) => s.id === stepId) : m.steps[m.cursor];
+  if (step?.kind !== "gate-cutover") return undefined;
+  return `four-eyes rule in ${m.env}: you started ${m.id}, so someone else must approve the cutover`;
+}

@@ -1,0 +1,67 @@
+// Replies in the live message's thread: audit entries, preflight findings, errors. Pure.
+
+import type { AuditEntry } from "../../migration/commands.js";
+import type { Finding } from "../../migration/types.js";
+import { LIMITS } from "./blocks.js";
+import { escapeMrkdwn, truncate, utcClock } from "./format.js";
+import { findingLines, sortFindings } from "./plan.js";
+
+/** Escape text but keep the mentions the engine writes on purpose (`<@U..>`, `<#C..>`, `<!subteam^S..>`). */
+export function escapeKeepingMentions(text: string): string {
+  const keep =
+    /<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+(\|[^<>]*)?|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]*\|[^<>]*)>/g;
+  let out = "";
+  let last = 0;
+  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  for (const m of text.matchAll(keep)) {
+    out += esc(text.slice(last, m.index)) + m[0];
+    last = m.index + m[0].length;
+  }
+  return out + esc(text.slice(last));
+}
+
+function outcomeEmoji(outcome: AuditEntry["outcome"]): string {
+  switch (outcome) {
+    case "ok":
+      return ":white_check_mark:";
+    case "denied":
+      return ":no_entry_sign:";
+    case "failed":
+      return ":x:";
+    case "info":
+      return ":information_source:";
+  }
+}
+
+export function auditLine(e: AuditEntry): string {
+  const who = e.actor === "system" ? "hikkoshi" : `<@${e.actor}>`;
+  return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${truncate(e.action, 40)}*: ${truncate(escapeKeepingMentions(e.detail), 600)}`;
+}
+
+/** Audit entries as thread replies: as few messages as fit in one section each. */
+export function auditReplies(entries: readonly AuditEntry[]): string[] {
+  const out: string[] = [];
+  let cur = "";
+  for (const e of entries) {
+    const line = auditLine(e);
+    if (cur.length > 0 && cur.length + 1 + line.length > LIMITS.sectionText) {
+      out.push(cur);
+      cur = line;
+    } else cur = cur.length > 0 ? `${cur}\n${line}` : line;
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}
+
+export function findingsReply(findings: readonly Finding[]): string {
+  const lines = [`:mag: *Preflight findings* (${findings.length})`];
+  for (const f of sortFindings(findings).slice(0, 25)) lines.push(...findingLines(f));
+  if (findings.length > 25) lines.push(`… and ${findings.length - 25} more`);
+  return truncate(lines.join("\n"), LIMITS.sectionText);
+}
+
+export function errorReply(error: string): string {
+  const fence = "`".repeat(3);
+  const body = escapeMrkdwn(truncate(error.split(fence).join("'''"), LIMITS.sectionText - 400));
+  return `:x: *Error*\n${fence}${body}${fence}`;
+}
