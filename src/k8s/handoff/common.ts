@@ -1,0 +1,59 @@
+// Shared pieces of the handoffs: merge-patch options, the per-run context, and errors that name every
+// resource concerned.
+
+import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
+import type { ClusterClient } from "../clusterRegistry.js";
+import { AbortError, type Clock, errorMessage, type K8sLogger } from "../runtime.js";
+import type { PoolResult } from "./pool.js";
+
+export const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
+
+export interface HandoffDeps {
+  source: ClusterClient;
+  target: ClusterClient;
+  clock: Clock;
+  logger: K8sLogger;
+  concurrency: number;
+  drainPollMs: number;
+  settleMs: number;
+  activeJobsTimeoutMs: number;
+  /** Fallback deadline (seconds) when `status.lastScheduleTime` cannot be carried over. */
+  startingDeadlineSeconds: number;
+}
+
+export interface Gap {
+  resource: string;
+  gapMs: number;
+}
+
+export class HandoffError extends Error {
+  constructor(
+    message: string,
+    readonly subjects: string[],
+  ) {
+    super(message);
+    this.name = "HandoffError";
+  }
+}
+
+/** Throws for pool failures (listing each) and for an abort, in that order of importance. */
+export function checkPool<T>(
+  what: string,
+  result: PoolResult<T>,
+  label: (item: T) => string,
+  signal?: AbortSignal,
+): void {
+  if (result.failures.length > 0) {
+    const lines = result.failures.map((f) => `${label(f.item)}: ${errorMessage(f.error)}`);
+    throw new HandoffError(
+      `${what} failed for ${result.failures.length} resource(s): ${lines.slice(0, 20).join("; ")}`,
+      result.failures.map((f) => label(f.item)),
+    );
+  }
+  if (signal?.aborted)
+    throw new AbortError(`${what}: aborted (rollback requested) after ${result.started} item(s)`);
+}
+
+export function key(namespace: string, name: string): string {
+  return `${namespace}/${name}`;
+}

@@ -1,0 +1,78 @@
+// Small runtime seams shared by the Kubernetes adapters: a logger shape (pino-compatible), a clock that
+// tests can speed up, and the AbortError a rollback request turns into.
+
+export interface K8sLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+  child?(bindings: object): K8sLogger;
+}
+
+export const silentLogger: K8sLogger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+export interface Clock {
+  now(): number;
+  /** Resolves after `ms`; rejects with AbortError when `signal` aborts first. */
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new AbortError("aborted while waiting"));
+        return;
+      }
+      const onAbort = () => {
+        clearTimeout(timer);
+        reject(new AbortError("aborted while waiting"));
+      };
+      const timer = setTimeout(() => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      }, ms);
+      signal?.addEventListener("abort", onAbort, { once: true });
+    }),
+};
+
+/** Thrown when the caller's AbortSignal fired (a rollback was requested). Named like the DOM one. */
+export class AbortError extends Error {
+  constructor(message = "aborted") {
+    super(message);
+    this.name = "AbortError";
+  }
+}
+
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new AbortError(`${what}: aborted (rollback requested)`);
+}
+
+/** Polling intervals; tests shorten them, production keeps the defaults. */
+export interface PollIntervals {
+  /** Velero phase polling. */
+  veleroMs: number;
+  /** Workload readiness polling. */
+  readinessMs: number;
+  /** Active-Jobs / pods-gone polling during a handoff. */
+  drainMs: number;
+  /** Pause after suspending, before the source's last schedule is read (lets an in-flight sync land). */
+  settleMs: number;
+}
+
+export const defaultPollIntervals: PollIntervals = {
+  veleroMs: 5_000,
+  readinessMs: 5_000,
+  drainMs: 2_000,
+  settleMs: 1_000,
+};
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
