@@ -1,0 +1,12 @@
+// DNS providers behind the engine's TrafficPort, one folder each (route53/ today).
+
+export { drainSafeAt } from "./drain.js";
+export { PermanentDnsError } from "./errors.js";
+export {
+  createRoute53Client,
+  createRoute53Traffic,
+  type DnsLogger,
+  type PollOptions,
+  type RetryOptions,
+  type Route53TrafficOptions,
+} from "./route53/index.js";

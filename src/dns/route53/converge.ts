@@ -1,0 +1,147 @@
+// One idempotent DNS change: read the records, work out the batch that makes them what they should be,
+// send it (nothing is sent when they already are), wait for INSYNC, read back and verify. A transient
+// failure of the change call re-reads before resending, so a retried or lost change never applies twice.
+
+import type { DnsChangeReport } from "../../migration/ports.js";
+import { PermanentDnsError } from "../errors.js";
+import { classify } from "./errors.js";
+import type { Route53Gateway } from "./gateway.js";
+import { withZoneLock } from "./mutex.js";
+import { PlanError } from "./plan.js";
+import {
+  cacheTtl,
+  canonical,
+  describeChanges,
+  diffSets,
+  isTraffic,
+  type RecordSet,
+  setKey,
+  sortSets,
+} from "./records.js";
+import { backoffMs, type RetryOptions, sleep } from "./retry.js";
+
+export interface DnsLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface ConvergeRequest {
+  zoneId: string;
+  names: readonly string[];
+  /** The traffic sets the names should have, given the ones they have. May throw PlanError. */
+  desired(current: RecordSet[]): RecordSet[];
+  /** What the change does, for the batch comment, logs and the report. */
+  what: string;
+  timeoutMs: number;
+}
+
+/** Changes submitted but not yet seen INSYNC, per zone: a retry that finds nothing to do waits for them. */
+const unconfirmed = new Map<string, string>();
+
+export class Converger {
+  constructor(
+    private readonly gw: Route53Gateway,
+    private readonly retry: RetryOptions,
+    private readonly log: DnsLogger,
+  ) {}
+
+  private async current(req: ConvergeRequest): Promise<RecordSet[]> {
+    return (await this.gw.readNames(req.zoneId, req.names)).filter(isTraffic);
+  }
+
+  private plan(req: ConvergeRequest, current: RecordSet[]): RecordSet[] {
+    try {
+      return req.desired(current);
+    } catch (err) {
+      if (err instanceof PlanError) throw new PermanentDnsError(err.message, err.fix, "PlanError");
+      throw err;
+    }
+  }
+
+  run(req: ConvergeRequest): Promise<DnsChangeReport> {
+    return withZoneLock(req.zoneId, () => this.locked(req));
+  }
+
+  private async locked(req: ConvergeRequest): Promise<DnsChangeReport> {
+    let lostResponse = false;
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.current(req);
+      const desired = this.plan(req, current);
+      const changes = diffSets(current, desired);
+      if (changes.length === 0) return this.alreadyInPlace(req, current, lostResponse);
+      const replaced = new Set(changes.map((c) => setKey(c.ResourceRecordSet!)));
+      const old = current.filter((rs) => replaced.has(setKey(rs)));
+      const maxTtlSeconds = Math.max(0, ...(old.length > 0 ? old : desired).map(cacheTtl));
+      let submitted: { id: string; submittedAt: number };
+      try {
+        submitted = await this.gw.submit(req.zoneId, changes, `hikkoshi: ${req.what}`.slice(0, 256));
+      } catch (err) {
+        const c = classify(err, { op: "ChangeResourceRecordSets", zoneId: req.zoneId });
+        if (c.kind === "permanent") throw c.error;
+        if (attempt >= this.retry.maxAttempts) {
+          throw new Error(
+            `Route 53 change "${req.what}" still failing after ${attempt} attempts: ${c.code}: ${c.message}`,
+            {
+              cause: err,
+            },
+          );
+        }
+        lostResponse = lostResponse || !["Throttling", "PriorRequestNotComplete"].includes(c.code);
+        const delayMs = backoffMs(attempt, this.retry);
+        this.log.warn(
+          { zoneId: req.zoneId, attempt, code: c.code, delayMs },
+          "route53 change not accepted; re-reading before retrying",
+        );
+        await sleep(delayMs);
+        continue;
+      }
+      unconfirmed.set(req.zoneId, submitted.id);
+      const summary = `${req.what}: ${describeChanges(changes)}`;
+      this.log.info(
+        { zoneId: req.zoneId, changeId: submitted.id, changes: changes.length },
+        `route53 change submitted: ${summary}`,
+      );
+      const insyncAt = await this.gw.waitInsync(submitted.id, req.timeoutMs);
+      unconfirmed.delete(req.zoneId);
+      await this.verify(req, desired, submitted.id);
+      return { changeId: submitted.id, submittedAt: submitted.submittedAt, insyncAt, summary, maxTtlSeconds };
+    }
+  }
+
+  private async alreadyInPlace(
+    req: ConvergeRequest,
+    current: RecordSet[],
+    lostResponse: boolean,
+  ): Promise<DnsChangeReport> {
+    const now = Date.now();
+    const pending = unconfirmed.get(req.zoneId);
+    let insyncAt = now;
+    if (pending !== undefined) {
+      insyncAt = await this.gw.waitInsync(pending, req.timeoutMs);
+      unconfirmed.delete(req.zoneId);
+    }
+    const note =
+      lostResponse && pending === undefined
+        ? " (the answer to the change was lost; INSYNC not confirmed)"
+        : "";
+    return {
+      changeId: pending ?? "none",
+      submittedAt: now,
+      insyncAt,
+      summary: `${req.what}: already in place${note}`,
+      maxTtlSeconds: Math.max(0, ...current.map(cacheTtl)),
+    };
+  }
+
+  /** Reads the names back and compares them with what was written, byte for byte (canonical JSON). */
+  private async verify(req: ConvergeRequest, desired: RecordSet[], changeId: string): Promise<void> {
+    const readBack = await this.current(req);
+    const want = canonical(sortSets(desired));
+    const got = canonical(sortSets(readBack));
+    if (want !== got) {
+      throw new Error(
+        `Route 53 change ${changeId} is INSYNC but the records read back differ from what was written: want ${want}, got ${got}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,166 @@
+// The only file that sends requests to Route 53 (through @aws-sdk/client-route-53): zone lookup, range
+// reads of record sets with pagination, one change batch, and waiting for INSYNC. Every request goes
+// through the rate limiter; reads are retried here, change batches by the caller (it re-reads first).
+
+import {
+  type Change,
+  ChangeResourceRecordSetsCommand,
+  GetChangeCommand,
+  GetHostedZoneCommand,
+  ListHostedZonesByNameCommand,
+  ListResourceRecordSetsCommand,
+  type Route53Client,
+} from "@aws-sdk/client-route-53";
+import { PermanentDnsError } from "../errors.js";
+import { fqdn, type RecordSet } from "./records.js";
+import { RateLimiter, type RetryListener, type RetryOptions, sleep, withRetry } from "./retry.js";
+
+export interface ZoneRef {
+  id: string;
+  name: string;
+}
+
+export interface PollOptions {
+  /** First GetChange interval; grows by half each poll up to `maxPollMs`. */
+  pollMs: number;
+  maxPollMs: number;
+}
+
+const ZONE_ID = /^(\/hostedzone\/)?(Z[A-Z0-9]+)$/;
+
+export class Route53Gateway {
+  private readonly limiter: RateLimiter;
+  private readonly zones = new Map<string, ZoneRef>();
+
+  constructor(
+    private readonly client: Route53Client,
+    private readonly retry: RetryOptions,
+    private readonly poll: PollOptions,
+    private readonly pageSize: number,
+    private readonly onRetry?: RetryListener,
+  ) {
+    this.limiter = new RateLimiter(retry.requestsPerSecond);
+  }
+
+  private call<T>(op: string, zoneId: string | undefined, fn: () => Promise<T>): Promise<T> {
+    return withRetry({ op, zoneId }, fn, this.retry, this.limiter, this.onRetry);
+  }
+
+  /** `example.com.` or `Z0123…` → the zone; PermanentDnsError (code NoSuchHostedZone) if none or ambiguous. */
+  async resolveZone(hostedZone: string): Promise<ZoneRef> {
+    const cached = this.zones.get(hostedZone);
+    if (cached) return cached;
+    const byId = ZONE_ID.exec(hostedZone.trim());
+    let zone: ZoneRef;
+    if (byId) {
+      const id = byId[2]!;
+      const out = await this.call("GetHostedZone", id, () =>
+        this.client.send(new GetHostedZoneCommand({ Id: id })),
+      );
+      zone = { id, name: out.HostedZone?.Name ?? "" };
+    } else {
+      const name = fqdn(hostedZone);
+      const out = await this.call("ListHostedZonesByName", undefined, () =>
+        this.client.send(new ListHostedZonesByNameCommand({ DNSName: name, MaxItems: 100 })),
+      );
+      const matches = (out.HostedZones ?? []).filter((z) => fqdn(z.Name ?? "") === name);
+      const fix = "set dns.hostedZone to the zone id (Z…) shown in the Route 53 console";
+      if (matches.length === 0) {
+        throw new PermanentDnsError(
+          `no hosted zone is named ${name} in this account`,
+          fix,
+          "NoSuchHostedZone",
+        );
+      }
+      if (matches.length > 1) {
+        const list = matches.map(
+          (z) =>
+            `${(z.Id ?? "").replace("/hostedzone/", "")} (${z.Config?.PrivateZone ? "private" : "public"})`,
+        );
+        throw new PermanentDnsError(
+          `${matches.length} hosted zones are named ${name}: ${list.join(", ")}`,
+          fix,
+          "NoSuchHostedZone",
+        );
+      }
+      zone = { id: (matches[0]!.Id ?? "").replace("/hostedzone/", ""), name };
+    }
+    this.zones.set(hostedZone, zone);
+    return zone;
+  }
+
+  /** Every record set at `name` (of `type`, when given), following pagination while the name matches. */
+  async readName(zoneId: string, name: string, type?: string): Promise<RecordSet[]> {
+    const n = fqdn(name);
+    const out: RecordSet[] = [];
+    let start: { name: string; type: string | undefined; identifier: string | undefined } = {
+      name: n,
+      type,
+      identifier: undefined,
+    };
+    for (;;) {
+      const page = await this.call("ListResourceRecordSets", zoneId, () =>
+        this.client.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            StartRecordName: start.name,
+            StartRecordType: start.type as RecordSet["Type"],
+            StartRecordIdentifier: start.identifier,
+            MaxItems: this.pageSize,
+          }),
+        ),
+      );
+      for (const rs of page.ResourceRecordSets ?? []) {
+        if (fqdn(rs.Name ?? "") !== n || (type !== undefined && rs.Type !== type)) return out;
+        out.push(rs);
+      }
+      if (!page.IsTruncated || page.NextRecordName === undefined || fqdn(page.NextRecordName) !== n)
+        return out;
+      start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
+    }
+  }
+
+  async readNames(zoneId: string, names: readonly string[]): Promise<RecordSet[]> {
+    const out: RecordSet[] = [];
+    for (const name of [...new Set(names.map(fqdn))]) out.push(...(await this.readName(zoneId, name)));
+    return out;
+  }
+
+  /** Sends one change batch, once (rate-limited, not retried). */
+  async submit(
+    zoneId: string,
+    changes: Change[],
+    comment: string,
+  ): Promise<{ id: string; submittedAt: number }> {
+    await this.limiter.take();
+    const out = await this.client.send(
+      new ChangeResourceRecordSetsCommand({
+        HostedZoneId: zoneId,
+        ChangeBatch: { Comment: comment, Changes: changes },
+      }),
+    );
+    return {
+      id: out.ChangeInfo?.Id ?? "",
+      submittedAt: out.ChangeInfo?.SubmittedAt?.getTime() ?? Date.now(),
+    };
+  }
+
+  /** Polls GetChange until INSYNC; returns when it was seen. A plain Error after `timeoutMs`. */
+  async waitInsync(changeId: string, timeoutMs: number): Promise<number> {
+    const deadline = Date.now() + timeoutMs;
+    let interval = this.poll.pollMs;
+    for (;;) {
+      const out = await this.call("GetChange", undefined, () =>
+        this.client.send(new GetChangeCommand({ Id: changeId })),
+      );
+      if (out.ChangeInfo?.Status === "INSYNC") return Date.now();
+      if (Date.now() + interval > deadline) {
+        throw new Error(
+          `Route 53 change ${changeId} still ${out.ChangeInfo?.Status ?? "unknown"} after ${Math.round(timeoutMs / 1000)} s`,
+        );
+      }
+      await sleep(interval);
+      interval = Math.min(this.poll.maxPollMs, Math.ceil(interval * 1.5));
+    }
+  }
+}

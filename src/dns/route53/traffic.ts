@@ -1,0 +1,219 @@
+// TrafficPort on Route 53: reads where the configured names point, snapshots them, lowers TTLs, shifts
+// traffic (CNAME swap or weighted steps) and restores the snapshot exactly. Pure rules live in plan.ts,
+// findings.ts, records.ts and targets.ts; requests in gateway.ts; the change protocol in converge.ts.
+
+import { Route53Client, type Route53ClientConfig } from "@aws-sdk/client-route-53";
+import type {
+  DnsChangeReport,
+  DnsPointing,
+  DnsSnapshot,
+  EnvContext,
+  TrafficPort,
+} from "../../migration/ports.js";
+import type { Finding } from "../../migration/types.js";
+import { PermanentDnsError } from "../errors.js";
+import { Converger, type DnsLogger } from "./converge.js";
+import { dnsFindings, type NameRecords, zoneNotFoundFinding } from "./findings.js";
+import { type PollOptions, Route53Gateway } from "./gateway.js";
+import { shiftDesired, ttlDesired } from "./plan.js";
+import { displayName, fqdn, isTraffic, type RecordSet } from "./records.js";
+import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+import { type ClusterHost, describeDistribution, distribution, groupsOf } from "./targets.js";
+
+export interface Route53TrafficOptions {
+  /** A ready client. Give it `maxAttempts: 1`: retries are done here, re-reading before a change is resent. */
+  client?: Route53Client;
+  /** Settings for the client created here (endpoint, credentials, region...); the SDK's standard chain otherwise. */
+  clientConfig?: Route53ClientConfig;
+  logger?: DnsLogger;
+  retry?: Partial<RetryOptions>;
+  poll?: Partial<PollOptions>;
+  /** MaxItems per ListResourceRecordSets page (Route 53 allows up to 300). */
+  pageSize?: number;
+}
+
+const silent: DnsLogger = { info: () => {}, warn: () => {} };
+
+/**
+ * A client with the SDK's standard credential chain and endpoint settings (AWS_ENDPOINT_URL_ROUTE_53 /
+ * AWS_ENDPOINT_URL). Route 53 is global: the region only picks the signing region, us-east-1 unless set.
+ */
+export function createRoute53Client(config: Route53ClientConfig = {}): Route53Client {
+  const region = process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? "us-east-1";
+  return new Route53Client({ region, maxAttempts: 1, ...config });
+}
+
+function recordSetsOf(snapshot: DnsSnapshot): RecordSet[] {
+  return snapshot.recordSets.map((rs, i) => {
+    const r = rs as { Name?: unknown; Type?: unknown };
+    if (typeof rs !== "object" || rs === null || typeof r.Name !== "string" || typeof r.Type !== "string") {
+      throw new PermanentDnsError(
+        `DNS snapshot of zone ${snapshot.hostedZoneId} is malformed at record set ${i}`,
+        "restore the records by hand from the audit log; the stored snapshot cannot be used",
+      );
+    }
+    return rs as RecordSet;
+  });
+}
+
+const OWNERSHIP_PREFIXES = ["cname-", "a-", "aaaa-"];
+
+export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficPort {
+  const retry: RetryOptions = { ...DEFAULT_RETRY, ...opts.retry };
+  const poll: PollOptions = { pollMs: 2000, maxPollMs: 10_000, ...opts.poll };
+  const log = opts.logger ?? silent;
+  const client = opts.client ?? createRoute53Client(opts.clientConfig);
+  const gw = new Route53Gateway(client, retry, poll, opts.pageSize ?? 100, (info) =>
+    log.warn(info, "route53 request retried"),
+  );
+  const converger = new Converger(gw, retry, log);
+
+  const timeoutMs = (ctx: EnvContext) => ctx.env.dns.changeTimeoutSeconds * 1000;
+  const zoneOf = (ctx: EnvContext) => gw.resolveZone(ctx.env.dns.hostedZone);
+
+  async function readForPreflight(zoneId: string, names: readonly string[]): Promise<NameRecords[]> {
+    const out: NameRecords[] = [];
+    for (const name of names) {
+      const sets = await gw.readName(zoneId, name);
+      const ownership = sets.filter((s) => s.Type === "TXT");
+      if (!fqdn(name).startsWith("\\052.")) {
+        for (const prefix of OWNERSHIP_PREFIXES)
+          ownership.push(...(await gw.readName(zoneId, `${prefix}${fqdn(name)}`, "TXT")));
+      }
+      out.push({ name, sets, ownership });
+    }
+    return out;
+  }
+
+  function accessFinding(err: PermanentDnsError): Finding {
+    return { code: "dns-access-denied", severity: "blocking", message: err.message, fix: err.fix };
+  }
+
+  return {
+    async preflight(ctx, targetHostname) {
+      const dns = ctx.env.dns;
+      let names: NameRecords[];
+      let zone: { id: string; name: string };
+      try {
+        zone = await zoneOf(ctx);
+      } catch (err) {
+        if (!(err instanceof PermanentDnsError)) throw err;
+        if (err.code === "NoSuchHostedZone")
+          return [zoneNotFoundFinding(dns.hostedZone, ctx.envName, err.message)];
+        return [accessFinding(err)];
+      }
+      try {
+        names = await readForPreflight(zone.id, dns.records);
+      } catch (err) {
+        if (err instanceof PermanentDnsError) return [accessFinding(err)];
+        throw err;
+      }
+      const host = (c: { name: string; ingress: { hostname?: string | undefined } }): ClusterHost => ({
+        name: c.name,
+        hostname: c.name === ctx.target.name ? (targetHostname ?? c.ingress.hostname) : c.ingress.hostname,
+      });
+      return dnsFindings({
+        envName: ctx.envName,
+        zone,
+        names,
+        source: host(ctx.source),
+        target: host(ctx.target),
+        clusters: ctx.env.clusters.map(host),
+        steps: dns.strategy.type === "weighted" ? dns.strategy.steps : [100],
+        lowerTtl: dns.lowerTtl,
+      });
+    },
+
+    async pointing(ctx, clusters): Promise<DnsPointing> {
+      const zone = await zoneOf(ctx);
+      const sets = await gw.readNames(zone.id, ctx.env.dns.records);
+      const detail: string[] = [];
+      const onCluster: Array<string | undefined> = [];
+      const toTarget: number[] = [];
+      for (const name of ctx.env.dns.records) {
+        const groups = groupsOf(sets.filter((s) => fqdn(s.Name ?? "") === fqdn(name)));
+        if (groups.length === 0) {
+          detail.push(`${displayName(name)} → (no record)`);
+          onCluster.push(undefined);
+          continue;
+        }
+        const dists = groups.map((g) => distribution(g, clusters));
+        const same = dists.every(
+          (d) => JSON.stringify([...d].sort()) === JSON.stringify([...dists[0]!].sort()),
+        );
+        if (same) detail.push(describeDistribution(name, dists[0]!));
+        else {
+          groups.forEach((g, i) => {
+            detail.push(`${describeDistribution(name, dists[i]!)} (${g.type})`);
+          });
+        }
+        const full = same ? [...dists[0]!].find(([, p]) => p === 100)?.[0] : undefined;
+        onCluster.push(full !== undefined && clusters.some((c) => c.name === full) ? full : undefined);
+        toTarget.push(Math.min(...dists.map((d) => d.get(ctx.target.name) ?? 0)));
+      }
+      const first = onCluster[0];
+      const result: DnsPointing = { detail };
+      if (first !== undefined && onCluster.every((c) => c === first)) result.cluster = first;
+      if (toTarget.length > 0) result.targetWeight = Math.min(...toTarget);
+      return result;
+    },
+
+    async snapshot(ctx): Promise<DnsSnapshot> {
+      const zone = await zoneOf(ctx);
+      const sets = (await gw.readNames(zone.id, ctx.env.dns.records)).filter(isTraffic);
+      return {
+        takenAt: Date.now(),
+        hostedZoneId: zone.id,
+        recordSets: JSON.parse(JSON.stringify(sets)) as unknown[],
+      };
+    },
+
+    async setTtl(ctx, ttlSeconds): Promise<DnsChangeReport> {
+      if (!Number.isInteger(ttlSeconds) || ttlSeconds < 0) {
+        throw new PermanentDnsError(
+          `TTL ${ttlSeconds} is not a whole number of seconds`,
+          "use a TTL such as 60",
+        );
+      }
+      const zone = await zoneOf(ctx);
+      return converger.run({
+        zoneId: zone.id,
+        names: ctx.env.dns.records,
+        desired: (current) => ttlDesired(current, ttlSeconds),
+        what: `${ctx.migrationId}: TTL ${ttlSeconds} s`,
+        timeoutMs: timeoutMs(ctx),
+      });
+    },
+
+    async shift(ctx, snapshot, sourceHostname, targetHostname, weight): Promise<DnsChangeReport> {
+      const original = recordSetsOf(snapshot);
+      const names = ctx.env.dns.records;
+      const params = {
+        sourceHost: sourceHostname,
+        targetHost: targetHostname,
+        sourceName: ctx.source.name,
+        targetName: ctx.target.name,
+        weight,
+      };
+      return converger.run({
+        zoneId: snapshot.hostedZoneId,
+        names,
+        desired: (current) => shiftDesired(original, current, names, params),
+        what: `${ctx.migrationId}: ${weight}% to ${ctx.target.name}`,
+        timeoutMs: timeoutMs(ctx),
+      });
+    },
+
+    async restore(ctx, snapshot): Promise<DnsChangeReport> {
+      const original = recordSetsOf(snapshot).filter(isTraffic);
+      const names = [...new Set([...ctx.env.dns.records, ...original.map((s) => s.Name ?? "")].map(fqdn))];
+      return converger.run({
+        zoneId: snapshot.hostedZoneId,
+        names,
+        desired: () => original,
+        what: `${ctx.migrationId}: restore records of ${new Date(snapshot.takenAt).toISOString()}`,
+        timeoutMs: timeoutMs(ctx),
+      });
+    },
+  };
+}
