@@ -57,6 +57,8 @@ interface Entry {
   /** The engine knows where the message is (setSlackRef succeeded). */
   refSaved: boolean;
   lastRendered?: string;
+  /** A live message someone deleted: never adopt it again from the record. */
+  deletedTs?: string;
   /** Undefined until the thread is initialised for this process. */
   auditCursor?: string;
   findingsPosted: boolean;
@@ -184,7 +186,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       clock.now(),
     );
     const json = JSON.stringify(rendered);
-    if (!e.ref && m.slack) {
+    if (!e.ref && m.slack && m.slack.ts !== e.deletedTs) {
       // A message from before this process started: do not repeat its thread.
       e.ref = m.slack;
       e.refSaved = true;
@@ -216,6 +218,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
         if (err instanceof SlackPlatformError && err.error === "message_not_found") {
           // Someone deleted the live message: post a new one next time.
           log.warn({ migrationId: m.id }, "live message was deleted; posting a new one");
+          e.deletedTs = e.ref.ts;
           e.ref = undefined;
           e.refSaved = false;
           e.dirty = true;
