@@ -44,5 +44,12 @@ export function chooseClusters(
     .sort((a, b) => clusterDate(b.name) - clusterDate(a.name) || b.name.localeCompare(a.name));
   const target = candidates[0];
   if (!target) return { ok: false, message: `${envName} has no cluster other than ${source.name}; add the new cluster to the config` };
+  if (clusterDate(target.name) > 0 && clusterDate(target.name) <= clusterDate(source.name)) {
+    // Never pick an older cluster by default: that is a move back, and must be asked for by name.
+    return {
+      ok: false,
+      message: `no configured cluster of ${envName} is newer than ${source.name}, which DNS points at; add the new cluster to the config, or name one with \`to <cluster>\``,
+    };
+  }
   return { ok: true, source, target, reason: `newest cluster of ${envName} that DNS does not point at (DNS → ${source.name})` };
 }

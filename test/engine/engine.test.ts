@@ -1,0 +1,176 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Engine } from "../../src/jobs/engine.js";
+import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
+import { startRedisServer, type RedisServerHandle } from "../support/redisServer.js";
+import { testConfig } from "../support/testConfig.js";
+import { createTestPorts } from "../support/testPorts.js";
+
+let redis: RedisServerHandle;
+let engine: Engine | undefined;
+let ports: ReturnType<typeof createTestPorts> | undefined;
+const alice = { userId: "U0ALICE001" };
+const bob = { userId: "U0BOB00001" };
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+beforeEach(async () => {
+  const { Redis } = await import("ioredis");
+  const c = new Redis(redis.url);
+  await c.flushall();
+  c.disconnect();
+});
+afterEach(async () => {
+  await engine?.close();
+  ports?.close();
+  engine = undefined;
+});
+
+async function setup(config = testConfig(), portOpts: Partial<Parameters<typeof createTestPorts>[0]> = {}) {
+  ports = createTestPorts({ redisUrl: redis.url, ...portOpts });
+  await ports.world.init("production-20251101");
+  engine = await startTestEngine(redis.url, config, ports);
+  return { engine, ports };
+}
+
+describe("engine on real Redis and BullMQ workers", () => {
+  it("runs the plan to the end, pausing at each gate until approved", async () => {
+    const { engine, ports } = await setup();
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    expect(id).toMatch(/^production-\d{8}-1$/);
+    expect(started.value.target).toBe("production-20261125");
+
+    const atCutover = await waitForGate(engine, id, "gate-cutover");
+    expect(atCutover.steps.filter((s) => s.status.state === "succeeded").map((s) => s.id)).toEqual([
+      "preflight", "lower-ttl", "backup", "restore", "wait-ready", "smoke",
+    ]);
+    expect((await ports.world.get()).forbidden).toBe("source"); // nothing past the gate ran
+
+    const approved = await engine.commands.approve({ env: "production" }, bob);
+    expect(approved.ok).toBe(true);
+    await waitForGate(engine, id, "gate-decommission");
+    expect((await ports.world.get()).dns).toBe("production-20261125");
+
+    expect((await engine.commands.approve({ migrationId: id }, alice)).ok).toBe(true);
+    const done = await waitForStatus(engine, id, "completed");
+    expect(done.steps.every((s) => s.status.state === "succeeded")).toBe(true);
+    expect(await ports.world.effects()).toEqual({
+      "ttl-1": 1, backup: 1, restore: 1, handoff: 1, "shift-100": 1, decommission: 1, "ttl-2": 1,
+    });
+    // The lock is released and the history lists it.
+    const again = await engine.commands.start("production", alice);
+    expect(again.ok ? "started" : again.rejection.message).toMatch(/no configured cluster of production is newer than production-20261125/);
+    expect((await engine.commands.history("production"))[0]).toMatchObject({ id, status: "completed" });
+  });
+
+  it("lets exactly one of 20 concurrent approvals through, and audits one", async () => {
+    const { engine } = await setup();
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    const gate = await waitForGate(engine, id, "gate-cutover");
+    const results = await Promise.all(
+      Array.from({ length: 20 }, () => engine.commands.approve({ migrationId: id }, bob, { stepId: "gate-cutover", version: gate.version })),
+    );
+    const ok = results.filter((r) => r.ok);
+    expect(ok).toHaveLength(1);
+    const refused = results.flatMap((r) => (r.ok ? [] : [r.rejection]));
+    expect(refused).toHaveLength(19);
+    for (const r of refused) {
+      expect(["already", "stale"]).toContain(r.code);
+      expect(r.message).toMatch(/already approved|older view/);
+    }
+    const approvals = (await engine.commands.auditSince(id, "0")).filter((e) => e.action === "approve");
+    expect(approvals).toHaveLength(1);
+  });
+
+  it("rejects a stale transition with a reason", async () => {
+    const { engine } = await setup();
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const gate = await waitForGate(engine, started.value.id, "gate-cutover");
+    const res = await engine.commands.approve({ migrationId: gate.id }, bob, { version: gate.version - 1 });
+    expect(res.ok).toBe(false);
+    if (res.ok) return;
+    expect(res.rejection.code).toBe("stale");
+    expect(res.rejection.message).toContain(`now ${gate.version}`);
+    expect(res.rejection.current?.status).toBe("awaiting-approval");
+  });
+
+  it("refuses a second start for the environment, naming the running migration", async () => {
+    const { engine } = await setup();
+    const first = await engine.commands.start("production", alice);
+    if (!first.ok) throw new Error(first.rejection.message);
+    const second = await engine.commands.start("production", bob);
+    expect(second.ok).toBe(false);
+    if (second.ok) return;
+    expect(second.rejection.code).toBe("locked");
+    expect(second.rejection.message).toContain(first.value.id);
+  });
+
+  it("enforces four-eyes on cutover", async () => {
+    const { engine } = await setup(testConfig({ fourEyes: true }));
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    await waitForGate(engine, started.value.id, "gate-cutover");
+    const self = await engine.commands.approve({ env: "production" }, alice);
+    expect(self.ok ? "ok" : self.rejection.code).toBe("forbidden");
+    expect((await engine.commands.approve({ env: "production" }, bob)).ok).toBe(true);
+  });
+
+  it("halts with a clear error when a step fails permanently, and rollback still works", async () => {
+    const { engine, ports } = await setup(testConfig(), { permanentFailures: ["handoff"] });
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    await waitForGate(engine, started.value.id, "gate-cutover");
+    await engine.commands.approve({ env: "production" }, bob);
+    const halted = await waitForStatus(engine, started.value.id, "halted");
+    expect(halted.error).toContain("handoff refused by the test world");
+    await engine.commands.rollback({ env: "production" }, alice);
+    await waitForStatus(engine, started.value.id, "rolled-back");
+    expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", ttl: "2", forbidden: "source" });
+  });
+
+  it("retries transient errors and converges", async () => {
+    const { engine, ports } = await setup(testConfig(), { transientFailures: { backup: 2 } });
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    await waitForGate(engine, started.value.id, "gate-cutover");
+    expect((await ports.world.effects()).backup).toBe(1);
+    const retries = (await engine.commands.auditSince(started.value.id, "0")).filter((e) => /will retry/.test(e.detail));
+    expect(retries.length).toBe(2);
+  });
+
+  it("stops at preflight when there is a blocking finding, changing nothing", async () => {
+    const { engine, ports } = await setup(testConfig(), {
+      findings: [{ code: "stateful-workload", severity: "blocking", message: "payments/ledger-db is stateful", fix: "acknowledge it" }],
+    });
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const m = await waitForStatus(engine, started.value.id, "blocked");
+    expect(m.findings[0]?.code).toBe("stateful-workload");
+    expect(await ports.world.effects()).toEqual({});
+    expect((await engine.commands.start("production", alice)).ok).toBe(true); // lock released
+  });
+
+  it("aborts before any effect and releases the lock; refuses abort after one", async () => {
+    const { engine } = await setup(testConfig({ lowerTtl: false }));
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    await waitForGate(engine, started.value.id, "gate-cutover");
+    const aborted = await engine.commands.abort("production", alice);
+    expect(aborted.ok && aborted.value.status).toBe("aborted");
+    const next = await engine.commands.start("production", alice);
+    if (!next.ok) throw new Error(next.rejection.message);
+    await waitForGate(engine, next.value.id, "gate-cutover");
+    await engine.commands.approve({ env: "production" }, bob);
+    await waitForGate(engine, next.value.id, "gate-decommission");
+    const refused = await engine.commands.abort("production", alice);
+    expect(refused.ok ? "ok" : refused.rejection.message).toMatch(/rollback/);
+  });
+});
