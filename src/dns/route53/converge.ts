@@ -79,11 +79,9 @@ export class Converger {
         const c = classify(err, { op: "ChangeResourceRecordSets", zoneId: req.zoneId });
         if (c.kind === "permanent") throw c.error;
         if (attempt >= this.retry.maxAttempts) {
+          // no `cause`: the SDK error carries the signed request, which has no place in logs
           throw new Error(
             `Route 53 change "${req.what}" still failing after ${attempt} attempts: ${c.code}: ${c.message}`,
-            {
-              cause: err,
-            },
           );
         }
         lostResponse = lostResponse || !["Throttling", "PriorRequestNotComplete"].includes(c.code);

@@ -65,9 +65,9 @@ export async function withRetry<T>(
       const c = classify(err, site);
       if (c.kind === "permanent") throw c.error;
       if (attempt >= opts.maxAttempts) {
+        // no `cause`: the SDK error carries the signed request, which has no place in logs
         throw new Error(
           `Route 53 ${site.op} still failing after ${attempt} attempts: ${c.code}: ${c.message}`,
-          { cause: err },
         );
       }
       const delayMs = backoffMs(attempt, opts);
