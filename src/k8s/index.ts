@@ -1,0 +1,16 @@
+// Public surface of the Kubernetes layer.
+
+export { type ClusterClient, ClusterRegistry, loadKubeconfig, mergeKubeconfigs } from "./clusterRegistry.js";
+export {
+  createKubernetesClusters,
+  type KubernetesClusters,
+  type KubernetesClustersOptions,
+} from "./kubernetesClusters.js";
+export {
+  defaultLimits,
+  defaultRetry,
+  type RequestLimits,
+  RequestPolicy,
+  type RetryOptions,
+} from "./requestPolicy.js";
+export { AbortError, type Clock, type K8sLogger, type PollIntervals } from "./runtime.js";

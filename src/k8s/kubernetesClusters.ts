@@ -1,0 +1,180 @@
+// The ClusterPort over real Kubernetes API servers (through @kubernetes/client-node): one client per
+// kubeconfig context, every request rate limited and retried by the environment's request policy.
+
+import type { KubeConfig } from "@kubernetes/client-node";
+import type { ClusterConfig, EnvironmentConfig } from "../config/schema.js";
+import type {
+  ClusterPort,
+  EnvContext,
+  ForbiddenSnapshot,
+  HandoffReport,
+  ProgressFn,
+} from "../migration/ports.js";
+import { type ClusterClient, ClusterRegistry } from "./clusterRegistry.js";
+import type { HandoffDeps } from "./handoff/common.js";
+import { handoffCronJobs, revertCronJobs } from "./handoff/cronjobHandoff.js";
+import { handoffDeployments, revertDeployments } from "./handoff/deploymentHandoff.js";
+import { takeForbiddenSnapshot } from "./handoff/snapshot.js";
+import { readServiceAddress } from "./ingress.js";
+import { listInventory, summarise } from "./inventory.js";
+import { parseLabel } from "./labels.js";
+import { runPreflight } from "./preflight/index.js";
+import { waitReady } from "./readiness.js";
+import { defaultRetry, type RequestLimits, type RetryOptions } from "./requestPolicy.js";
+import {
+  type Clock,
+  defaultPollIntervals,
+  type K8sLogger,
+  type PollIntervals,
+  silentLogger,
+  systemClock,
+} from "./runtime.js";
+import { runBackup } from "./velero/backup.js";
+import { runRestore } from "./velero/restore.js";
+import { decommission, revertDecommission, snapshotWorkloads } from "./workloads.js";
+
+export interface KubernetesClustersOptions {
+  /** A KubeConfig, a kubeconfig path or YAML; default: `KUBECONFIG` / the default loading rules. */
+  kubeconfig?: KubeConfig | string;
+  logger?: K8sLogger;
+  clock?: Clock;
+  /** Polling intervals (tests shorten them). */
+  poll?: Partial<PollIntervals>;
+  retry?: Partial<RetryOptions>;
+}
+
+export interface KubernetesClusters extends ClusterPort {
+  /** Requests sent so far per cluster name (all limits), for reports and benchmarks. */
+  requestCounts(): Record<string, number>;
+}
+
+export function limitsOf(env: EnvironmentConfig): RequestLimits {
+  return { concurrency: env.handoff.concurrency, requestsPerSecond: env.handoff.requestsPerSecond };
+}
+
+export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): KubernetesClusters {
+  const logger = opts.logger ?? silentLogger;
+  const clock = opts.clock ?? systemClock;
+  const poll: PollIntervals = { ...defaultPollIntervals, ...opts.poll };
+  const retry: RetryOptions = { ...defaultRetry, ...opts.retry };
+  const registry = new ClusterRegistry({ kubeconfig: opts.kubeconfig, logger, clock, retry });
+  const clients = new Set<ClusterClient>();
+
+  const client = (cluster: ClusterConfig, env: EnvironmentConfig): ClusterClient => {
+    const c = registry.client(cluster, limitsOf(env));
+    clients.add(c);
+    return c;
+  };
+  const both = (ctx: EnvContext) => ({
+    source: client(ctx.source, ctx.env),
+    target: client(ctx.target, ctx.env),
+  });
+  const requests = (cs: ClusterClient[]) => cs.reduce((n, c) => n + c.policy.stats.requests, 0);
+
+  const handoffDeps = (ctx: EnvContext): HandoffDeps => ({
+    ...both(ctx),
+    clock,
+    logger,
+    concurrency: ctx.env.handoff.concurrency,
+    drainPollMs: poll.drainMs,
+    settleMs: poll.settleMs,
+    activeJobsTimeoutMs: ctx.env.handoff.activeJobsTimeoutMinutes * 60_000,
+    startingDeadlineSeconds: ctx.env.handoff.startingDeadlineSeconds,
+  });
+
+  return {
+    requestCounts() {
+      const out: Record<string, number> = {};
+      for (const c of clients) out[c.name] = (out[c.name] ?? 0) + c.policy.stats.requests;
+      return out;
+    },
+
+    async preflight(ctx) {
+      const { source, target } = both(ctx);
+      return runPreflight(ctx, source, target);
+    },
+
+    async inventory(ctx) {
+      const items = await listInventory(both(ctx).source, ctx.env.excludedNamespaces);
+      return summarise(items, parseLabel(ctx.env.duplicationForbiddenLabel));
+    },
+
+    async backup(ctx, backupName, progress, signal) {
+      return runBackup(both(ctx).source, ctx, backupName, progress, signal, {
+        clock,
+        logger,
+        pollMs: poll.veleroMs,
+      });
+    },
+
+    async restore(ctx, backupName, progress, signal) {
+      return runRestore(both(ctx).target, ctx, backupName, progress, signal, {
+        clock,
+        logger,
+        pollMs: poll.veleroMs,
+        readinessPollMs: poll.readinessMs,
+      });
+    },
+
+    async waitReady(ctx, progress, signal) {
+      return waitReady(both(ctx).target, ctx, progress, signal, clock, poll.readinessMs);
+    },
+
+    async snapshotForbidden(ctx) {
+      const { source, target } = both(ctx);
+      return takeForbiddenSnapshot(
+        source,
+        target,
+        parseLabel(ctx.env.duplicationForbiddenLabel),
+        ctx.env.excludedNamespaces,
+        clock.now(),
+      );
+    },
+
+    async handoff(ctx, snapshot, progress, signal): Promise<HandoffReport> {
+      const deps = handoffDeps(ctx);
+      const before = requests([deps.source, deps.target]);
+      const cron = await handoffCronJobs(deps, snapshot.cronJobs, progress, signal);
+      const deploy = await handoffDeployments(deps, snapshot.deployments, progress, signal);
+      const report: HandoffReport = {
+        cronJobsMoved: cron.moved,
+        deploymentsMoved: deploy.moved,
+        gaps: [...cron.gaps, ...deploy.gaps],
+        requests: requests([deps.source, deps.target]) - before,
+      };
+      logger.info(
+        {
+          migration: ctx.migrationId,
+          cronJobs: report.cronJobsMoved,
+          deployments: report.deploymentsMoved,
+          requests: report.requests,
+        },
+        "handoff complete",
+      );
+      return report;
+    },
+
+    async revertHandoff(ctx, snapshot: ForbiddenSnapshot, progress: ProgressFn) {
+      const deps = handoffDeps(ctx);
+      await revertCronJobs(deps, snapshot.cronJobs, progress);
+      await revertDeployments(deps, snapshot.deployments, progress);
+    },
+
+    async snapshotWorkloads(ctx) {
+      return snapshotWorkloads(both(ctx).source, ctx.env.excludedNamespaces, clock.now());
+    },
+
+    async decommission(ctx, snapshot, progress) {
+      await decommission(both(ctx).source, ctx, snapshot, progress, clock.now());
+    },
+
+    async revertDecommission(ctx, snapshot, progress) {
+      await revertDecommission(both(ctx).source, ctx, snapshot, progress);
+    },
+
+    async ingressHostname(cluster, env) {
+      if (cluster.ingress.hostname) return cluster.ingress.hostname;
+      return readServiceAddress(client(cluster, env), cluster);
+    },
+  };
+}
