@@ -2,10 +2,10 @@ import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
 
 /** A small valid config for engine tests; `extra` is YAML merged into the production environment. */
-export function testConfig(opts: { fourEyes?: boolean; strategy?: "cnameSwap" | "weighted"; lowerTtl?: boolean; soakMinutes?: number; freeze?: string } = {}): HikkoshiConfig {
+export function testConfig(opts: { fourEyes?: boolean; strategy?: "cnameSwap" | "weighted"; lowerTtl?: boolean; soakMinutes?: number; weightSoakMinutes?: number; freeze?: string; smoke?: boolean } = {}): HikkoshiConfig {
   const strategy =
     opts.strategy === "weighted"
-      ? "{ type: weighted, steps: [10, 50, 100], soakMinutes: 0 }"
+      ? `{ type: weighted, steps: [10, 50, 100], soakMinutes: ${opts.weightSoakMinutes ?? 0} }`
       : "{ type: cnameSwap }";
   return parseConfig(`
 environments:
@@ -26,6 +26,9 @@ environments:
       strategy: ${strategy}
       lowerTtl: { enabled: ${opts.lowerTtl ?? true}, ttlSeconds: 1 }
       drainMarginSeconds: 0
+    checks:
+      smoke: ${opts.smoke ? '[{ name: web, url: "http://{ingress}/healthz" }]' : "[]"}
+      verify: ${opts.smoke ? '[{ name: public, url: "http://www.example.com/healthz" }]' : "[]"}
     decommissionSoakMinutes: ${opts.soakMinutes ?? 0}
 `);
 }

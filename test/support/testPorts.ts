@@ -10,6 +10,10 @@ export interface TestPortsOptions {
   redisUrl: string;
   /** Each effect-bearing operation sleeps this long before acting (to be killed mid-step). */
   opDelayMs?: number;
+  /** ...and this long after acting, before returning (to be killed after the effect, before it is recorded). */
+  opDelayAfterMs?: number;
+  /** Read-only calls (preflight, readiness, checks) sleep this long, so a test can act during them. */
+  readDelayMs?: number;
   findings?: Finding[];
   /** Operation name → how many times it fails transiently before succeeding. */
   transientFailures?: Record<string, number>;
@@ -61,7 +65,12 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
     const budget = opts.transientFailures?.[op] ?? 0;
     if (budget > 0 && (await redis.hincrby(FAILS, op, 1)) <= budget) throw new Error(`${op}: transient test failure`);
     await redis.eval(SET_IF_CHANGED, 2, WORLD, counter === "effect" ? EFFECTS : UNDO, field, value, op);
+    if (opts.opDelayAfterMs) await sleep(opts.opDelayAfterMs);
   }
+  const read = async <T>(value: T): Promise<T> => {
+    if (opts.readDelayMs) await sleep(opts.readDelayMs);
+    return value;
+  };
 
   const snapshot = async (): Promise<DnsSnapshot> => {
     const w = await world.get();
@@ -73,7 +82,7 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
     world,
     close: () => redis.disconnect(),
     clusters: {
-      preflight: async () => opts.findings ?? [],
+      preflight: async () => read(opts.findings ?? []),
       inventory: async () => ({ counts: { Deployment: 3, CronJob: 5 }, forbidden: ["batch/billing"], tolerant: 7 }),
       backup: async (_ctx: EnvContext, name: string) => {
         await act("backup", "backup", name);
@@ -83,7 +92,7 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
         await act("restore", "restored", name);
         return { restores: [{ name, phase: "Completed", itemsRestored: 10, totalItems: 10, errors: 0, warnings: 0, describeCommand: "" }], targetIngressHostname: "new-lb.test" };
       },
-      waitReady: async () => ({ ready: 3, total: 3 + (opts.notReady?.length ?? 0), notReady: opts.notReady ?? [] }),
+      waitReady: async () => read({ ready: 3, total: 3 + (opts.notReady?.length ?? 0), notReady: opts.notReady ?? [] }),
       snapshotForbidden: async () => ({ takenAt: Date.now(), cronJobs: [], deployments: [] }),
       handoff: async () => {
         await act("handoff", "forbidden", "target");
@@ -119,7 +128,7 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
       },
     },
     checks: {
-      run: async () => [{ name: "ok", url: "http://127.0.0.1/healthz", ok: true, status: 200, ms: 1 }],
+      run: async () => read([{ name: "ok", url: "http://127.0.0.1/healthz", ok: true, status: 200, ms: 1 }]),
     },
   };
   return ports as unknown as Ports & { world: TestWorld; close(): void };

@@ -1,0 +1,107 @@
+import type { ChildProcess } from "node:child_process";
+import { Redis } from "ioredis";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import type { Engine } from "../../src/jobs/engine.js";
+import { killHard, startChildWorker } from "../support/childWorker.js";
+import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
+import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
+import { testConfig } from "../support/testConfig.js";
+import { createTestPorts } from "../support/testPorts.js";
+import { waitFor } from "../support/waitFor.js";
+
+let redis: RedisServerHandle;
+let engine: Engine | undefined;
+const children: ChildProcess[] = [];
+const alice = { userId: "U0ALICE001" };
+const bob = { userId: "U0BOB00001" };
+
+beforeAll(async () => {
+  redis = await startRedisServer({ aof: true });
+});
+afterAll(async () => {
+  await redis.stop();
+});
+beforeEach(async () => {
+  const c = new Redis(redis.url);
+  await c.flushall();
+  c.disconnect();
+});
+afterEach(async () => {
+  for (const c of children.splice(0)) await killHard(c);
+  await engine?.close();
+  engine = undefined;
+});
+
+async function runningStep(id: string, stepId: string): Promise<void> {
+  await waitFor(async () => {
+    const m = await engine!.store.get(id);
+    const st = m?.steps.find((s) => s.id === stepId)?.status;
+    return st?.state === "running";
+  }, `${stepId} to be running`);
+}
+
+describe("faults", () => {
+  it("a worker killed with SIGKILL mid-step is replaced and every effect happens exactly once", async () => {
+    const portOpts = { redisUrl: redis.url, opDelayMs: 600, opDelayAfterMs: 600 };
+    const config = {};
+    const ports = createTestPorts(portOpts);
+    await ports.world.init("production-20251101");
+    engine = await startTestEngine(redis.url, testConfig(config), ports, false); // commands only, no workers here
+    let child = await startChildWorker({ ports: portOpts, config });
+    children.push(child);
+
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+
+    // Kill before the effect (backup sleeps 600 ms first)...
+    await runningStep(id, "backup");
+    await new Promise((r) => setTimeout(r, 200));
+    await killHard(child);
+    child = await startChildWorker({ ports: portOpts, config });
+    children.push(child);
+    await waitForGate(engine, id, "gate-cutover", 40_000);
+
+    // ...and after the effect, before the step is recorded (handoff acts at 600 ms, returns at 1200 ms).
+    await engine.commands.approve({ env: "production" }, bob);
+    await runningStep(id, "handoff");
+    await waitFor(async () => (await ports.world.effects()).handoff === 1, "handoff effect");
+    await killHard(child);
+    expect((await engine.store.get(id))?.steps.find((s) => s.id === "handoff")?.status.state).toBe("running");
+    child = await startChildWorker({ ports: portOpts, config });
+    children.push(child);
+
+    await waitForGate(engine, id, "gate-decommission", 40_000);
+    await engine.commands.approve({ env: "production" }, bob);
+    await waitForStatus(engine, id, "completed", 40_000);
+    expect(await ports.world.effects()).toEqual({
+      "ttl-1": 1, backup: 1, restore: 1, handoff: 1, "shift-100": 1, decommission: 1, "ttl-2": 1,
+    });
+    ports.close();
+  }, 120_000);
+
+  it("survives a redis-server restart mid-migration (AOF) without losing anything", async () => {
+    const ports = createTestPorts({ redisUrl: redis.url, opDelayMs: 300 });
+    await ports.world.init("production-20251101");
+    engine = await startTestEngine(redis.url, testConfig(), ports);
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await runningStep(id, "restore");
+    const before = await engine.store.get(id);
+    await redis.restart();
+    const after = await waitFor(() => engine!.store.get(id), "record after restart");
+    expect(after.version).toBeGreaterThanOrEqual(before!.version);
+    await waitForGate(engine, id, "gate-cutover", 40_000);
+    await engine.commands.approve({ env: "production" }, bob);
+    await waitForGate(engine, id, "gate-decommission", 40_000);
+    await engine.commands.approve({ env: "production" }, bob);
+    const done = await waitForStatus(engine, id, "completed", 40_000);
+    expect(done.steps.every((s) => s.status.state === "succeeded")).toBe(true);
+    const effects = await ports.world.effects();
+    expect(Object.values(effects).every((n) => n === 1)).toBe(true);
+    const audit = await engine.commands.auditSince(id, "0");
+    expect(audit.filter((e) => e.action === "approve")).toHaveLength(2);
+    ports.close();
+  }, 120_000);
+});
