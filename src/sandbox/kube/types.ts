@@ -33,12 +33,19 @@ export interface KubeObject extends JsonObject {
   apiVersion?: string;
   kind?: string;
   metadata?: ObjectMeta;
+  spec?: JsonObject;
+  status?: JsonObject;
 }
 
 export type Verb = "get" | "list" | "create" | "update" | "patch" | "delete" | "deletecollection";
 
 export function isObject(v: JsonValue | undefined): v is JsonObject {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** The value if it is a JSON object, else an empty object. */
+export function asObject(v: JsonValue | undefined): JsonObject {
+  return isObject(v) ? v : {};
 }
 
 /** Reads a nested value (`path` of keys); undefined when any step is missing or not an object. */

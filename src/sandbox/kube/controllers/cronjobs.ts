@@ -8,6 +8,7 @@ import { KubeError } from "../errors.js";
 import { type ResourceDef, resourceKey } from "../resources.js";
 import type { ChangeEvent } from "../store.js";
 import {
+  asObject,
   clone,
   getBool,
   getIn,
@@ -291,7 +292,7 @@ export class CronJobController extends TimerController {
           },
         ],
       },
-      spec: clone(getIn(template, ["spec"]) ?? {}),
+      spec: clone(asObject(getIn(template, ["spec"]))),
     };
     try {
       return this.api.create({ def: jobDef, version: "v1", namespace }, body);
