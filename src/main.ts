@@ -1,0 +1,45 @@
+// `npm start`: the bot and the workers (or one of them, per HIKKOSHI_ROLE), reading only environment
+// variables and the config file. SIGTERM/SIGINT drain: running steps finish, nothing new starts.
+import { createHttpChecks } from "./checks/httpChecks.js";
+import { ConfigError, loadConfigFile } from "./config/load.js";
+import { createRoute53Traffic } from "./dns/index.js";
+import { createKubernetesClusters } from "./k8s/index.js";
+import { createLogger } from "./observability/logger.js";
+import { readSettings, SettingsError } from "./app/settings.js";
+import { startHikkoshi } from "./app/startHikkoshi.js";
+
+async function main(): Promise<void> {
+  const settings = readSettings(process.env);
+  const logger = createLogger({ level: settings.LOG_LEVEL });
+  const config = loadConfigFile(settings.HIKKOSHI_CONFIG);
+  const ports = {
+    clusters: createKubernetesClusters({ logger: logger.child({ component: "k8s" }) }),
+    traffic: createRoute53Traffic({ logger: logger.child({ component: "dns" }) }),
+    checks: createHttpChecks(),
+  };
+  const app = await startHikkoshi({ settings, config, ports, logger });
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, "draining: letting running steps finish");
+    void app.stop().then(
+      () => process.exit(0),
+      (err) => {
+        logger.error({ err }, "error while stopping");
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof SettingsError || err instanceof ConfigError) {
+    process.stderr.write(`hikkoshi: ${err.message}\n`);
+    process.exit(2);
+  }
+  process.stderr.write(`hikkoshi: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});
