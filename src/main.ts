@@ -1,12 +1,13 @@
 // `npm start`: the bot and the workers (or one of them, per HIKKOSHI_ROLE), reading only environment
 // variables and the config file. SIGTERM/SIGINT drain: running steps finish, nothing new starts.
+
+import { readSettings, SettingsError } from "./app/settings.js";
+import { startHikkoshi } from "./app/startHikkoshi.js";
 import { createHttpChecks } from "./checks/httpChecks.js";
 import { ConfigError, loadConfigFile } from "./config/load.js";
 import { createRoute53Traffic } from "./dns/index.js";
 import { createKubernetesClusters } from "./k8s/index.js";
 import { createLogger } from "./observability/logger.js";
-import { readSettings, SettingsError } from "./app/settings.js";
-import { startHikkoshi } from "./app/startHikkoshi.js";
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);

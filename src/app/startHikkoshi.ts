@@ -25,7 +25,13 @@ export async function startHikkoshi(args: {
   botOptions?: { minUpdateIntervalMs?: number; host?: string };
 }): Promise<Hikkoshi> {
   const { settings, logger } = args;
-  const engine = await createEngine({ redisUrl: settings.REDIS_URL, config: args.config, ports: args.ports, logger, ...args.engineOptions });
+  const engine = await createEngine({
+    redisUrl: settings.REDIS_URL,
+    config: args.config,
+    ports: args.ports,
+    logger,
+    ...args.engineOptions,
+  });
   if (settings.HIKKOSHI_ROLE !== "bot") await engine.startWorkers();
   let bot: SlackBot | undefined;
   let port: number | undefined;
@@ -43,7 +49,10 @@ export async function startHikkoshi(args: {
     });
     port = (await bot.start()).port;
   }
-  logger.info({ role: settings.HIKKOSHI_ROLE, port, environments: Object.keys(args.config.environments) }, "hikkoshi started");
+  logger.info(
+    { role: settings.HIKKOSHI_ROLE, port, environments: Object.keys(args.config.environments) },
+    "hikkoshi started",
+  );
   return {
     engine,
     ...(bot ? { bot } : {}),

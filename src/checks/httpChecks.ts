@@ -12,12 +12,23 @@ function fill(template: string, vars: Record<string, string>): string {
  * while asking for the public name, as a browser would after cutover). node:http rather than fetch,
  * because fetch does not let a caller set Host.
  */
-function probe(url: URL, hostHeader: string | undefined, timeoutMs: number, signal: AbortSignal): Promise<number> {
+function probe(
+  url: URL,
+  hostHeader: string | undefined,
+  timeoutMs: number,
+  signal: AbortSignal,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const send = url.protocol === "https:" ? httpsRequest : httpRequest;
     const req = send(
       url,
-      { method: "GET", headers: hostHeader ? { host: hostHeader } : {}, timeout: timeoutMs, signal, ...(hostHeader && url.protocol === "https:" ? { servername: hostHeader } : {}) },
+      {
+        method: "GET",
+        headers: hostHeader ? { host: hostHeader } : {},
+        timeout: timeoutMs,
+        signal,
+        ...(hostHeader && url.protocol === "https:" ? { servername: hostHeader } : {}),
+      },
       (res) => {
         res.resume();
         res.on("end", () => resolve(res.statusCode ?? 0));
@@ -29,15 +40,25 @@ function probe(url: URL, hostHeader: string | undefined, timeoutMs: number, sign
   });
 }
 
-async function runOne(check: HttpCheck, vars: Record<string, string>, signal: AbortSignal): Promise<CheckResult> {
+async function runOne(
+  check: HttpCheck,
+  vars: Record<string, string>,
+  signal: AbortSignal,
+): Promise<CheckResult> {
   const url = fill(check.url, vars);
   const name = check.name ?? url;
   const started = performance.now();
   let last: Pick<CheckResult, "status" | "error"> = {};
   for (let attempt = 1; attempt <= check.attempts; attempt++) {
     try {
-      const status = await probe(new URL(url), check.hostHeader ? fill(check.hostHeader, vars) : undefined, check.timeoutSeconds * 1000, signal);
-      if (status === check.expectStatus) return { name, url, ok: true, status, ms: performance.now() - started };
+      const status = await probe(
+        new URL(url),
+        check.hostHeader ? fill(check.hostHeader, vars) : undefined,
+        check.timeoutSeconds * 1000,
+        signal,
+      );
+      if (status === check.expectStatus)
+        return { name, url, ok: true, status, ms: performance.now() - started };
       last = { status, error: `HTTP ${status}, expected ${check.expectStatus}` };
     } catch (err) {
       if (signal.aborted) throw err;

@@ -18,9 +18,7 @@ const clusterNameSchema = z
   .min(1)
   .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label (lower-case letters, digits, '-')");
 
-const namespacedName = z
-  .string()
-  .regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be <namespace>/<name>");
+const namespacedName = z.string().regex(/^[a-z0-9-]+\/[a-z0-9.-]+$/, "must be <namespace>/<name>");
 
 export const clusterSchema = z
   .object({
@@ -125,7 +123,9 @@ export const environmentSchema = z
       .string()
       .regex(/^[^=]+=[^=]+$/, "must be key=value")
       .default("hikkoshi.dev/duplication=forbidden"),
-    excludedNamespaces: z.array(z.string()).default(["kube-system", "kube-public", "kube-node-lease", "velero"]),
+    excludedNamespaces: z
+      .array(z.string())
+      .default(["kube-system", "kube-public", "kube-node-lease", "velero"]),
     // Stateful workloads (<namespace>/<name>) the team has decided may move anyway.
     acknowledgedStateful: z.array(namespacedName).default([]),
     velero: z

@@ -1,16 +1,25 @@
 import type { Job } from "bullmq";
 import { describeError, isPermanent } from "../migration/errors.js";
 import { STEP_CATALOGUE, type WorkKind } from "../migration/steps/catalogue.js";
-import { beginCompensation, failCompensation, finishCompensation, interruptStep } from "../migration/transitions/rollback.js";
+import {
+  beginCompensation,
+  failCompensation,
+  finishCompensation,
+  interruptStep,
+} from "../migration/transitions/rollback.js";
 import { isGate } from "../migration/types.js";
-import { buildStepContext } from "./stepContext.js";
 import { commit, type EngineRuntime } from "./runtime.js";
+import { buildStepContext } from "./stepContext.js";
 import type { StepJobData } from "./stepJobs.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Runs one compensation of a rollback; the next one is enqueued by the transition that records it. */
-export async function runCompensationJob(rt: EngineRuntime, job: Job<StepJobData>, maxWaitMs = 10 * 60_000): Promise<string> {
+export async function runCompensationJob(
+  rt: EngineRuntime,
+  job: Job<StepJobData>,
+  maxWaitMs = 10 * 60_000,
+): Promise<string> {
   const { migrationId: id, stepIndex, run: attempt } = job.data;
   const deadline = rt.now() + maxWaitMs;
   for (;;) {
@@ -18,12 +27,15 @@ export async function runCompensationJob(rt: EngineRuntime, job: Job<StepJobData
     if (begin.ok) break;
     const m = begin.rejection.current;
     const st = m?.steps[stepIndex]?.status;
-    if (begin.rejection.code !== "not-now" || !m || st?.state !== "running") return `skipped: ${begin.rejection.message}`;
+    if (begin.rejection.code !== "not-now" || !m || st?.state !== "running")
+      return `skipped: ${begin.rejection.message}`;
     // The forward step is still running. Its worker stops it within a poll interval; if no worker
     // holds its job any more (it died and the job was given up), release the step here.
     const forward = { migrationId: id, phase: "forward" as const, stepIndex, run: st.run };
-    if (!(await rt.queue.isLive(forward))) await commit(rt, id, (x) => interruptStep(x, stepIndex, st.run, rt.now()));
-    if (rt.now() > deadline) throw new Error(`"${m.steps[stepIndex]!.title}" did not stop within ${maxWaitMs / 1000}s`);
+    if (!(await rt.queue.isLive(forward)))
+      await commit(rt, id, (x) => interruptStep(x, stepIndex, st.run, rt.now()));
+    if (rt.now() > deadline)
+      throw new Error(`"${m.steps[stepIndex]!.title}" did not stop within ${maxWaitMs / 1000}s`);
     await sleep(Math.min(1000, rt.cancelPollMs));
   }
   const m = (await rt.store.get(id))!;
@@ -31,7 +43,15 @@ export async function runCompensationJob(rt: EngineRuntime, job: Job<StepJobData
   try {
     const def = isGate(step.kind) ? undefined : STEP_CATALOGUE[step.kind as WorkKind];
     if (def?.compensate) {
-      const ctx = buildStepContext({ config: rt.config, ports: rt.ports, store: rt.store, migration: m, stepId: step.id, signal: new AbortController().signal, now: rt.now });
+      const ctx = buildStepContext({
+        config: rt.config,
+        ports: rt.ports,
+        store: rt.store,
+        migration: m,
+        stepId: step.id,
+        signal: new AbortController().signal,
+        now: rt.now,
+      });
       await def.compensate(ctx);
     }
     await commit(rt, id, (x) => finishCompensation(x, stepIndex, attempt, rt.now()));
@@ -42,11 +62,26 @@ export async function runCompensationJob(rt: EngineRuntime, job: Job<StepJobData
       await commit(rt, id, (x) => failCompensation(x, stepIndex, attempt, describeError(err), rt.now()));
       return `compensation failed: ${describeError(err)}`;
     }
-    await rt.store.audit(id, { actor: "system", action: `undo ${step.id}`, outcome: "info", detail: `transient error, will retry (${attemptsLeft} left): ${describeError(err)}` }, rt.now());
+    await rt.store.audit(
+      id,
+      {
+        actor: "system",
+        action: `undo ${step.id}`,
+        outcome: "info",
+        detail: `transient error, will retry (${attemptsLeft} left): ${describeError(err)}`,
+      },
+      rt.now(),
+    );
     throw err;
   }
 }
 
-export async function onCompensationJobLost(rt: EngineRuntime, data: StepJobData, reason: string): Promise<void> {
-  await commit(rt, data.migrationId, (x) => failCompensation(x, data.stepIndex, data.run, `worker lost the job: ${reason}`, rt.now()));
+export async function onCompensationJobLost(
+  rt: EngineRuntime,
+  data: StepJobData,
+  reason: string,
+): Promise<void> {
+  await commit(rt, data.migrationId, (x) =>
+    failCompensation(x, data.stepIndex, data.run, `worker lost the job: ${reason}`, rt.now()),
+  );
 }

@@ -10,7 +10,7 @@ import { redisHealthWarnings } from "../store/redisHealth.js";
 import { EngineCommands } from "./engineCommands.js";
 import { reconcile } from "./reconciler.js";
 import type { EngineRuntime } from "./runtime.js";
-import { RETRY, StepQueue } from "./stepJobs.js";
+import { type RETRY, StepQueue } from "./stepJobs.js";
 import { DEFAULT_TUNING, startStepWorker, type WorkerTuning } from "./stepWorker.js";
 
 export interface EngineOptions {

@@ -31,7 +31,13 @@ export class EngineCommands implements MigrationCommands {
     const cfg = this.rt.config.environments[env];
     if (!cfg) {
       const known = Object.keys(this.rt.config.environments).join(", ");
-      return { ok: false as const, rejection: { code: "not-found" as const, message: `unknown environment "${env}"; configured: ${known}` } };
+      return {
+        ok: false as const,
+        rejection: {
+          code: "not-found" as const,
+          message: `unknown environment "${env}"; configured: ${known}`,
+        },
+      };
     }
     return { ok: true as const, cfg };
   }
@@ -39,13 +45,25 @@ export class EngineCommands implements MigrationCommands {
   private async choose(env: string, targetCluster?: string) {
     const e = this.envOrError(env);
     if (!e.ok) return e;
-    const probe = { migrationId: "preview", envName: env, env: e.cfg, source: e.cfg.clusters[0]!, target: e.cfg.clusters[1]! };
+    const probe = {
+      migrationId: "preview",
+      envName: env,
+      env: e.cfg,
+      source: e.cfg.clusters[0]!,
+      target: e.cfg.clusters[1]!,
+    };
     const clusters = await Promise.all(
-      e.cfg.clusters.map(async (c) => ({ name: c.name, hostname: c.ingress.hostname ?? (await this.rt.ports.clusters.ingressHostname(c, e.cfg).catch(() => undefined)) })),
+      e.cfg.clusters.map(async (c) => ({
+        name: c.name,
+        hostname:
+          c.ingress.hostname ??
+          (await this.rt.ports.clusters.ingressHostname(c, e.cfg).catch(() => undefined)),
+      })),
     );
     const pointing = await this.rt.ports.traffic.pointing(probe, clusters);
     const choice = chooseClusters(env, e.cfg, pointing.cluster, targetCluster);
-    if (!choice.ok) return { ok: false as const, rejection: { code: "not-found" as const, message: choice.message } };
+    if (!choice.ok)
+      return { ok: false as const, rejection: { code: "not-found" as const, message: choice.message } };
     return { ok: true as const, cfg: e.cfg, choice };
   }
 
@@ -54,19 +72,34 @@ export class EngineCommands implements MigrationCommands {
     const e = this.envOrError(sel.env);
     if (!e.ok) return e;
     const holder = await this.rt.store.lockHolder(sel.env);
-    if (!holder) return { ok: false, rejection: { code: "not-found", message: `no migration is running in ${sel.env}; start one with \`/migrate start ${sel.env}\`` } };
+    if (!holder)
+      return {
+        ok: false,
+        rejection: {
+          code: "not-found",
+          message: `no migration is running in ${sel.env}; start one with \`/migrate start ${sel.env}\``,
+        },
+      };
     return { ok: true, id: holder };
   }
 
   async preview(env: string, targetCluster?: string): Promise<CommandResult<PlanPreview>> {
     const c = await this.choose(env, targetCluster);
     if (!c.ok) return c;
-    const ctx = { migrationId: "preview", envName: env, env: c.cfg, source: c.choice.source, target: c.choice.target };
+    const ctx = {
+      migrationId: "preview",
+      envName: env,
+      env: c.cfg,
+      source: c.choice.source,
+      target: c.choice.target,
+    };
     const [clusterFindings, dnsFindings, inventory, snapshot] = await Promise.all([
       this.rt.ports.clusters.preflight(ctx),
       this.rt.ports.traffic.preflight(ctx, c.choice.target.ingress.hostname),
       this.rt.ports.clusters.inventory(ctx),
-      c.cfg.dns.lowerTtl.enabled ? this.rt.ports.traffic.snapshot(ctx).catch(() => undefined) : Promise.resolve(undefined),
+      c.cfg.dns.lowerTtl.enabled
+        ? this.rt.ports.traffic.snapshot(ctx).catch(() => undefined)
+        : Promise.resolve(undefined),
     ]);
     const steps = buildPlan(c.cfg);
     const oldTtl = snapshot ? maxTtl(snapshot) : 0;
@@ -80,7 +113,9 @@ export class EngineCommands implements MigrationCommands {
         steps,
         findings: [...clusterFindings, ...dnsFindings],
         inventory,
-        ...(snapshot && oldTtl > c.cfg.dns.lowerTtl.ttlSeconds ? { cutoverSafeAfterMs: this.rt.now() + oldTtl * 1000 } : {}),
+        ...(snapshot && oldTtl > c.cfg.dns.lowerTtl.ttlSeconds
+          ? { cutoverSafeAfterMs: this.rt.now() + oldTtl * 1000 }
+          : {}),
       },
     };
   }
@@ -119,7 +154,11 @@ export class EngineCommands implements MigrationCommands {
     };
   }
 
-  async approve(sel: MigrationSelector, actor: Actor, opts: { stepId?: string; version?: number } = {}): Promise<CommandResult<Migration>> {
+  async approve(
+    sel: MigrationSelector,
+    actor: Actor,
+    opts: { stepId?: string; version?: number } = {},
+  ): Promise<CommandResult<Migration>> {
     const r = await this.resolve(sel);
     if (!r.ok) return r;
     const res = await commit(this.rt, r.id, (m) => {
@@ -141,11 +180,17 @@ export class EngineCommands implements MigrationCommands {
    * Rollback ignores the version a button carried: its meaning does not depend on which step is
    * current, and a 3 a.m. rollback must not be refused for a progress update. Doubles still roll back once.
    */
-  async rollback(sel: MigrationSelector, actor: Actor, opts: { version?: number; reason?: string } = {}): Promise<CommandResult<Migration>> {
+  async rollback(
+    sel: MigrationSelector,
+    actor: Actor,
+    opts: { version?: number; reason?: string } = {},
+  ): Promise<CommandResult<Migration>> {
     const r = await this.resolve(sel);
     if (!r.ok) return r;
     const reason = opts.reason ?? "rollback requested";
-    const res = await commit(this.rt, r.id, (m) => requestRollback(m, { by: actor.userId, now: this.rt.now(), reason }));
+    const res = await commit(this.rt, r.id, (m) =>
+      requestRollback(m, { by: actor.userId, now: this.rt.now(), reason }),
+    );
     return res.ok ? { ok: true, value: res.migration } : res;
   }
 
@@ -184,7 +229,11 @@ export class EngineCommands implements MigrationCommands {
   }
 
   auditDenied(migrationId: string, actor: Actor, action: string, reason: string) {
-    return this.rt.store.audit(migrationId, { actor: actor.userId, action, outcome: "denied", detail: reason }, this.rt.now());
+    return this.rt.store.audit(
+      migrationId,
+      { actor: actor.userId, action, outcome: "denied", detail: reason },
+      this.rt.now(),
+    );
   }
 
   async subscribe(handler: (event: MigrationEvent) => void): Promise<() => Promise<void>> {

@@ -1,12 +1,11 @@
 import type { Job } from "bullmq";
-import { STEP_CATALOGUE, type WorkKind } from "../migration/steps/catalogue.js";
 import { describeError, isCancelled, isPermanent, StepCancelledError } from "../migration/errors.js";
+import { STEP_CATALOGUE, type WorkKind } from "../migration/steps/catalogue.js";
 import { beginStep, failStep, finishStep } from "../migration/transitions/forward.js";
 import { interruptStep } from "../migration/transitions/rollback.js";
 import { isGate } from "../migration/types.js";
-import { envContextOf } from "./stepContext.js";
-import { buildStepContext } from "./stepContext.js";
 import { commit, type EngineRuntime } from "./runtime.js";
+import { buildStepContext, envContextOf } from "./stepContext.js";
 import type { StepJobData } from "./stepJobs.js";
 
 /**
@@ -19,12 +18,19 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
   const current = await rt.store.get(id);
   if (!current) return "migration gone";
   const env = rt.config.environments[current.env];
-  const begin = await commit(rt, id, (m) => beginStep(m, stepIndex, run, { now: rt.now(), freezeWindows: env?.freezeWindows ?? [] }));
+  const begin = await commit(rt, id, (m) =>
+    beginStep(m, stepIndex, run, { now: rt.now(), freezeWindows: env?.freezeWindows ?? [] }),
+  );
   if (!begin.ok) {
     // Rollback or abort came while this job was queued or after its worker died: release the step.
     const m = begin.rejection.current;
     const st = m?.steps[stepIndex]?.status;
-    if (m && (m.status === "rolling-back" || m.status === "aborted") && st?.state === "running" && st.run === run) {
+    if (
+      m &&
+      (m.status === "rolling-back" || m.status === "aborted") &&
+      st?.state === "running" &&
+      st.run === run
+    ) {
       await commit(rt, id, (x) => interruptStep(x, stepIndex, run, rt.now()));
       return "interrupted (rollback requested)";
     }
@@ -37,13 +43,25 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
 
   const controller = new AbortController();
   const watcher = setInterval(() => {
-    void rt.store.get(id).then((latest) => {
-      if (latest && (latest.status === "rolling-back" || latest.status === "aborted")) controller.abort(new StepCancelledError());
-    }, () => {});
+    void rt.store.get(id).then(
+      (latest) => {
+        if (latest && (latest.status === "rolling-back" || latest.status === "aborted"))
+          controller.abort(new StepCancelledError());
+      },
+      () => {},
+    );
   }, rt.cancelPollMs);
   try {
     envContextOf(rt.config, m); // config problems are permanent: surface them before running
-    const ctx = buildStepContext({ config: rt.config, ports: rt.ports, store: rt.store, migration: m, stepId: step.id, signal: controller.signal, now: rt.now });
+    const ctx = buildStepContext({
+      config: rt.config,
+      ports: rt.ports,
+      store: rt.store,
+      migration: m,
+      stepId: step.id,
+      signal: controller.signal,
+      now: rt.now,
+    });
     const outcome = await def.run(ctx);
     if (outcome.type === "done" && def.verify) await def.verify(ctx);
     const fin = await commit(rt, id, (x) => finishStep(x, stepIndex, run, outcome, rt.now()));
@@ -59,7 +77,16 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
       await commit(rt, id, (x) => failStep(x, stepIndex, run, describeError(err), rt.now()));
       return `failed: ${describeError(err)}`;
     }
-    await rt.store.audit(id, { actor: "system", action: step.id, outcome: "info", detail: `transient error, will retry (${attemptsLeft} attempt(s) left): ${describeError(err)}` }, rt.now());
+    await rt.store.audit(
+      id,
+      {
+        actor: "system",
+        action: step.id,
+        outcome: "info",
+        detail: `transient error, will retry (${attemptsLeft} attempt(s) left): ${describeError(err)}`,
+      },
+      rt.now(),
+    );
     throw err;
   } finally {
     clearInterval(watcher);
@@ -68,5 +95,7 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
 
 /** BullMQ gave up on a job without our handler deciding (it stalled too often): halt the step. */
 export async function onForwardJobLost(rt: EngineRuntime, data: StepJobData, reason: string): Promise<void> {
-  await commit(rt, data.migrationId, (x) => failStep(x, data.stepIndex, data.run, `worker lost the job: ${reason}`, rt.now()));
+  await commit(rt, data.migrationId, (x) =>
+    failStep(x, data.stepIndex, data.run, `worker lost the job: ${reason}`, rt.now()),
+  );
 }

@@ -13,7 +13,13 @@ export function pendingEffect(m: Migration, now: number): Effect | undefined {
       if (!st) return undefined;
       if (st.state === "pending") return { type: "run-step", stepIndex: m.cursor, run: 1, delayMs: 0 };
       if (st.state === "running") return { type: "run-step", stepIndex: m.cursor, run: st.run, delayMs: 0 };
-      if (st.state === "waiting") return { type: "run-step", stepIndex: m.cursor, run: st.run + 1, delayMs: Math.max(0, st.until - now) };
+      if (st.state === "waiting")
+        return {
+          type: "run-step",
+          stepIndex: m.cursor,
+          run: st.run + 1,
+          delayMs: Math.max(0, st.until - now),
+        };
       return undefined;
     }
     case "rolling-back":

@@ -7,11 +7,18 @@ import type { MigrationStore } from "../store/migrationStore.js";
 
 export function envContextOf(config: HikkoshiConfig, m: Migration): EnvContext {
   const env = config.environments[m.env];
-  if (!env) throw new PermanentError(`environment "${m.env}" is no longer in the config`, "restore it in the config file and restart");
+  if (!env)
+    throw new PermanentError(
+      `environment "${m.env}" is no longer in the config`,
+      "restore it in the config file and restart",
+    );
   const source = env.clusters.find((c) => c.name === m.source);
   const target = env.clusters.find((c) => c.name === m.target);
   if (!source || !target) {
-    throw new PermanentError(`cluster ${source ? m.target : m.source} of ${m.env} is no longer in the config`, "restore it in the config file and restart");
+    throw new PermanentError(
+      `cluster ${source ? m.target : m.source} of ${m.env} is no longer in the config`,
+      "restore it in the config file and restart",
+    );
   }
   return { migrationId: m.id, envName: m.env, env, source, target };
 }
@@ -55,6 +62,7 @@ export function buildStepContext(args: {
         .setProgress(migration.id, stepId, { done, total, unit, ...(note ? { note } : {}), at: t })
         .catch(() => {});
     },
-    note: (detail) => store.audit(migration.id, { actor: "system", action: stepId, outcome: "info", detail }, now()),
+    note: (detail) =>
+      store.audit(migration.id, { actor: "system", action: stepId, outcome: "info", detail }, now()),
   };
 }

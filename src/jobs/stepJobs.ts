@@ -31,7 +31,10 @@ export function stepJobId(d: StepJobData): string {
 export function effectToJob(migrationId: string, e: Effect): { data: StepJobData; delay: number } {
   switch (e.type) {
     case "run-step":
-      return { data: { migrationId, phase: "forward", stepIndex: e.stepIndex, run: e.run }, delay: e.delayMs };
+      return {
+        data: { migrationId, phase: "forward", stepIndex: e.stepIndex, run: e.run },
+        delay: e.delayMs,
+      };
     case "compensate-step":
       return { data: { migrationId, phase: "compensate", stepIndex: e.stepIndex, run: e.run }, delay: 0 };
   }
@@ -63,7 +66,13 @@ export class StepQueue {
     const job = await this.queue.getJob(stepJobId(d));
     if (!job) return false;
     const state = await job.getState();
-    return state === "active" || state === "waiting" || state === "delayed" || state === "waiting-children" || state === "prioritized";
+    return (
+      state === "active" ||
+      state === "waiting" ||
+      state === "delayed" ||
+      state === "waiting-children" ||
+      state === "prioritized"
+    );
   }
 
   async close(): Promise<void> {

@@ -26,7 +26,11 @@ export const DEFAULT_TUNING: WorkerTuning = {
   maxStalledCount: 2,
 };
 
-export function startStepWorker(rt: EngineRuntime, connection: Redis, tuning: WorkerTuning): Worker<StepJobData> {
+export function startStepWorker(
+  rt: EngineRuntime,
+  connection: Redis,
+  tuning: WorkerTuning,
+): Worker<StepJobData> {
   const worker = new Worker<StepJobData>(
     STEP_QUEUE,
     async (job: Job<StepJobData>) => {
@@ -51,7 +55,9 @@ export function startStepWorker(rt: EngineRuntime, connection: Redis, tuning: Wo
     if (!exhausted) return;
     // Usually the runner already recorded the failure; these transitions are no-ops then (stale).
     const lost = job.data.phase === "forward" ? onForwardJobLost : onCompensationJobLost;
-    void lost(rt, job.data, err.message).catch((e) => rt.logger.error({ err: e }, "could not record a lost job"));
+    void lost(rt, job.data, err.message).catch((e) =>
+      rt.logger.error({ err: e }, "could not record a lost job"),
+    );
   });
   worker.on("error", (err) => rt.logger.error({ err }, "step worker error"));
   return worker;

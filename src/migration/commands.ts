@@ -79,8 +79,16 @@ export interface MigrationCommands {
   preview(env: string, targetCluster?: string): Promise<CommandResult<PlanPreview>>;
   start(env: string, actor: Actor, targetCluster?: string): Promise<CommandResult<Migration>>;
   /** `version` comes from a button; slash commands omit it and act on the current gate. */
-  approve(sel: MigrationSelector, actor: Actor, opts?: { stepId?: string; version?: number }): Promise<CommandResult<Migration>>;
-  rollback(sel: MigrationSelector, actor: Actor, opts?: { version?: number; reason?: string }): Promise<CommandResult<Migration>>;
+  approve(
+    sel: MigrationSelector,
+    actor: Actor,
+    opts?: { stepId?: string; version?: number },
+  ): Promise<CommandResult<Migration>>;
+  rollback(
+    sel: MigrationSelector,
+    actor: Actor,
+    opts?: { version?: number; reason?: string },
+  ): Promise<CommandResult<Migration>>;
   abort(env: string, actor: Actor): Promise<CommandResult<Migration>>;
   /** Non-terminal migrations, optionally of one environment. */
   active(env?: string): Promise<MigrationView[]>;

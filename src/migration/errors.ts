@@ -24,7 +24,11 @@ export class StepCancelledError extends Error {
 export function isPermanent(err: unknown): boolean {
   if (err instanceof PermanentError) return true;
   if (!(err instanceof Error)) return false;
-  return (err as { permanent?: unknown }).permanent === true || /^Permanent/.test(err.name) || /^Permanent/.test(err.constructor.name);
+  return (
+    (err as { permanent?: unknown }).permanent === true ||
+    /^Permanent/.test(err.name) ||
+    /^Permanent/.test(err.constructor.name)
+  );
 }
 
 export function isCancelled(err: unknown): boolean {

@@ -44,7 +44,16 @@ export function stepTitle(kind: StepKind): string {
 export function buildPlan(env: EnvironmentConfig): StepSpec[] {
   const kinds: StepKind[] = ["preflight"];
   if (env.dns.lowerTtl.enabled) kinds.push("lower-ttl");
-  kinds.push("backup", "restore", "wait-ready", "smoke", "gate-cutover", "handoff", "shift-traffic", "verify");
+  kinds.push(
+    "backup",
+    "restore",
+    "wait-ready",
+    "smoke",
+    "gate-cutover",
+    "handoff",
+    "shift-traffic",
+    "verify",
+  );
   kinds.push("soak", "gate-decommission", "decommission");
   if (env.dns.lowerTtl.enabled) kinds.push("restore-ttl");
   return kinds.map((kind) => ({ id: kind, kind, title: stepTitle(kind), effect: EFFECT[kind] }));

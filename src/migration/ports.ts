@@ -87,13 +87,28 @@ export interface ClusterPort {
   /** What a migration would move, for `plan` (counts per kind, forbidden ones listed). */
   inventory(ctx: EnvContext): Promise<InventorySummary>;
   /** Creates the Velero Backup if absent (name is deterministic), waits for a terminal phase. */
-  backup(ctx: EnvContext, backupName: string, progress: ProgressFn, signal: AbortSignal): Promise<BackupReport>;
+  backup(
+    ctx: EnvContext,
+    backupName: string,
+    progress: ProgressFn,
+    signal: AbortSignal,
+  ): Promise<BackupReport>;
   /** Restores tolerant resources, then forbidden ones suspended; idempotent; waits for terminal phases. */
-  restore(ctx: EnvContext, backupName: string, progress: ProgressFn, signal: AbortSignal): Promise<RestoreReport>;
+  restore(
+    ctx: EnvContext,
+    backupName: string,
+    progress: ProgressFn,
+    signal: AbortSignal,
+  ): Promise<RestoreReport>;
   waitReady(ctx: EnvContext, progress: ProgressFn, signal: AbortSignal): Promise<ReadinessReport>;
   snapshotForbidden(ctx: EnvContext): Promise<ForbiddenSnapshot>;
   /** Suspend on source, wait for active Jobs, resume on target without a catch-up run. Idempotent. */
-  handoff(ctx: EnvContext, snapshot: ForbiddenSnapshot, progress: ProgressFn, signal: AbortSignal): Promise<HandoffReport>;
+  handoff(
+    ctx: EnvContext,
+    snapshot: ForbiddenSnapshot,
+    progress: ProgressFn,
+    signal: AbortSignal,
+  ): Promise<HandoffReport>;
   /** Mirror of handoff: suspend on target first, then restore source's original flags and replicas. */
   revertHandoff(ctx: EnvContext, snapshot: ForbiddenSnapshot, progress: ProgressFn): Promise<void>;
   snapshotWorkloads(ctx: EnvContext): Promise<WorkloadSnapshot>;

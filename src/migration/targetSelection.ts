@@ -28,22 +28,41 @@ export function chooseClusters(
     };
   }
   const source = env.clusters.find((c) => c.name === pointingAt);
-  if (!source) return { ok: false, message: `DNS points at ${pointingAt}, which is not a configured cluster of ${envName}` };
+  if (!source)
+    return {
+      ok: false,
+      message: `DNS points at ${pointingAt}, which is not a configured cluster of ${envName}`,
+    };
   if (requested !== undefined) {
     const target = env.clusters.find((c) => c.name === requested);
     if (!target) {
-      return { ok: false, message: `cluster "${requested}" is not configured for ${envName}; configured: ${names.join(", ")}` };
+      return {
+        ok: false,
+        message: `cluster "${requested}" is not configured for ${envName}; configured: ${names.join(", ")}`,
+      };
     }
     if (target.name === source.name) {
-      return { ok: false, message: `${requested} is already serving ${envName} (DNS points at it); choose another target` };
+      return {
+        ok: false,
+        message: `${requested} is already serving ${envName} (DNS points at it); choose another target`,
+      };
     }
-    return { ok: true, source, target, reason: `requested with \`to ${requested}\`; DNS points at ${source.name}` };
+    return {
+      ok: true,
+      source,
+      target,
+      reason: `requested with \`to ${requested}\`; DNS points at ${source.name}`,
+    };
   }
   const candidates = env.clusters
     .filter((c) => c.name !== source.name)
     .sort((a, b) => clusterDate(b.name) - clusterDate(a.name) || b.name.localeCompare(a.name));
   const target = candidates[0];
-  if (!target) return { ok: false, message: `${envName} has no cluster other than ${source.name}; add the new cluster to the config` };
+  if (!target)
+    return {
+      ok: false,
+      message: `${envName} has no cluster other than ${source.name}; add the new cluster to the config`,
+    };
   if (clusterDate(target.name) > 0 && clusterDate(target.name) <= clusterDate(source.name)) {
     // Never pick an older cluster by default: that is a move back, and must be asked for by name.
     return {
@@ -51,5 +70,10 @@ export function chooseClusters(
       message: `no configured cluster of ${envName} is newer than ${source.name}, which DNS points at; add the new cluster to the config, or name one with \`to <cluster>\``,
     };
   }
-  return { ok: true, source, target, reason: `newest cluster of ${envName} that DNS does not point at (DNS → ${source.name})` };
+  return {
+    ok: true,
+    source,
+    target,
+    reason: `newest cluster of ${envName} that DNS does not point at (DNS → ${source.name})`,
+  };
 }

@@ -50,7 +50,13 @@ export type StepStatus =
   | { state: "failed"; startedAt: number; finishedAt: number; error: string }
   /** Stopped because rollback was requested while it ran; its partial effect is compensated. */
   | { state: "interrupted"; startedAt: number; finishedAt: number }
-  | { state: "compensating"; startedAt: number; finishedAt: number; compensationStartedAt: number; run: number }
+  | {
+      state: "compensating";
+      startedAt: number;
+      finishedAt: number;
+      compensationStartedAt: number;
+      run: number;
+    }
   | { state: "compensated"; startedAt: number; finishedAt: number; compensatedAt: number }
   | { state: "compensation-failed"; startedAt: number; finishedAt: number; error: string }
   | { state: "skipped"; reason: string };

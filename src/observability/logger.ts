@@ -9,7 +9,16 @@ export function createLogger(opts: { level?: string; name?: string } = {}): Logg
     name: opts.name ?? "hikkoshi",
     level: opts.level ?? process.env.LOG_LEVEL ?? "info",
     redact: {
-      paths: ["token", "*.token", "headers.authorization", "*.headers.authorization", "signingSecret", "*.signingSecret", "botToken", "appToken"],
+      paths: [
+        "token",
+        "*.token",
+        "headers.authorization",
+        "*.headers.authorization",
+        "signingSecret",
+        "*.signingSecret",
+        "botToken",
+        "appToken",
+      ],
       censor: "[redacted]",
     },
   });

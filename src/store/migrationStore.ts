@@ -19,7 +19,13 @@ export type CreateResult = { ok: true; migration: Migration } | { ok: false; hol
 export type TransactResult = TransitionResult & { committed: boolean };
 
 function auditJson(a: AuditDraft, at: number): string {
-  return JSON.stringify({ at: String(at), actor: a.actor, action: a.action, outcome: a.outcome, detail: a.detail });
+  return JSON.stringify({
+    at: String(at),
+    actor: a.actor,
+    action: a.action,
+    outcome: a.outcome,
+    detail: a.detail,
+  });
 }
 
 /**
@@ -72,10 +78,19 @@ export class MigrationStore {
    * transition itself decides whether a stale input is still acceptable). Exactly one of any number of
    * racing callers commits a given change.
    */
-  async transact(id: string, fn: (m: Migration) => TransitionResult, now: () => number = Date.now): Promise<TransactResult> {
+  async transact(
+    id: string,
+    fn: (m: Migration) => TransitionResult,
+    now: () => number = Date.now,
+  ): Promise<TransactResult> {
     for (let attempt = 0; attempt < 50; attempt++) {
       const current = await this.get(id);
-      if (!current) return { ok: false, rejection: { code: "not-found", message: `no migration ${id}` }, committed: false };
+      if (!current)
+        return {
+          ok: false,
+          rejection: { code: "not-found", message: `no migration ${id}` },
+          committed: false,
+        };
       const result = fn(current);
       if (!result.ok) return { ...result, committed: false };
       if (result.migration.version === current.version) return { ...result, committed: false };
@@ -98,7 +113,12 @@ export class MigrationStore {
         ...result.audit.map((a) => auditJson(a, at)),
       );
       if (ok === 1) return { ...result, committed: true };
-      if (ok === -1) return { ok: false, rejection: { code: "not-found", message: `no migration ${id}` }, committed: false };
+      if (ok === -1)
+        return {
+          ok: false,
+          rejection: { code: "not-found", message: `no migration ${id}` },
+          committed: false,
+        };
     }
     throw new Error(`could not commit a transition of ${id}: too much contention`);
   }
@@ -110,7 +130,20 @@ export class MigrationStore {
   }
 
   async audit(id: string, entry: AuditDraft, at: number): Promise<void> {
-    await this.redis.xadd(keys.audit(id), "*", "at", String(at), "actor", entry.actor, "action", entry.action, "outcome", entry.outcome, "detail", entry.detail);
+    await this.redis.xadd(
+      keys.audit(id),
+      "*",
+      "at",
+      String(at),
+      "actor",
+      entry.actor,
+      "action",
+      entry.action,
+      "outcome",
+      entry.outcome,
+      "detail",
+      entry.detail,
+    );
     await this.publish({ migrationId: id, version: 0, kind: "audit" });
   }
 

@@ -10,17 +10,25 @@ export async function redisHealthWarnings(redis: Redis): Promise<string[]> {
   try {
     const [, policy] = (await redis.config("GET", "maxmemory-policy")) as [string, string];
     if (policy !== "noeviction") {
-      warnings.push(`Redis maxmemory-policy is "${policy}": set it to "noeviction", or Redis may drop migration state under memory pressure`);
+      warnings.push(
+        `Redis maxmemory-policy is "${policy}": set it to "noeviction", or Redis may drop migration state under memory pressure`,
+      );
     }
     const [, aof] = (await redis.config("GET", "appendonly")) as [string, string];
     const [, save] = (await redis.config("GET", "save")) as [string, string];
     if (aof !== "yes" && (save ?? "").trim() === "") {
-      warnings.push("Redis has no persistence (appendonly no, no save points): enable AOF (appendonly yes) so a Redis restart loses nothing");
+      warnings.push(
+        "Redis has no persistence (appendonly no, no save points): enable AOF (appendonly yes) so a Redis restart loses nothing",
+      );
     } else if (aof !== "yes") {
-      warnings.push("Redis persists by RDB snapshots only: enable AOF (appendonly yes) so a restart loses no transition");
+      warnings.push(
+        "Redis persists by RDB snapshots only: enable AOF (appendonly yes) so a restart loses no transition",
+      );
     }
   } catch (err) {
-    warnings.push(`could not read Redis config (${(err as Error).message}); make sure it runs with noeviction and AOF`);
+    warnings.push(
+      `could not read Redis config (${(err as Error).message}); make sure it runs with noeviction and AOF`,
+    );
   }
   return warnings;
 }

@@ -7,7 +7,12 @@ describe("config as code", () => {
     const cfg = loadConfigFile("deploy/hikkoshi.example.yaml");
     const prod = cfg.environments.production!;
     expect(prod.clusters.map((c) => c.name)).toEqual(["production-20251101", "production-20261125"]);
-    expect(prod.dns.strategy).toEqual({ type: "weighted", steps: [10, 50, 100], soakMinutes: 10, approveEachStep: false });
+    expect(prod.dns.strategy).toEqual({
+      type: "weighted",
+      steps: [10, 50, 100],
+      soakMinutes: 10,
+      approveEachStep: false,
+    });
     expect(prod.duplicationForbiddenLabel).toBe("hikkoshi.dev/duplication=forbidden");
     expect(cfg.environments.staging!.dns.strategy).toEqual({ type: "cnameSwap" });
     expect(cfg.environments.staging!.handoff.concurrency).toBe(16);

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Engine } from "../../src/jobs/engine.js";
 import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
-import { startRedisServer, type RedisServerHandle } from "../support/redisServer.js";
+import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { testConfig } from "../support/testConfig.js";
 import { createTestPorts } from "../support/testPorts.js";
 
@@ -47,7 +47,12 @@ describe("engine on real Redis and BullMQ workers", () => {
 
     const atCutover = await waitForGate(engine, id, "gate-cutover");
     expect(atCutover.steps.filter((s) => s.status.state === "succeeded").map((s) => s.id)).toEqual([
-      "preflight", "lower-ttl", "backup", "restore", "wait-ready", "smoke",
+      "preflight",
+      "lower-ttl",
+      "backup",
+      "restore",
+      "wait-ready",
+      "smoke",
     ]);
     expect((await ports.world.get()).forbidden).toBe("source"); // nothing past the gate ran
 
@@ -60,11 +65,19 @@ describe("engine on real Redis and BullMQ workers", () => {
     const done = await waitForStatus(engine, id, "completed");
     expect(done.steps.every((s) => s.status.state === "succeeded")).toBe(true);
     expect(await ports.world.effects()).toEqual({
-      "ttl-1": 1, backup: 1, restore: 1, handoff: 1, "shift-100": 1, decommission: 1, "ttl-2": 1,
+      "ttl-1": 1,
+      backup: 1,
+      restore: 1,
+      handoff: 1,
+      "shift-100": 1,
+      decommission: 1,
+      "ttl-2": 1,
     });
     // The lock is released and the history lists it.
     const again = await engine.commands.start("production", alice);
-    expect(again.ok ? "started" : again.rejection.message).toMatch(/no configured cluster of production is newer than production-20261125/);
+    expect(again.ok ? "started" : again.rejection.message).toMatch(
+      /no configured cluster of production is newer than production-20261125/,
+    );
     expect((await engine.commands.history("production"))[0]).toMatchObject({ id, status: "completed" });
   });
 
@@ -75,7 +88,9 @@ describe("engine on real Redis and BullMQ workers", () => {
     const id = started.value.id;
     const gate = await waitForGate(engine, id, "gate-cutover");
     const results = await Promise.all(
-      Array.from({ length: 20 }, () => engine.commands.approve({ migrationId: id }, bob, { stepId: "gate-cutover", version: gate.version })),
+      Array.from({ length: 20 }, () =>
+        engine.commands.approve({ migrationId: id }, bob, { stepId: "gate-cutover", version: gate.version }),
+      ),
     );
     const ok = results.filter((r) => r.ok);
     expect(ok).toHaveLength(1);
@@ -133,7 +148,11 @@ describe("engine on real Redis and BullMQ workers", () => {
     expect(halted.error).toContain("handoff refused by the test world");
     await engine.commands.rollback({ env: "production" }, alice);
     await waitForStatus(engine, started.value.id, "rolled-back");
-    expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", ttl: "2", forbidden: "source" });
+    expect(await ports.world.get()).toMatchObject({
+      dns: "production-20251101",
+      ttl: "2",
+      forbidden: "source",
+    });
   });
 
   it("retries transient errors and converges", async () => {
@@ -142,13 +161,22 @@ describe("engine on real Redis and BullMQ workers", () => {
     if (!started.ok) throw new Error(started.rejection.message);
     await waitForGate(engine, started.value.id, "gate-cutover");
     expect((await ports.world.effects()).backup).toBe(1);
-    const retries = (await engine.commands.auditSince(started.value.id, "0")).filter((e) => /will retry/.test(e.detail));
+    const retries = (await engine.commands.auditSince(started.value.id, "0")).filter((e) =>
+      /will retry/.test(e.detail),
+    );
     expect(retries.length).toBe(2);
   });
 
   it("stops at preflight when there is a blocking finding, changing nothing", async () => {
     const { engine, ports } = await setup(testConfig(), {
-      findings: [{ code: "stateful-workload", severity: "blocking", message: "payments/ledger-db is stateful", fix: "acknowledge it" }],
+      findings: [
+        {
+          code: "stateful-workload",
+          severity: "blocking",
+          message: "payments/ledger-db is stateful",
+          fix: "acknowledge it",
+        },
+      ],
     });
     const started = await engine.commands.start("production", alice);
     if (!started.ok) throw new Error(started.rejection.message);

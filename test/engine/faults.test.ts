@@ -75,7 +75,13 @@ describe("faults", () => {
     await engine.commands.approve({ env: "production" }, bob);
     await waitForStatus(engine, id, "completed", 40_000);
     expect(await ports.world.effects()).toEqual({
-      "ttl-1": 1, backup: 1, restore: 1, handoff: 1, "shift-100": 1, decommission: 1, "ttl-2": 1,
+      "ttl-1": 1,
+      backup: 1,
+      restore: 1,
+      handoff: 1,
+      "shift-100": 1,
+      decommission: 1,
+      "ttl-2": 1,
     });
     ports.close();
   }, 120_000);

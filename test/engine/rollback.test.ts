@@ -41,14 +41,24 @@ describe("rollback from every reachable step", () => {
         if (!started.ok) throw new Error(started.rejection.message);
         const id = started.value.id;
         // Drive forward (approving gates) until the step is current, then press Rollback.
-        await waitFor(async () => {
-          const m = await engine.store.get(id);
-          if (!m) return false;
-          if (m.cursor === index && ["running", "awaiting-approval"].includes(m.status)) return true;
-          if (m.status === "awaiting-approval") await engine.commands.approve({ migrationId: id }, { userId: "U0BOB00001" });
-          return false;
-        }, `${step.id} to be current`, 30_000, 10);
-        const res = await engine.commands.rollback({ migrationId: id }, { userId: "U0CAROL001" }, { reason: "test" });
+        await waitFor(
+          async () => {
+            const m = await engine.store.get(id);
+            if (!m) return false;
+            if (m.cursor === index && ["running", "awaiting-approval"].includes(m.status)) return true;
+            if (m.status === "awaiting-approval")
+              await engine.commands.approve({ migrationId: id }, { userId: "U0BOB00001" });
+            return false;
+          },
+          `${step.id} to be current`,
+          30_000,
+          10,
+        );
+        const res = await engine.commands.rollback(
+          { migrationId: id },
+          { userId: "U0CAROL001" },
+          { reason: "test" },
+        );
         expect(res.ok).toBe(true);
         const double = await engine.commands.rollback({ migrationId: id }, { userId: "U0BOB00001" });
         expect(double.ok ? "ok" : double.rejection.code).toBe("already");
@@ -61,15 +71,20 @@ describe("rollback from every reachable step", () => {
           .map((s, i) => ({ s, i }))
           .filter(({ s }) => s.status.state === "compensated");
         // Reverse order: a later step was compensated before an earlier one.
-        const times = compensated.map(({ s }) => (s.status.state === "compensated" ? s.status.compensatedAt : 0));
+        const times = compensated.map(({ s }) =>
+          s.status.state === "compensated" ? s.status.compensatedAt : 0,
+        );
         expect(times).toEqual([...times].sort((a, b) => b - a));
         for (const { s } of compensated) expect(s.effect).toBe(true);
         // Exactly once: each undo operation ran as many times as there were compensated steps needing it.
         const undos = await ports.world.undos();
         const expected: Record<string, number> = {};
-        for (const { s } of compensated) for (const op of UNDO_OP[s.kind] ?? []) expected[op] = (expected[op] ?? 0) + 1;
+        for (const { s } of compensated)
+          for (const op of UNDO_OP[s.kind] ?? []) expected[op] = (expected[op] ?? 0) + 1;
         for (const [op, n] of Object.entries(undos)) expect(n).toBeLessThanOrEqual(expected[op] ?? 0);
-        expect((await engine.commands.auditSince(id, "0")).filter((e) => e.action === "rollback")).toHaveLength(1);
+        expect(
+          (await engine.commands.auditSince(id, "0")).filter((e) => e.action === "rollback"),
+        ).toHaveLength(1);
       } finally {
         await engine.close();
         ports.close();

@@ -9,7 +9,15 @@ import { testConfig } from "../support/testConfig.js";
 const env = testConfig().environments.production!;
 
 describe("freeze windows", () => {
-  const fridays = [{ days: ["fri" as const], from: "15:00", to: "23:59", timeZone: "Europe/Berlin", reason: "no Friday cutovers" }];
+  const fridays = [
+    {
+      days: ["fri" as const],
+      from: "15:00",
+      to: "23:59",
+      timeZone: "Europe/Berlin",
+      reason: "no Friday cutovers",
+    },
+  ];
   it("is active on a Friday evening in its time zone and says when it ends", () => {
     const fri18 = Date.parse("2026-11-27T17:00:00Z"); // 18:00 in Berlin (CET)
     const f = activeFreeze(fridays, fri18);
@@ -18,8 +26,12 @@ describe("freeze windows", () => {
     expect(activeFreeze(fridays, Date.parse("2026-11-26T17:00:00Z"))).toBeUndefined(); // Thursday
   });
   it("handles windows that span midnight", () => {
-    const nights = [{ days: ["sat" as const], from: "22:00", to: "02:00", timeZone: "UTC", reason: "maintenance" }];
-    expect(activeFreeze(nights, Date.parse("2026-11-29T01:30:00Z"))?.endsAt).toBe(Date.parse("2026-11-29T02:01:00Z"));
+    const nights = [
+      { days: ["sat" as const], from: "22:00", to: "02:00", timeZone: "UTC", reason: "maintenance" },
+    ];
+    expect(activeFreeze(nights, Date.parse("2026-11-29T01:30:00Z"))?.endsAt).toBe(
+      Date.parse("2026-11-29T02:01:00Z"),
+    );
     expect(activeFreeze(nights, Date.parse("2026-11-28T23:00:00Z"))).toBeDefined();
     expect(activeFreeze(nights, Date.parse("2026-11-29T03:00:00Z"))).toBeUndefined();
   });
@@ -33,7 +45,9 @@ describe("target selection", () => {
   });
   it("names the configured clusters when `to` is unknown", () => {
     const c = chooseClusters("production", env, "production-20251101", "production-2026");
-    expect(c.ok ? "" : c.message).toBe('cluster "production-2026" is not configured for production; configured: production-20251101, production-20261125');
+    expect(c.ok ? "" : c.message).toBe(
+      'cluster "production-2026" is not configured for production; configured: production-20251101, production-20261125',
+    );
   });
   it("refuses the cluster already serving", () => {
     const c = chooseClusters("production", env, "production-20251101", "production-20251101");
@@ -43,15 +57,34 @@ describe("target selection", () => {
 
 describe("gates", () => {
   const now = Date.parse("2026-11-25T10:00:00Z");
-  const { migration } = createMigration({ id: "production-20261125-1", env: "production", source: "a", target: "b", targetReason: "", startedBy: "U1", plan: buildPlan(env), now });
+  const { migration } = createMigration({
+    id: "production-20261125-1",
+    env: "production",
+    source: "a",
+    target: "b",
+    targetReason: "",
+    startedBy: "U1",
+    plan: buildPlan(env),
+    now,
+  });
   const gateIndex = migration.steps.findIndex((s) => s.id === "gate-cutover");
-  const atGate = { ...migration, status: "awaiting-approval" as const, cursor: gateIndex, steps: migration.steps.map((s, i) => (i === gateIndex ? { ...s, status: { state: "awaiting-approval" as const, startedAt: now, run: 1 } } : s)) };
+  const atGate = {
+    ...migration,
+    status: "awaiting-approval" as const,
+    cursor: gateIndex,
+    steps: migration.steps.map((s, i) =>
+      i === gateIndex ? { ...s, status: { state: "awaiting-approval" as const, startedAt: now, run: 1 } } : s,
+    ),
+  };
   const base = { now, fourEyes: false, expiresMinutes: 60, freezeWindows: [] };
 
   it("re-opens the gate when its approval expired before the gated step ran", () => {
     const approved = approveGate(atGate, { ...base, by: "U2" });
     if (!approved.ok) throw new Error(approved.rejection.message);
-    const late = beginStep(approved.migration, gateIndex + 1, 1, { now: now + 61 * 60_000, freezeWindows: [] });
+    const late = beginStep(approved.migration, gateIndex + 1, 1, {
+      now: now + 61 * 60_000,
+      freezeWindows: [],
+    });
     if (!late.ok) throw new Error(late.rejection.message);
     expect(late.migration.status).toBe("awaiting-approval");
     expect(late.migration.cursor).toBe(gateIndex);
@@ -59,7 +92,9 @@ describe("gates", () => {
   });
 
   it("refuses an approval inside a freeze window, naming when it ends", () => {
-    const freezeWindows = [{ days: ["wed" as const], from: "09:00", to: "12:00", timeZone: "UTC", reason: "release train" }];
+    const freezeWindows = [
+      { days: ["wed" as const], from: "09:00", to: "12:00", timeZone: "UTC", reason: "release train" },
+    ];
     const res = approveGate(atGate, { ...base, by: "U2", freezeWindows });
     expect(res.ok ? "" : res.rejection.code).toBe("frozen");
     expect(res.ok ? "" : res.rejection.message).toMatch(/release train.*ends Wed 12:01/);

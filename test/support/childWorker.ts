@@ -6,9 +6,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** Starts test/support/workerProcess.ts under tsx and resolves once its worker is running. */
 export function startChildWorker(options: object): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(here, "workerProcess.ts"), JSON.stringify(options)], {
-    stdio: ["ignore", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(here, "workerProcess.ts"), JSON.stringify(options)],
+    {
+      stdio: ["ignore", "pipe", "inherit"],
+    },
+  );
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("child worker did not start")), 30_000);
     child.stdout?.on("data", (b: Buffer) => {

@@ -63,7 +63,13 @@ export async function startRedisServer(opts: { aof?: boolean } = {}): Promise<Re
     );
     const deadline = Date.now() + 10_000;
     for (;;) {
-      const probe = new Redis({ port, host: "127.0.0.1", lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      const probe = new Redis({
+        port,
+        host: "127.0.0.1",
+        lazyConnect: true,
+        maxRetriesPerRequest: 0,
+        retryStrategy: () => null,
+      });
       probe.on("error", () => {});
       try {
         await probe.connect();

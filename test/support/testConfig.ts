@@ -2,7 +2,17 @@ import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
 
 /** A small valid config for engine tests; `extra` is YAML merged into the production environment. */
-export function testConfig(opts: { fourEyes?: boolean; strategy?: "cnameSwap" | "weighted"; lowerTtl?: boolean; soakMinutes?: number; weightSoakMinutes?: number; freeze?: string; smoke?: boolean } = {}): HikkoshiConfig {
+export function testConfig(
+  opts: {
+    fourEyes?: boolean;
+    strategy?: "cnameSwap" | "weighted";
+    lowerTtl?: boolean;
+    soakMinutes?: number;
+    weightSoakMinutes?: number;
+    freeze?: string;
+    smoke?: boolean;
+  } = {},
+): HikkoshiConfig {
   const strategy =
     opts.strategy === "weighted"
       ? `{ type: weighted, steps: [10, 50, 100], soakMinutes: ${opts.weightSoakMinutes ?? 0} }`

@@ -3,8 +3,8 @@
 // (killed with SIGKILL in a test) shares it, and every effect is counted there exactly when it changes
 // the world, which is how tests prove "exactly once".
 import { Redis } from "ioredis";
-import type { Finding } from "../../src/migration/types.js";
 import type { DnsSnapshot, EnvContext, Ports } from "../../src/migration/ports.js";
+import type { Finding } from "../../src/migration/types.js";
 
 export interface TestPortsOptions {
   redisUrl: string;
@@ -36,13 +36,21 @@ return 1`;
 export class TestWorld {
   constructor(readonly redis: Redis) {}
   async init(source: string): Promise<void> {
-    await this.redis.hset(WORLD, { dns: source, ttl: "2", weight: "0", forbidden: "source", decommissioned: "0" });
+    await this.redis.hset(WORLD, {
+      dns: source,
+      ttl: "2",
+      weight: "0",
+      forbidden: "source",
+      decommissioned: "0",
+    });
   }
   async get(): Promise<Record<string, string>> {
     return this.redis.hgetall(WORLD);
   }
   async effects(): Promise<Record<string, number>> {
-    return Object.fromEntries(Object.entries(await this.redis.hgetall(EFFECTS)).map(([k, v]) => [k, Number(v)]));
+    return Object.fromEntries(
+      Object.entries(await this.redis.hgetall(EFFECTS)).map(([k, v]) => [k, Number(v)]),
+    );
   }
   async undos(): Promise<Record<string, number>> {
     return Object.fromEntries(Object.entries(await this.redis.hgetall(UNDO)).map(([k, v]) => [k, Number(v)]));
@@ -55,7 +63,12 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
   const world = new TestWorld(redis);
   const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-  async function act(op: string, field: string, value: string, counter: "effect" | "undo" = "effect"): Promise<void> {
+  async function act(
+    op: string,
+    field: string,
+    value: string,
+    counter: "effect" | "undo" = "effect",
+  ): Promise<void> {
     if (opts.opDelayMs) await sleep(opts.opDelayMs);
     if (opts.permanentFailures?.includes(op)) {
       const err = new Error(`${op} refused by the test world`);
@@ -63,7 +76,8 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
       throw err;
     }
     const budget = opts.transientFailures?.[op] ?? 0;
-    if (budget > 0 && (await redis.hincrby(FAILS, op, 1)) <= budget) throw new Error(`${op}: transient test failure`);
+    if (budget > 0 && (await redis.hincrby(FAILS, op, 1)) <= budget)
+      throw new Error(`${op}: transient test failure`);
     await redis.eval(SET_IF_CHANGED, 2, WORLD, counter === "effect" ? EFFECTS : UNDO, field, value, op);
     if (opts.opDelayAfterMs) await sleep(opts.opDelayAfterMs);
   }
@@ -74,35 +88,79 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
 
   const snapshot = async (): Promise<DnsSnapshot> => {
     const w = await world.get();
-    return { takenAt: Date.now(), hostedZoneId: "ZTEST", recordSets: [{ Name: "www.example.com.", Type: "CNAME", TTL: Number(w.ttl), dns: w.dns, weight: w.weight }] };
+    return {
+      takenAt: Date.now(),
+      hostedZoneId: "ZTEST",
+      recordSets: [
+        { Name: "www.example.com.", Type: "CNAME", TTL: Number(w.ttl), dns: w.dns, weight: w.weight },
+      ],
+    };
   };
-  const change = (maxTtlSeconds: number) => ({ changeId: "C1", submittedAt: Date.now(), insyncAt: Date.now(), summary: "ok", maxTtlSeconds });
+  const change = (maxTtlSeconds: number) => ({
+    changeId: "C1",
+    submittedAt: Date.now(),
+    insyncAt: Date.now(),
+    summary: "ok",
+    maxTtlSeconds,
+  });
 
   const ports = {
     world,
     close: () => redis.disconnect(),
     clusters: {
       preflight: async () => read(opts.findings ?? []),
-      inventory: async () => ({ counts: { Deployment: 3, CronJob: 5 }, forbidden: ["batch/billing"], tolerant: 7 }),
+      inventory: async () => ({
+        counts: { Deployment: 3, CronJob: 5 },
+        forbidden: ["batch/billing"],
+        tolerant: 7,
+      }),
       backup: async (_ctx: EnvContext, name: string) => {
         await act("backup", "backup", name);
-        return { name, phase: "Completed", itemsBackedUp: 10, totalItems: 10, errors: 0, warnings: 0, describeCommand: `velero backup describe ${name}` };
+        return {
+          name,
+          phase: "Completed",
+          itemsBackedUp: 10,
+          totalItems: 10,
+          errors: 0,
+          warnings: 0,
+          describeCommand: `velero backup describe ${name}`,
+        };
       },
       restore: async (_ctx: EnvContext, name: string) => {
         await act("restore", "restored", name);
-        return { restores: [{ name, phase: "Completed", itemsRestored: 10, totalItems: 10, errors: 0, warnings: 0, describeCommand: "" }], targetIngressHostname: "new-lb.test" };
+        return {
+          restores: [
+            {
+              name,
+              phase: "Completed",
+              itemsRestored: 10,
+              totalItems: 10,
+              errors: 0,
+              warnings: 0,
+              describeCommand: "",
+            },
+          ],
+          targetIngressHostname: "new-lb.test",
+        };
       },
-      waitReady: async () => read({ ready: 3, total: 3 + (opts.notReady?.length ?? 0), notReady: opts.notReady ?? [] }),
+      waitReady: async () =>
+        read({ ready: 3, total: 3 + (opts.notReady?.length ?? 0), notReady: opts.notReady ?? [] }),
       snapshotForbidden: async () => ({ takenAt: Date.now(), cronJobs: [], deployments: [] }),
       handoff: async () => {
         await act("handoff", "forbidden", "target");
-        return { cronJobsMoved: 1, deploymentsMoved: 0, gaps: [{ resource: "batch/billing", gapMs: 1200 }], requests: 4 };
+        return {
+          cronJobsMoved: 1,
+          deploymentsMoved: 0,
+          gaps: [{ resource: "batch/billing", gapMs: 1200 }],
+          requests: 4,
+        };
       },
       revertHandoff: async () => act("undo-handoff", "forbidden", "source", "undo"),
       snapshotWorkloads: async () => ({ takenAt: Date.now(), workloads: [] }),
       decommission: async () => act("decommission", "decommissioned", "1"),
       revertDecommission: async () => act("undo-decommission", "decommissioned", "0", "undo"),
-      ingressHostname: async (c: { name: string; ingress: { hostname?: string } }) => c.ingress.hostname ?? "new-lb.test",
+      ingressHostname: async (c: { name: string; ingress: { hostname?: string } }) =>
+        c.ingress.hostname ?? "new-lb.test",
     },
     traffic: {
       preflight: async () => [],

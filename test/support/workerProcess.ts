@@ -3,7 +3,10 @@ import { startTestEngine } from "./engineHarness.js";
 import { testConfig } from "./testConfig.js";
 import { createTestPorts, type TestPortsOptions } from "./testPorts.js";
 
-const opts = JSON.parse(process.argv[2] ?? "{}") as { ports: TestPortsOptions; config: Parameters<typeof testConfig>[0] };
+const opts = JSON.parse(process.argv[2] ?? "{}") as {
+  ports: TestPortsOptions;
+  config: Parameters<typeof testConfig>[0];
+};
 const ports = createTestPorts(opts.ports);
 const engine = await startTestEngine(opts.ports.redisUrl, testConfig(opts.config), ports);
 process.stdout.write("ready\n");

@@ -9,7 +9,12 @@ export function backupName(migrationId: string): string {
 export const backup: StepDefinition = {
   kind: "backup",
   async run(ctx) {
-    const report = await ctx.ports.clusters.backup(ctx, backupName(ctx.migrationId), ctx.progress, ctx.signal);
+    const report = await ctx.ports.clusters.backup(
+      ctx,
+      backupName(ctx.migrationId),
+      ctx.progress,
+      ctx.signal,
+    );
     await ctx.data.set(DATA.backup, report);
     const warn = report.warnings > 0 ? `, ${report.warnings} warning(s)` : "";
     return { type: "done", summary: `${report.name}: ${report.itemsBackedUp} items${warn}` };

@@ -5,7 +5,10 @@ import type { StepContext } from "./stepDefinition.js";
 /** The target's load balancer: read after the restore (a restored Service gets a new one). */
 export async function targetHostname(ctx: StepContext): Promise<string> {
   const restored = await ctx.data.get<string>(DATA.targetIngress);
-  const host = restored ?? ctx.target.ingress.hostname ?? (await ctx.ports.clusters.ingressHostname(ctx.target, ctx.env));
+  const host =
+    restored ??
+    ctx.target.ingress.hostname ??
+    (await ctx.ports.clusters.ingressHostname(ctx.target, ctx.env));
   if (!host) {
     throw new PermanentError(
       `cannot tell the load-balancer hostname of ${ctx.target.name}`,

@@ -15,7 +15,10 @@ export async function runChecks(
   const failed = results.filter((r) => !r.ok);
   if (failed.length > 0) {
     const detail = failed.map((r) => `${r.name} ${r.url}: ${r.error ?? `HTTP ${r.status}`}`).join("; ");
-    throw new PermanentError(`${what} failed: ${detail}`, "fix the service or the check, then roll back or start again");
+    throw new PermanentError(
+      `${what} failed: ${detail}`,
+      "fix the service or the check, then roll back or start again",
+    );
   }
   return results;
 }

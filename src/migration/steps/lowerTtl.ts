@@ -1,7 +1,7 @@
 import type { DnsSnapshot } from "../ports.js";
 import { DATA } from "./dataKeys.js";
-import type { StepDefinition } from "./stepDefinition.js";
 import { maxTtl } from "./recordSets.js";
+import type { StepDefinition } from "./stepDefinition.js";
 
 /**
  * Lowers the records' TTL well before cutover, so resolvers drop the old answer quickly when traffic
@@ -10,7 +10,9 @@ import { maxTtl } from "./recordSets.js";
 export const lowerTtl: StepDefinition = {
   kind: "lower-ttl",
   async run(ctx) {
-    const original = await ctx.data.once<DnsSnapshot>(DATA.dnsOriginal, () => ctx.ports.traffic.snapshot(ctx));
+    const original = await ctx.data.once<DnsSnapshot>(DATA.dnsOriginal, () =>
+      ctx.ports.traffic.snapshot(ctx),
+    );
     const ttl = ctx.env.dns.lowerTtl.ttlSeconds;
     const oldTtl = maxTtl(original);
     if (oldTtl <= ttl) {
@@ -20,7 +22,10 @@ export const lowerTtl: StepDefinition = {
     const report = await ctx.ports.traffic.setTtl(ctx, ttl);
     const safeAt = report.insyncAt + oldTtl * 1000;
     await ctx.data.once(DATA.cutoverSafeAt, async () => safeAt);
-    return { type: "done", summary: `TTL ${oldTtl}s → ${ttl}s; cutover safe after ${new Date(safeAt).toISOString()}` };
+    return {
+      type: "done",
+      summary: `TTL ${oldTtl}s → ${ttl}s; cutover safe after ${new Date(safeAt).toISOString()}`,
+    };
   },
   async compensate(ctx) {
     const original = await ctx.data.get<DnsSnapshot>(DATA.dnsOriginal);

@@ -13,6 +13,10 @@ export const preflight: StepDefinition = {
     const blocking = findings.filter((f) => f.severity === "blocking");
     if (blocking.length > 0) return { type: "blocked", findings };
     const warnings = findings.filter((f) => f.severity === "warning").length;
-    return { type: "done", findings, summary: warnings > 0 ? `${warnings} warning(s) accepted` : "no hazards" };
+    return {
+      type: "done",
+      findings,
+      summary: warnings > 0 ? `${warnings} warning(s) accepted` : "no hazards",
+    };
   },
 };

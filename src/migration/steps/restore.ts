@@ -9,7 +9,12 @@ import type { StepDefinition } from "./stepDefinition.js";
 export const restore: StepDefinition = {
   kind: "restore",
   async run(ctx) {
-    const report = await ctx.ports.clusters.restore(ctx, backupName(ctx.migrationId), ctx.progress, ctx.signal);
+    const report = await ctx.ports.clusters.restore(
+      ctx,
+      backupName(ctx.migrationId),
+      ctx.progress,
+      ctx.signal,
+    );
     await ctx.data.set(DATA.restore, report);
     await ctx.data.set(DATA.targetIngress, report.targetIngressHostname);
     const items = report.restores.reduce((n, r) => n + r.itemsRestored, 0);

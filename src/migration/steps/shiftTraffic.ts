@@ -37,12 +37,18 @@ export const shiftTraffic: StepDefinition = {
     const weights = weightSteps(ctx);
     const index = (await ctx.data.get<number>(DATA.shiftIndex)) ?? 0;
     if (index > 0 && index < weights.length) {
-      await runChecks(ctx, ctx.env.checks.verify, { ingress: tgt }, `health checks at ${weights[index - 1]}% on the new cluster`);
+      await runChecks(
+        ctx,
+        ctx.env.checks.verify,
+        { ingress: tgt },
+        `health checks at ${weights[index - 1]}% on the new cluster`,
+      );
     }
     if (index < weights.length) {
       const weight = weights[index]!;
       const report = await ctx.ports.traffic.shift(ctx, before, src, tgt, weight);
-      const changes = (await ctx.data.get<Array<DnsChangeReport & { weight: number }>>(DATA.dnsChanges)) ?? [];
+      const changes =
+        (await ctx.data.get<Array<DnsChangeReport & { weight: number }>>(DATA.dnsChanges)) ?? [];
       await ctx.data.set(DATA.dnsChanges, [...changes, { ...report, weight }]);
       await ctx.data.set(DATA.shiftIndex, index + 1);
       ctx.progress(weight, 100, "%", `new ${weight}% · old ${100 - weight}%`);

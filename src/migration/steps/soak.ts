@@ -10,7 +10,11 @@ export const soak: StepDefinition = {
       return Math.max(ctx.now() + ctx.env.decommissionSoakMinutes * 60_000, drain);
     });
     if (ctx.now() < until) {
-      return { type: "wait", until, reason: `soaking until ${new Date(until).toISOString()} before decommission may be approved` };
+      return {
+        type: "wait",
+        until,
+        reason: `soaking until ${new Date(until).toISOString()} before decommission may be approved`,
+      };
     }
     return { type: "done", summary: `soaked ${ctx.env.decommissionSoakMinutes} min` };
   },

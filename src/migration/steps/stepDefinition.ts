@@ -1,4 +1,4 @@
-import type { Ports, EnvContext, ProgressFn } from "../ports.js";
+import type { EnvContext, Ports, ProgressFn } from "../ports.js";
 import type { StepOutcome } from "../transitions/forward.js";
 import type { Migration, StepKind } from "../types.js";
 

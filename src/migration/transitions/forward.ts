@@ -4,8 +4,8 @@ import type { FreezeWindow } from "../../config/schema.js";
 import { activeFreeze, describeFreeze } from "../freeze.js";
 import { type Finding, isGate, type Migration, type StepSpec } from "../types.js";
 import {
-  accept,
   type AuditDraft,
+  accept,
   type Effect,
   next,
   reject,
@@ -25,7 +25,11 @@ export interface NewMigration {
   now: number;
 }
 
-export function createMigration(input: NewMigration): { migration: Migration; effects: Effect[]; audit: AuditDraft[] } {
+export function createMigration(input: NewMigration): {
+  migration: Migration;
+  effects: Effect[];
+  audit: AuditDraft[];
+} {
   const migration: Migration = {
     id: input.id,
     env: input.env,
@@ -68,8 +72,7 @@ export function beginStep(
   const step = m.steps[index]!;
   const st = step.status;
   if (st.state === "running" && st.run === run) return accept(m); // a redelivered job: already begun
-  const entering =
-    (st.state === "pending" && run === 1) || (st.state === "waiting" && run === st.run + 1);
+  const entering = (st.state === "pending" && run === 1) || (st.state === "waiting" && run === st.run + 1);
   if (!entering) return reject("stale", `job run ${run} does not match step state ${st.state}`, m);
 
   // The step after a gate re-checks its approval when it runs, not only when it was approved.
@@ -78,14 +81,18 @@ export function beginStep(
     const approval = [...m.approvals].reverse().find((a) => a.stepId === prev.id);
     if (approval && approval.expiresAt < ctx.now) {
       const steps = withStep(m, index - 1, { state: "awaiting-approval", startedAt: ctx.now, run: 1 });
-      return accept(next(m, ctx.now, { steps, cursor: index - 1, status: "awaiting-approval" }), [], [
-        {
-          actor: "system",
-          action: "approval-expired",
-          outcome: "info",
-          detail: `approval of "${prev.title}" by <@${approval.by}> expired before "${step.title}" could start; approve again`,
-        },
-      ]);
+      return accept(
+        next(m, ctx.now, { steps, cursor: index - 1, status: "awaiting-approval" }),
+        [],
+        [
+          {
+            actor: "system",
+            action: "approval-expired",
+            outcome: "info",
+            detail: `approval of "${prev.title}" by <@${approval.by}> expired before "${step.title}" could start; approve again`,
+          },
+        ],
+      );
     }
   }
 
@@ -102,7 +109,14 @@ export function beginStep(
     });
     return accept(
       next(m, ctx.now, { steps }),
-      [{ type: "run-step", stepIndex: index, run: nextRun + 1, delayMs: Math.max(0, freeze.endsAt - ctx.now) }],
+      [
+        {
+          type: "run-step",
+          stepIndex: index,
+          run: nextRun + 1,
+          delayMs: Math.max(0, freeze.endsAt - ctx.now),
+        },
+      ],
       [{ actor: "system", action: "freeze", outcome: "info", detail: reason }],
     );
   }
@@ -117,7 +131,13 @@ export type StepOutcome =
   | { type: "blocked"; findings: Finding[] };
 
 /** Record a step's outcome. When a rollback was requested meanwhile, only the fact is recorded. */
-export function finishStep(m: Migration, index: number, run: number, outcome: StepOutcome, now: number): TransitionResult {
+export function finishStep(
+  m: Migration,
+  index: number,
+  run: number,
+  outcome: StepOutcome,
+  now: number,
+): TransitionResult {
   const step = m.steps[index];
   if (!step) return reject("invalid", `no step ${index}`);
   const st = step.status;
@@ -141,9 +161,18 @@ export function finishStep(m: Migration, index: number, run: number, outcome: St
         finishedAt: now,
         error: `${outcome.findings.filter((f) => f.severity === "blocking").length} blocking finding(s)`,
       });
-      return accept(next(m, now, { steps, findings, status: "blocked", finishedAt: now }), [], [
-        { actor: "system", action: "preflight", outcome: "failed", detail: "blocking findings; nothing was changed" },
-      ]);
+      return accept(
+        next(m, now, { steps, findings, status: "blocked", finishedAt: now }),
+        [],
+        [
+          {
+            actor: "system",
+            action: "preflight",
+            outcome: "failed",
+            detail: "blocking findings; nothing was changed",
+          },
+        ],
+      );
     }
     case "wait": {
       const steps = withStep(m, index, {
@@ -162,7 +191,13 @@ export function finishStep(m: Migration, index: number, run: number, outcome: St
   }
 }
 
-function advance(m: Migration, index: number, summary: string | undefined, findings: Finding[], now: number): TransitionResult {
+function advance(
+  m: Migration,
+  index: number,
+  summary: string | undefined,
+  findings: Finding[],
+  now: number,
+): TransitionResult {
   const st = m.steps[index]!.status;
   let steps = withStep(m, index, {
     state: "succeeded",
@@ -172,12 +207,16 @@ function advance(m: Migration, index: number, summary: string | undefined, findi
   });
   const following = m.steps[index + 1];
   if (!following) {
-    return accept(next(m, now, { steps, findings, cursor: index + 1, status: "completed", finishedAt: now }), [], [
-      { actor: "system", action: "complete", outcome: "ok", detail: "migration completed" },
-    ]);
+    return accept(
+      next(m, now, { steps, findings, cursor: index + 1, status: "completed", finishedAt: now }),
+      [],
+      [{ actor: "system", action: "complete", outcome: "ok", detail: "migration completed" }],
+    );
   }
   if (isGate(following.kind)) {
-    steps = steps.map((s, i) => (i === index + 1 ? { ...s, status: { state: "awaiting-approval", startedAt: now, run: 1 } } : s));
+    steps = steps.map((s, i) =>
+      i === index + 1 ? { ...s, status: { state: "awaiting-approval", startedAt: now, run: 1 } } : s,
+    );
     return accept(next(m, now, { steps, findings, cursor: index + 1, status: "awaiting-approval" }));
   }
   return accept(next(m, now, { steps, findings, cursor: index + 1 }), [
@@ -186,7 +225,13 @@ function advance(m: Migration, index: number, summary: string | undefined, findi
 }
 
 /** A step failed for good (retries exhausted, or a permanent error): halt, and let a human decide. */
-export function failStep(m: Migration, index: number, run: number, error: string, now: number): TransitionResult {
+export function failStep(
+  m: Migration,
+  index: number,
+  run: number,
+  error: string,
+  now: number,
+): TransitionResult {
   const step = m.steps[index];
   if (!step) return reject("invalid", `no step ${index}`);
   const st = step.status;
@@ -195,7 +240,9 @@ export function failStep(m: Migration, index: number, run: number, error: string
   }
   const steps = withStep(m, index, { state: "failed", startedAt: st.startedAt, finishedAt: now, error });
   if (m.status === "rolling-back") return accept(next(m, now, { steps }));
-  return accept(next(m, now, { steps, status: "halted", error: `${step.title}: ${error}` }), [], [
-    { actor: "system", action: "step-failed", outcome: "failed", detail: `${step.title}: ${error}` },
-  ]);
+  return accept(
+    next(m, now, { steps, status: "halted", error: `${step.title}: ${error}` }),
+    [],
+    [{ actor: "system", action: "step-failed", outcome: "failed", detail: `${step.title}: ${error}` }],
+  );
 }

@@ -20,36 +20,78 @@ export function approveGate(m: Migration, input: ApproveInput): TransitionResult
   const gateIndex = input.stepId ? m.steps.findIndex((s) => s.id === input.stepId) : m.cursor;
   const gate = m.steps[gateIndex];
   if (!gate || !isGate(gate.kind)) {
-    return reject("invalid", input.stepId ? `"${input.stepId}" is not a gate of ${m.id}` : `${m.id} is not at a gate; it is ${describeStatus(m)}`, m);
+    return reject(
+      "invalid",
+      input.stepId
+        ? `"${input.stepId}" is not a gate of ${m.id}`
+        : `${m.id} is not at a gate; it is ${describeStatus(m)}`,
+      m,
+    );
   }
   if (gate.status.state === "succeeded") {
     const approval = [...m.approvals].reverse().find((a) => a.stepId === gate.id);
     const who = approval ? ` by <@${approval.by}> at ${new Date(approval.at).toISOString()}` : "";
-    return reject("already", `"${gate.title}" was already approved${who}; the migration is ${describeStatus(m)}`, m);
+    return reject(
+      "already",
+      `"${gate.title}" was already approved${who}; the migration is ${describeStatus(m)}`,
+      m,
+    );
   }
-  if (m.status !== "awaiting-approval" || m.cursor !== gateIndex || gate.status.state !== "awaiting-approval") {
-    return reject("not-now", `"${gate.title}" cannot be approved now: the migration is ${describeStatus(m)}`, m);
+  if (
+    m.status !== "awaiting-approval" ||
+    m.cursor !== gateIndex ||
+    gate.status.state !== "awaiting-approval"
+  ) {
+    return reject(
+      "not-now",
+      `"${gate.title}" cannot be approved now: the migration is ${describeStatus(m)}`,
+      m,
+    );
   }
   if (input.version !== undefined && input.version !== m.version) {
-    return reject("stale", `this button is from an older view (version ${input.version}, now ${m.version}); the migration is ${describeStatus(m)}`, m);
+    return reject(
+      "stale",
+      `this button is from an older view (version ${input.version}, now ${m.version}); the migration is ${describeStatus(m)}`,
+      m,
+    );
   }
   if (input.fourEyes && gate.kind === "gate-cutover" && input.by === m.startedBy) {
-    return reject("forbidden", `four-eyes rule: <@${m.startedBy}> started this migration, so someone else must approve the cutover`, m);
+    return reject(
+      "forbidden",
+      `four-eyes rule: <@${m.startedBy}> started this migration, so someone else must approve the cutover`,
+      m,
+    );
   }
   const following = m.steps[gateIndex + 1];
   const freeze = following?.effect ? activeFreeze(input.freezeWindows, input.now) : undefined;
   if (freeze) {
-    return reject("frozen", `"${following!.title}" cannot start now: ${describeFreeze(freeze)}. Approve again after that.`, m);
+    return reject(
+      "frozen",
+      `"${following!.title}" cannot start now: ${describeFreeze(freeze)}. Approve again after that.`,
+      m,
+    );
   }
 
   const expiresAt = input.now + input.expiresMinutes * 60_000;
   const gs = gate.status;
-  const steps = withStep(m, gateIndex, { state: "succeeded", startedAt: gs.startedAt, finishedAt: input.now });
+  const steps = withStep(m, gateIndex, {
+    state: "succeeded",
+    startedAt: gs.startedAt,
+    finishedAt: input.now,
+  });
   const approvals = [...m.approvals, { stepId: gate.id, by: input.by, at: input.now, expiresAt }];
-  const effects = following ? [{ type: "run-step" as const, stepIndex: gateIndex + 1, run: 1, delayMs: 0 }] : [];
+  const effects = following
+    ? [{ type: "run-step" as const, stepIndex: gateIndex + 1, run: 1, delayMs: 0 }]
+    : [];
   const status = following ? "running" : "completed";
   return accept(
-    next(m, input.now, { steps, approvals, cursor: gateIndex + 1, status, ...(following ? {} : { finishedAt: input.now }) }),
+    next(m, input.now, {
+      steps,
+      approvals,
+      cursor: gateIndex + 1,
+      status,
+      ...(following ? {} : { finishedAt: input.now }),
+    }),
     effects,
     [{ actor: input.by, action: "approve", outcome: "ok", detail: `approved "${gate.title}"` }],
   );
@@ -58,7 +100,9 @@ export function approveGate(m: Migration, input: ApproveInput): TransitionResult
 /** Abort is only for migrations that have not changed anything yet. */
 export function abortMigration(m: Migration, by: string, now: number): TransitionResult {
   if (isTerminal(m.status)) return reject("already", `${m.id} has already ended (${m.status})`, m);
-  const touched = m.steps.find((s) => s.effect && s.status.state !== "pending" && s.status.state !== "skipped");
+  const touched = m.steps.find(
+    (s) => s.effect && s.status.state !== "pending" && s.status.state !== "skipped",
+  );
   if (touched) {
     return reject(
       "not-now",
@@ -74,7 +118,9 @@ export function abortMigration(m: Migration, by: string, now: number): Transitio
     }
     return s;
   });
-  return accept(next(m, now, { steps, status: "aborted", finishedAt: now }), [], [
-    { actor: by, action: "abort", outcome: "ok", detail: "aborted before any change" },
-  ]);
+  return accept(
+    next(m, now, { steps, status: "aborted", finishedAt: now }),
+    [],
+    [{ actor: by, action: "abort", outcome: "ok", detail: "aborted before any change" }],
+  );
 }

@@ -21,13 +21,23 @@ export function reject(code: RejectionCode, message: string, current?: Migration
   return { ok: false, rejection: current ? { code, message, current } : { code, message } };
 }
 
-export function accept(migration: Migration, effects: Effect[] = [], audit: AuditDraft[] = []): TransitionResult {
+export function accept(
+  migration: Migration,
+  effects: Effect[] = [],
+  audit: AuditDraft[] = [],
+): TransitionResult {
   return { ok: true, migration, effects, audit };
 }
 
 /** A copy with the next version; every transition goes through here so `version` moves by exactly one. */
 export function next(m: Migration, now: number, patch: Partial<Migration> = {}): Migration {
-  return { ...m, ...patch, steps: patch.steps ?? m.steps.map((s) => ({ ...s })), version: m.version + 1, updatedAt: now };
+  return {
+    ...m,
+    ...patch,
+    steps: patch.steps ?? m.steps.map((s) => ({ ...s })),
+    version: m.version + 1,
+    updatedAt: now,
+  };
 }
 
 export function withStep(m: Migration, index: number, status: StepStatus): Step[] {

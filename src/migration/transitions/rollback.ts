@@ -44,19 +44,28 @@ export function rollbackAvailability(m: Migration): { possible: true } | { possi
     case "rollback-failed":
       return { possible: true };
     case "rolling-back":
-      return { possible: false, why: `${m.id} is already rolling back (requested by <@${m.rollback?.by ?? "?"}>)` };
+      return {
+        possible: false,
+        why: `${m.id} is already rolling back (requested by <@${m.rollback?.by ?? "?"}>)`,
+      };
     case "rolled-back":
       return { possible: false, why: `${m.id} has already been rolled back` };
     case "completed":
       return { possible: false, why: `${m.id} has completed` };
     case "blocked":
-      return { possible: false, why: `${m.id} was stopped by preflight before changing anything; nothing to roll back` };
+      return {
+        possible: false,
+        why: `${m.id} was stopped by preflight before changing anything; nothing to roll back`,
+      };
     case "aborted":
       return { possible: false, why: `${m.id} was aborted before changing anything; nothing to roll back` };
   }
 }
 
-export function requestRollback(m: Migration, input: { by: string; now: number; reason: string }): TransitionResult {
+export function requestRollback(
+  m: Migration,
+  input: { by: string; now: number; reason: string },
+): TransitionResult {
   const avail = rollbackAvailability(m);
   if (!avail.possible) {
     const code = m.status === "rolling-back" || m.status === "rolled-back" ? "already" : "not-now";
@@ -96,7 +105,10 @@ export function requestRollback(m: Migration, input: { by: string; now: number; 
         rollback: { by: input.by, at: input.now, reason: input.reason, cursor, attempt },
       }),
       [],
-      [...audit, { actor: "system", action: "rolled-back", outcome: "ok", detail: "nothing had changed yet" }],
+      [
+        ...audit,
+        { actor: "system", action: "rolled-back", outcome: "ok", detail: "nothing had changed yet" },
+      ],
     );
   }
   return accept(
@@ -113,12 +125,23 @@ export function requestRollback(m: Migration, input: { by: string; now: number; 
 /** The forward job noticed the rollback and stopped its step. */
 export function interruptStep(m: Migration, index: number, run: number, now: number): TransitionResult {
   const st = m.steps[index]?.status;
-  if (!st || st.state !== "running" || st.run !== run) return reject("stale", `step ${index} is not running run ${run}`, m);
-  if (m.status !== "rolling-back" && m.status !== "aborted") return reject("not-now", `migration is ${m.status}`, m);
-  return accept(next(m, now, { steps: withStep(m, index, { state: "interrupted", startedAt: st.startedAt, finishedAt: now }) }));
+  if (st?.state !== "running" || st.run !== run)
+    return reject("stale", `step ${index} is not running run ${run}`, m);
+  if (m.status !== "rolling-back" && m.status !== "aborted")
+    return reject("not-now", `migration is ${m.status}`, m);
+  return accept(
+    next(m, now, {
+      steps: withStep(m, index, { state: "interrupted", startedAt: st.startedAt, finishedAt: now }),
+    }),
+  );
 }
 
-export function beginCompensation(m: Migration, index: number, attempt: number, now: number): TransitionResult {
+export function beginCompensation(
+  m: Migration,
+  index: number,
+  attempt: number,
+  now: number,
+): TransitionResult {
   if (m.status !== "rolling-back" || !m.rollback) return reject("not-now", `migration is ${m.status}`, m);
   if (m.rollback.attempt !== attempt || m.rollback.cursor !== index) {
     return reject("stale", `compensation ${index}/${attempt} is not current`, m);
@@ -126,7 +149,9 @@ export function beginCompensation(m: Migration, index: number, attempt: number, 
   const st = m.steps[index]!.status;
   switch (st.state) {
     case "compensating":
-      return st.run === attempt ? accept(m) : reject("stale", "another compensation attempt owns this step", m);
+      return st.run === attempt
+        ? accept(m)
+        : reject("stale", "another compensation attempt owns this step", m);
     case "running":
       return reject("not-now", `"${m.steps[index]!.title}" is still running; waiting for it to stop`, m);
     case "succeeded":
@@ -148,9 +173,14 @@ export function beginCompensation(m: Migration, index: number, attempt: number, 
   }
 }
 
-export function finishCompensation(m: Migration, index: number, attempt: number, now: number): TransitionResult {
+export function finishCompensation(
+  m: Migration,
+  index: number,
+  attempt: number,
+  now: number,
+): TransitionResult {
   const st = m.steps[index]?.status;
-  if (!st || st.state !== "compensating" || st.run !== attempt || m.status !== "rolling-back" || !m.rollback) {
+  if (st?.state !== "compensating" || st.run !== attempt || m.status !== "rolling-back" || !m.rollback) {
     return reject("stale", `step ${index} is not compensating in attempt ${attempt}`, m);
   }
   const steps = withStep(m, index, {
@@ -162,27 +192,44 @@ export function finishCompensation(m: Migration, index: number, attempt: number,
   const cursor = lastToCompensate(steps, index);
   const rollback = { ...m.rollback, cursor };
   if (cursor < 0) {
-    return accept(next(m, now, { steps, rollback, status: "rolled-back", finishedAt: now }), [], [
-      { actor: "system", action: "rolled-back", outcome: "ok", detail: "every change was undone" },
-    ]);
+    return accept(
+      next(m, now, { steps, rollback, status: "rolled-back", finishedAt: now }),
+      [],
+      [{ actor: "system", action: "rolled-back", outcome: "ok", detail: "every change was undone" }],
+    );
   }
   const effects: Effect[] = [{ type: "compensate-step", stepIndex: cursor, run: attempt }];
   return accept(next(m, now, { steps, rollback }), effects);
 }
 
-export function failCompensation(m: Migration, index: number, attempt: number, error: string, now: number): TransitionResult {
+export function failCompensation(
+  m: Migration,
+  index: number,
+  attempt: number,
+  error: string,
+  now: number,
+): TransitionResult {
   const step = m.steps[index];
   const st = step?.status;
   if (!step || !st || st.state !== "compensating" || st.run !== attempt) {
     return reject("stale", `step ${index} is not compensating in attempt ${attempt}`, m);
   }
-  const steps = withStep(m, index, { state: "compensation-failed", startedAt: st.startedAt, finishedAt: st.finishedAt, error });
-  return accept(next(m, now, { steps, status: "rollback-failed", error: `undo "${step.title}": ${error}` }), [], [
-    {
-      actor: "system",
-      action: "compensation-failed",
-      outcome: "failed",
-      detail: `undo "${step.title}" failed: ${error}. Fix the cause, then press Rollback again to retry.`,
-    },
-  ]);
+  const steps = withStep(m, index, {
+    state: "compensation-failed",
+    startedAt: st.startedAt,
+    finishedAt: st.finishedAt,
+    error,
+  });
+  return accept(
+    next(m, now, { steps, status: "rollback-failed", error: `undo "${step.title}": ${error}` }),
+    [],
+    [
+      {
+        actor: "system",
+        action: "compensation-failed",
+        outcome: "failed",
+        detail: `undo "${step.title}" failed: ${error}. Fix the cause, then press Rollback again to retry.`,
+      },
+    ],
+  );
 }
