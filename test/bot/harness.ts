@@ -1,0 +1,203 @@
+// Integration world for the Slack surface: a real redis-server (per test file), the real engine with its
+// BullMQ workers and the test ports, the real Bolt app over HTTP on 127.0.0.1, and the Slack test host
+// for the Web API and response_urls. Requests are signed like Slack signs them.
+
+import { Redis } from "ioredis";
+import pino from "pino";
+import { createSlackBot, type SlackBot } from "../../src/bot/app.js";
+import { parseConfig } from "../../src/config/load.js";
+import type { HikkoshiConfig } from "../../src/config/schema.js";
+import type { Engine } from "../../src/jobs/engine.js";
+import { renderMessageText } from "../../src/sandbox/slack/console.js";
+import { type RateLimit, type SlackTestHost, startSlackTestHost } from "../../src/sandbox/slack/host.js";
+import { buttonsOf, SlackTestClient } from "../../src/sandbox/slack/slackClient.js";
+import type { StoredMessage } from "../../src/sandbox/slack/store.js";
+import { startTestEngine } from "../support/engineHarness.js";
+import { createTestPorts } from "../support/testPorts.js";
+import { waitFor } from "../support/waitFor.js";
+
+export const SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5";
+export const BOT_TOKEN = "xoxb-17653672481-19874698323-pdFZKVeTuE8sk7oOcBrzbqgy";
+export const CHANNEL = "C0PROD0001";
+
+/** People: alice may start; bob and pat are in S0PLATFORM (start, approve, roll back); olly is on call. */
+export const ALICE = "U0ALICE001";
+export const BOB = "U0BOB00001";
+export const PAT = "U0PLAT0001";
+export const OLLY = "U0ONCALL01";
+export const MALLORY = "U0MALLORY1";
+
+export function botTestConfig(opts: { fourEyes?: boolean } = {}): HikkoshiConfig {
+  return parseConfig(`
+environments:
+  production:
+    channel: ${CHANNEL}
+    permissions:
+      start: { users: [${ALICE}], groups: [S0PLATFORM] }
+      approve: { groups: [S0PLATFORM] }
+      rollback: { users: [${OLLY}], groups: [S0PLATFORM] }
+    fourEyes: ${opts.fourEyes ?? true}
+    clusters:
+      - { name: production-20251101, context: old, ingress: { hostname: old-lb.test } }
+      - { name: production-20261125, context: new }
+    dns:
+      hostedZone: example.com.
+      records: [www.example.com]
+      strategy: { type: cnameSwap }
+      lowerTtl: { enabled: false }
+      drainMarginSeconds: 0
+    decommissionSoakMinutes: 0
+  staging:
+    channel: C0STAG0001
+    permissions: { start: { groups: [S0PLATFORM] } }
+    clusters:
+      - { name: staging-20251101, context: s-old }
+      - { name: staging-20261120, context: s-new }
+    dns: { hostedZone: example.com., records: [staging.example.com] }
+`);
+}
+
+export interface BotWorld {
+  host: SlackTestHost;
+  engine: Engine;
+  bot: SlackBot;
+  client: SlackTestClient;
+  ports: ReturnType<typeof createTestPorts>;
+  config: HikkoshiConfig;
+  close(): Promise<void>;
+}
+
+export async function flushRedis(url: string): Promise<void> {
+  const c = new Redis(url);
+  await c.flushall();
+  c.disconnect();
+}
+
+export async function startBotWorld(
+  redisUrl: string,
+  opts: {
+    fourEyes?: boolean;
+    rateLimits?: Record<string, RateLimit>;
+    portOpts?: Partial<Parameters<typeof createTestPorts>[0]>;
+  } = {},
+): Promise<BotWorld> {
+  const config = botTestConfig(opts);
+  const host = await startSlackTestHost({
+    tokens: [BOT_TOKEN],
+    usergroups: { S0PLATFORM: [BOB, PAT] },
+    users: {
+      [ALICE]: { name: "alice" },
+      [BOB]: { name: "bob" },
+      [PAT]: { name: "pat" },
+      [OLLY]: { name: "olly" },
+      [MALLORY]: { name: "mallory" },
+    },
+    ...(opts.rateLimits ? { rateLimits: opts.rateLimits } : {}),
+  });
+  const ports = createTestPorts({ redisUrl, ...opts.portOpts });
+  await ports.world.init("production-20251101");
+  const engine = await startTestEngine(redisUrl, config, ports);
+  const bot = createSlackBot({
+    config,
+    commands: engine.commands,
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    slackApiUrl: host.apiUrl,
+    port: 0,
+    host: "127.0.0.1",
+    ...(process.env.BOT_LOG ? { logger: pino({ level: process.env.BOT_LOG }) } : {}),
+  });
+  const { port } = await bot.start();
+  const client = new SlackTestClient({
+    requestUrl: `http://127.0.0.1:${port}/slack/events`,
+    signingSecret: SIGNING_SECRET,
+    host,
+  });
+  return {
+    host,
+    engine,
+    bot,
+    client,
+    ports,
+    config,
+    async close() {
+      await bot.stop();
+      await engine.close();
+      ports.close();
+      await host.close();
+    },
+  };
+}
+
+/** The live message of a migration, once the bot has posted it and told the engine where it is. */
+export async function liveMessage(
+  w: BotWorld,
+  migrationId: string,
+  timeoutMs = 15_000,
+): Promise<StoredMessage> {
+  return waitFor(
+    async () => {
+      const m = await w.engine.store.get(migrationId);
+      return m?.slack ? w.host.message(m.slack.channel, m.slack.ts) : undefined;
+    },
+    `live message of ${migrationId}`,
+    timeoutMs,
+  );
+}
+
+/** Waits until the live message's text matches (and returns the message as stored then). */
+export async function messageShows(
+  w: BotWorld,
+  migrationId: string,
+  pattern: RegExp,
+  timeoutMs = 20_000,
+): Promise<StoredMessage> {
+  const first = await liveMessage(w, migrationId, timeoutMs);
+  return waitFor(
+    () => {
+      const m = w.host.message(first.channel, first.ts);
+      return m && pattern.test(renderMessageText(m)) ? { ...m, blocks: [...m.blocks] } : undefined;
+    },
+    `live message to show ${pattern}`,
+    timeoutMs,
+  );
+}
+
+export function buttonLabels(m: StoredMessage): string[] {
+  return buttonsOf(m.blocks).map((b) => b.text);
+}
+
+/** Ephemeral answers (response_url or chat.postEphemeral) to one user, oldest first. */
+export function ephemeralsFor(w: BotWorld, userId: string): string[] {
+  return w.host.ephemerals
+    .filter((e) => e.user === userId)
+    .map((e) => renderMessageText({ text: e.text, blocks: e.blocks }));
+}
+
+export async function ephemeralFor(
+  w: BotWorld,
+  userId: string,
+  pattern: RegExp,
+  timeoutMs = 10_000,
+): Promise<string> {
+  return waitFor(
+    () => ephemeralsFor(w, userId).find((t) => pattern.test(t)),
+    `an ephemeral to ${userId} matching ${pattern}`,
+    timeoutMs,
+  );
+}
+
+/** The ack body of a slash command as a person sees it (immediate ephemeral answer). */
+export function ackText(json: unknown): string {
+  const j = json as { text?: string; blocks?: unknown[] } | undefined;
+  return j ? renderMessageText({ text: j.text ?? "", blocks: j.blocks ?? [] }) : "";
+}
+
+export async function startMigration(w: BotWorld, userId = ALICE): Promise<string> {
+  const res = await w.client.slashCommand({ userId, text: "start production" });
+  if (res.status !== 200) throw new Error(`start: HTTP ${res.status}`);
+  const text = await ephemeralFor(w, userId, /Started|cannot|already|not allowed/);
+  const id = /Started (production-\d{8}-\d+)/.exec(text)?.[1];
+  if (!id) throw new Error(`start failed: ${text}`);
+  return id;
+}
