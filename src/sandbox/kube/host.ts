@@ -113,7 +113,7 @@ export async function startKubeHost(opts: KubeHostOptions): Promise<KubeHost> {
     opts.loadBalancers === false ? undefined : new LoadBalancerController(api, opts.loadBalancers ?? {});
   let velero: VeleroHost | undefined;
   if (opts.velero) {
-    installVelero(objects, opts.velero);
+    installVelero(objects, opts.velero, clock.now());
     velero = new VeleroHost(api, opts.name, opts.velero);
   }
   for (const c of [workloads, cronJobs, lbs, velero]) if (c) controllers.push(c);

@@ -1,0 +1,75 @@
+// "Installing" Velero on a host: its CRDs, the velero namespace and the default BackupStorageLocation.
+
+import type { ObjectAccess } from "../fixtures.js";
+import type { KubeObject } from "../types.js";
+
+function crd(
+  plural: string,
+  kind: string,
+  statusSubresource: boolean,
+  shortNames: string[] = [],
+): KubeObject {
+  return {
+    apiVersion: "apiextensions.k8s.io/v1",
+    kind: "CustomResourceDefinition",
+    metadata: { name: `${plural}.velero.io`, labels: { component: "velero" } },
+    spec: {
+      group: "velero.io",
+      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames },
+      scope: "Namespaced",
+      versions: [
+        {
+          name: "v1",
+          served: true,
+          storage: true,
+          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
+          ...(statusSubresource ? { subresources: { status: {} } } : {}),
+        },
+      ],
+    },
+  };
+}
+
+export const VELERO_CRDS: readonly KubeObject[] = [
+  crd("backups", "Backup", false),
+  crd("restores", "Restore", false),
+  crd("schedules", "Schedule", false),
+  crd("backupstoragelocations", "BackupStorageLocation", true, ["bsl"]),
+  crd("volumesnapshotlocations", "VolumeSnapshotLocation", true, ["vsl"]),
+  crd("deletebackuprequests", "DeleteBackupRequest", false),
+];
+
+export function installVeleroObjects(
+  objects: ObjectAccess,
+  namespace: string,
+  bslPhase: "Available" | "Unavailable",
+  now: string,
+): void {
+  for (const c of VELERO_CRDS) objects.put(c);
+  objects.put({
+    apiVersion: "v1",
+    kind: "Namespace",
+    metadata: { name: namespace, labels: { component: "velero" } },
+  });
+  objects.put({
+    apiVersion: "velero.io/v1",
+    kind: "BackupStorageLocation",
+    metadata: { name: "default", namespace, labels: { component: "velero" } },
+    spec: {
+      default: true,
+      provider: "aws",
+      objectStorage: { bucket: "hikkoshi-sandbox-backups" },
+      config: { region: "us-east-1" },
+    },
+    status: {
+      phase: bslPhase,
+      lastValidationTime: now,
+      ...(bslPhase === "Available"
+        ? { lastSyncedTime: now }
+        : {
+            message:
+              'BackupStorageLocation "default" is unavailable: rpc error: code = Unknown desc = AccessDenied',
+          }),
+    },
+  });
+}
