@@ -12,6 +12,7 @@ import {
   createConfiguration,
   HttpMethod,
   KubeConfig,
+  type Middleware,
   ServerConfiguration,
 } from "@kubernetes/client-node";
 import { asRecord, getArray, getString } from "./objects.js";
@@ -139,6 +140,8 @@ export interface RegistryOptions {
   logger?: K8sLogger;
   clock?: Clock;
   retry?: RetryOptions;
+  /** Per-request deadline in ms (default 30 s). */
+  requestTimeoutMs?: number;
 }
 
 export class ClusterRegistry {
@@ -147,8 +150,10 @@ export class ClusterRegistry {
   private readonly logger: K8sLogger;
   private readonly clock: Clock;
   private readonly retry: RetryOptions;
+  private readonly requestTimeoutMs: number;
 
   constructor(opts: RegistryOptions = {}) {
+    this.requestTimeoutMs = opts.requestTimeoutMs ?? 30_000;
     this.base = loadKubeconfig(opts.kubeconfig);
     this.logger = opts.logger ?? silentLogger;
     this.clock = opts.clock ?? systemClock;
@@ -176,13 +181,23 @@ export class ClusterRegistry {
     );
     const server = kc.getCurrentCluster()?.server;
     if (!server) throw new Error(`kubeconfig context "${context}" has no cluster server`);
+    // Every request gets a deadline: a request that hangs is retried like a reset connection.
+    const timeout: Middleware = {
+      pre: async (req) => {
+        req.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
+        return req;
+      },
+      post: async (res) => res,
+    };
     const config = createConfiguration({
       baseServer: new ServerConfiguration(server, {}),
       authMethods: { default: kc },
+      promiseMiddleware: [timeout],
     });
     const rawGet = async (path: string): Promise<unknown> => {
       const req = new ServerConfiguration(server, {}).makeRequestContext(path, HttpMethod.GET);
       req.setHeaderParam("Accept", "application/json");
+      req.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
       await kc.applySecurityAuthentication(req);
       const res = await config.httpApi.send(req).toPromise();
       const text = (await res.body.text()) || "null";
@@ -202,12 +217,12 @@ export class ClusterRegistry {
     return {
       name,
       context,
-      core: kc.makeApiClient(CoreV1Api),
-      apps: kc.makeApiClient(AppsV1Api),
-      batch: kc.makeApiClient(BatchV1Api),
-      custom: kc.makeApiClient(CustomObjectsApi),
-      authz: kc.makeApiClient(AuthorizationV1Api),
-      apiext: kc.makeApiClient(ApiextensionsV1Api),
+      core: new CoreV1Api(config),
+      apps: new AppsV1Api(config),
+      batch: new BatchV1Api(config),
+      custom: new CustomObjectsApi(config),
+      authz: new AuthorizationV1Api(config),
+      apiext: new ApiextensionsV1Api(config),
       policy,
       rawGet,
       serverVersion: () => {

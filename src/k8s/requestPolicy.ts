@@ -34,6 +34,8 @@ export interface FailureInfo {
   reason?: string;
   retryAfterMs?: number;
   networkCode?: string;
+  /** Kubernetes Status `message`. */
+  message?: string;
 }
 
 const networkCodes = new Set([
@@ -69,6 +71,8 @@ export function describeFailure(err: unknown, now = Date.now()): FailureInfo {
   const cause = field(err, "cause");
   const causeCode = field(cause, "code");
   if (info.networkCode === undefined && typeof causeCode === "string") info.networkCode = causeCode;
+  // node-fetch's AbortError (our per-request timeout fired): a transient failure like a reset.
+  if (info.networkCode === undefined && field(err, "type") === "aborted") info.networkCode = "ETIMEDOUT";
   const errno = field(err, "errno");
   if (info.networkCode === undefined && typeof errno === "string") info.networkCode = errno;
 
@@ -82,6 +86,8 @@ export function describeFailure(err: unknown, now = Date.now()): FailureInfo {
   }
   const reason = field(body, "reason");
   if (typeof reason === "string") info.reason = reason;
+  const message = field(body, "message");
+  if (typeof message === "string") info.message = message;
 
   const headers = field(err, "headers");
   const retryAfter = field(headers, "retry-after") ?? field(headers, "Retry-After");

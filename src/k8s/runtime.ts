@@ -74,5 +74,22 @@ export const defaultPollIntervals: PollIntervals = {
 };
 
 export function errorMessage(err: unknown): string {
+  const status = (err as { code?: unknown } | null)?.code;
+  if (typeof status === "number") {
+    // ApiException: its message embeds the whole response; say it in one line.
+    const body = (err as { body?: unknown }).body;
+    let parsed: unknown = body;
+    if (typeof body === "string") {
+      try {
+        parsed = JSON.parse(body);
+      } catch {
+        parsed = undefined;
+      }
+    }
+    const p = (parsed ?? {}) as { reason?: unknown; message?: unknown };
+    const reason = typeof p.reason === "string" ? ` ${p.reason}` : "";
+    const message = typeof p.message === "string" ? `: ${p.message}` : "";
+    return `HTTP ${status}${reason}${message}`;
+  }
   return err instanceof Error ? err.message : String(err);
 }
