@@ -2,7 +2,19 @@ import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-
 import { afterEach, describe, expect, it } from "vitest";
 import { PermanentDnsError } from "../../src/dns/index.js";
 import { isPermanent } from "../../src/migration/errors.js";
-import { at, cname, envContext, NEW, OLD, SRC, startWorld, TGT, type World, zoneBytes } from "./world.js";
+import {
+  at,
+  cname,
+  envContext,
+  FAST,
+  NEW,
+  OLD,
+  SRC,
+  startWorld,
+  TGT,
+  type World,
+  zoneBytes,
+} from "./world.js";
 
 let world: World | undefined;
 afterEach(async () => {
@@ -113,7 +125,7 @@ describe("throttling and lost answers", () => {
 
 describe("serialised writes and PriorRequestNotComplete", () => {
   it("waits out another tool's pending change, then applies", async () => {
-    world = await startWorld(three(), {}, 150);
+    world = await startWorld(three(), { retry: { ...FAST.retry, maxDelayMs: 60, maxAttempts: 40 } }, 500);
     const { host, zoneId, traffic } = world;
     host.faults.priorRequestMode = true;
     const ctx = envContext({ records: threeNames });
@@ -171,10 +183,10 @@ describe("permanent refusals", () => {
   });
 
   it("a change that stays PENDING past the timeout is an ordinary error; the retry waits for it without resending", async () => {
-    world = await startWorld(three(), {}, 1500);
+    world = await startWorld(three(), {}, 800);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames });
-    ctx.env.dns.changeTimeoutSeconds = 0.2;
+    ctx.env.dns.changeTimeoutSeconds = 0.1;
     const snap = await traffic.snapshot(ctx);
     const err = await traffic.shift(ctx, snap, SRC, TGT, 100).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(PermanentDnsError);

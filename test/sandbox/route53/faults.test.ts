@@ -11,7 +11,7 @@ import { rejection, sdkClient } from "./client.js";
 let host: Route53Host;
 let zoneId: string;
 beforeEach(async () => {
-  host = await startRoute53Host({ insyncDelayMs: 60 });
+  host = await startRoute53Host({ insyncDelayMs: 300 });
   zoneId = host.createZone({ name: "example.com" });
 });
 afterEach(async () => {
@@ -75,7 +75,7 @@ describe("fault injection", () => {
     const err = await rejection(sdk.send(upsert("b.example.com", "x.example.net")));
     expect(err.name).toBe("PriorRequestNotComplete");
     expect(host.recordSets(zoneId).some((r) => r.Name === "b.example.com.")).toBe(false);
-    await new Promise((r) => setTimeout(r, 70));
+    await new Promise((r) => setTimeout(r, 320));
     await sdk.send(upsert("b.example.com", "x.example.net"));
     expect(host.counters).toMatchObject({ priorRequestNotComplete: 1, changesAccepted: 2 });
   });
