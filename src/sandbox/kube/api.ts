@@ -22,7 +22,9 @@ import {
   generatedSuffix,
   prepareCreate,
   prepareUpdate,
+  recordManager,
   type UpdateScope,
+  type WriteOrigin,
 } from "./lifecycle.js";
 import { type ListOptions, listEnvelope, selectPage } from "./list.js";
 import { applyJsonPatch, mergePatch, PatchError, parseJsonPatch, strategicMergePatch } from "./patch.js";
@@ -52,6 +54,14 @@ export interface Target {
 export interface WriteOptions {
   dryRun?: boolean;
   fieldManager?: string;
+  /** Client User-Agent; its product part names the field manager when `fieldManager` is not given. */
+  userAgent?: string;
+}
+
+function managerName(opts: WriteOptions): string {
+  if (opts.fieldManager) return opts.fieldManager;
+  const ua = opts.userAgent?.split("/")[0]?.trim();
+  return ua || "unknown";
 }
 
 export type DeletePropagation = "Background" | "Foreground" | "Orphan";
@@ -173,7 +183,8 @@ export class KubeApi {
     if (opts.dryRun)
       return this.present(def, t.version, prepareCreate(def, obj, now, this.store.resourceVersion));
     if (def.kind === "CustomResourceDefinition") this.registry.registerCrd(obj);
-    const created = prepareCreate(def, obj, now, this.store.nextResourceVersion());
+    const origin = { manager: managerName(opts), apiVersion: wantApiVersion };
+    const created = prepareCreate(def, obj, now, this.store.nextResourceVersion(), origin);
     if (def.kind === "Namespace") created.status = { phase: "Active" };
     if (def.kind === "CustomResourceDefinition") created.status = crdStatus(created, now);
     this.store.write(key, {
@@ -228,6 +239,12 @@ export class KubeApi {
     validateObject(next, { def, version: t.version, cronSeconds: this.options.cronSeconds });
     if (def.kind === "CustomResourceDefinition" && !opts.dryRun) this.registry.registerCrd(next);
     if (!opts.dryRun) {
+      const origin: WriteOrigin = {
+        manager: managerName(opts),
+        apiVersion: groupVersion(def.group, t.version),
+      };
+      if (t.subresource) origin.subresource = t.subresource;
+      recordManager(next.metadata ?? {}, origin, this.options.clock.now());
       next.metadata = { ...next.metadata, resourceVersion: this.store.nextResourceVersion() };
       this.store.write(resourceKey(def), {
         ...next,

@@ -3,7 +3,7 @@
 
 import type { KubeApi } from "./api.js";
 import { applyDefaults } from "./defaults.js";
-import { prepareCreate, prepareUpdate } from "./lifecycle.js";
+import { prepareCreate, prepareUpdate, recordManager } from "./lifecycle.js";
 import { groupVersion, type ResourceDef, resourceKey, splitApiVersion } from "./resources.js";
 import { clone, type KubeObject } from "./types.js";
 
@@ -54,6 +54,8 @@ export function createObjectAccess(api: KubeApi): ObjectAccess {
       applyDefaults(def.kind, obj);
       if (status !== undefined) obj.status = status;
       const name = obj.metadata.name ?? "";
+      // Fixtures are "applied with kubectl" through the apiVersion they are written in.
+      const origin = { manager: "kubectl", apiVersion: input.apiVersion ?? "" };
       const old = store.get(resourceKey(def), ns, name);
       if (def.kind === "CustomResourceDefinition") registry.registerCrd(obj);
       let next: KubeObject;
@@ -61,11 +63,12 @@ export function createObjectAccess(api: KubeApi): ObjectAccess {
         const merged = prepareUpdate(def, old, obj, "main");
         if (!merged) return old;
         if (obj.status !== undefined) merged.status = clone(obj.status);
+        recordManager(merged.metadata ?? {}, origin, api.options.clock.now());
         merged.metadata = { ...merged.metadata, resourceVersion: store.nextResourceVersion() };
         next = merged;
       } else {
         const keepStatus = obj.status;
-        next = prepareCreate(def, obj, api.options.clock.now(), store.nextResourceVersion());
+        next = prepareCreate(def, obj, api.options.clock.now(), store.nextResourceVersion(), origin);
         if (keepStatus !== undefined) next.status = keepStatus;
         if (def.kind === "Namespace" && next.status === undefined) next.status = { phase: "Active" };
       }

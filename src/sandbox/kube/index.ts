@@ -11,6 +11,7 @@ export { type LoadBalancerOptions, loadBalancerHostname } from "./controllers/lo
 export type { WorkloadController, WorkloadOptions } from "./controllers/workloads.js";
 export type { VersionInfo } from "./discovery.js";
 export { KubeError, type StatusBody, type StatusCause, type StatusReason } from "./errors.js";
+export { buildEstate, type EstateHazards, type EstateOptions, type EstateSummary } from "./estate.js";
 export { type FaultFilter, type FaultSettings, Faults, type RequestInfo } from "./faults.js";
 export type { ObjectAccess } from "./fixtures.js";
 export { type KubeHost, type KubeHostOptions, kubeconfigFor, startKubeHost } from "./host.js";

@@ -44,6 +44,38 @@ const SERVER_FIELDS = [
   "managedFields",
 ];
 
+/** Who wrote an object, through which group/version: becomes a metadata.managedFields entry. */
+export interface WriteOrigin {
+  manager: string;
+  apiVersion: string;
+  subresource?: string;
+}
+
+/** Upserts the managedFields entry of (manager, operation, subresource), like the apiserver does. */
+export function recordManager(
+  meta: ObjectMeta,
+  origin: WriteOrigin,
+  now: number,
+  operation: "Update" | "Apply" = "Update",
+): void {
+  const list = Array.isArray(meta.managedFields) ? meta.managedFields.filter(isObject) : [];
+  const entry: JsonObject = {
+    manager: origin.manager,
+    operation,
+    apiVersion: origin.apiVersion,
+    time: rfc3339(now),
+    fieldsType: "FieldsV1",
+    fieldsV1: {},
+  };
+  if (origin.subresource) entry.subresource = origin.subresource;
+  const idx = list.findIndex(
+    (m) => m.manager === origin.manager && m.operation === operation && m.subresource === origin.subresource,
+  );
+  if (idx >= 0) list[idx] = entry;
+  else list.push(entry);
+  meta.managedFields = list;
+}
+
 const NAME_CHARS = "bcdfghjklmnpqrstvwxz2456789";
 
 export function generatedSuffix(): string {
@@ -66,10 +98,12 @@ export function prepareCreate(
   body: KubeObject,
   now: number,
   resourceVersion: string,
+  origin?: WriteOrigin,
 ): KubeObject {
   const obj = clone(body);
   const meta: ObjectMeta = isObject(obj.metadata) ? obj.metadata : {};
   for (const f of SERVER_FIELDS) delete meta[f];
+  if (origin) recordManager(meta, origin, now);
   meta.uid = randomUUID();
   meta.resourceVersion = resourceVersion;
   meta.creationTimestamp = rfc3339(now);
@@ -111,7 +145,8 @@ export function prepareUpdate(
   meta.name = oldMeta.name;
   if (oldMeta.deletionTimestamp) meta.deletionTimestamp = oldMeta.deletionTimestamp;
   meta.resourceVersion = oldMeta.resourceVersion;
-  delete meta.managedFields;
+  if (old.metadata?.managedFields !== undefined) meta.managedFields = clone(old.metadata.managedFields);
+  else delete meta.managedFields;
   delete meta.selfLink;
   if (tracksGeneration(def)) meta.generation = oldMeta.generation ?? 1;
   else delete meta.generation;

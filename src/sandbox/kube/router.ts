@@ -22,6 +22,7 @@ export interface ApiRequest {
   query: URLSearchParams;
   contentType: string;
   body: string;
+  userAgent?: string;
 }
 
 export interface ApiResponse {
@@ -195,7 +196,11 @@ export function handle(ctx: RouterContext, req: ApiRequest): ApiResponse {
   }
   const api = ctx.api;
   const q = req.query;
-  const writeOpts = { dryRun: q.get("dryRun") === "All", fieldManager: q.get("fieldManager") ?? undefined };
+  const writeOpts = {
+    dryRun: q.get("dryRun") === "All",
+    fieldManager: q.get("fieldManager") ?? undefined,
+    userAgent: req.userAgent,
+  };
   switch (verb) {
     case "get":
       return { status: 200, body: api.get(t) };

@@ -155,6 +155,7 @@ export class ApiServer {
       query: url.searchParams,
       contentType: req.headers["content-type"] ?? "",
       body,
+      userAgent: req.headers["user-agent"],
     };
     const info = describe(this.ctx, apiReq);
     this.stats.total += 1;

@@ -27,6 +27,7 @@ export interface ObjectMeta extends JsonObject {
   annotations?: Record<string, string>;
   ownerReferences?: OwnerReference[];
   finalizers?: string[];
+  managedFields?: JsonObject[];
 }
 
 export interface KubeObject extends JsonObject {

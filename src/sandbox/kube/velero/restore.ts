@@ -262,14 +262,12 @@ function restoreItems(
   for (const item of items) {
     const label = `${groupResource(item)}/${item.namespace ? `${item.namespace}/` : ""}${item.name}`;
     const def = reg.byGroupKind(item.group, item.kind);
-    const injected = ctx
-      .inject()
-      .restoreItemError?.({
-        group: item.group,
-        resource: item.resource,
-        namespace: item.namespace,
-        name: item.name,
-      });
+    const injected = ctx.inject().restoreItemError?.({
+      group: item.group,
+      resource: item.resource,
+      namespace: item.namespace,
+      name: item.name,
+    });
     if (injected) {
       result.errors.push(`error restoring ${label}: ${injected}`);
       continue;
