@@ -1,7 +1,7 @@
 // REST semantics of the apiserver, independent of HTTP: the HTTP router and the simulated controllers
 // (Velero restore, CronJob controller) both go through here, so they see the same rules.
 
-import { parse as parseYaml } from "yaml";
+import { applyPatchDocument, crdStatus, decodePatch, managerName, patchTypeOf } from "./api-patch.js";
 import { type DenyRule, reviewAccess } from "./authz.js";
 import type { Clock } from "./clock.js";
 import { applyDefaults } from "./defaults.js";
@@ -10,12 +10,11 @@ import {
   badRequest,
   conflict,
   invalid,
-  type KubeError,
+  KubeError,
   notFound,
   pathNotFound,
   type StatusBody,
   successStatus,
-  unsupportedMediaType,
 } from "./errors.js";
 import {
   checkImmutable,
@@ -27,20 +26,11 @@ import {
   type WriteOrigin,
 } from "./lifecycle.js";
 import { type ListOptions, listEnvelope, selectPage } from "./list.js";
-import { applyJsonPatch, mergePatch, PatchError, parseJsonPatch, strategicMergePatch } from "./patch.js";
 import type { ResourceRegistry } from "./registry.js";
 import { groupVersion, type ResourceDef, resourceKey } from "./resources.js";
 import { fromScale, toScale } from "./scale.js";
 import type { ObjectStore } from "./store.js";
-import {
-  getIn,
-  getString,
-  isObject,
-  type JsonObject,
-  type JsonValue,
-  type KubeObject,
-  rfc3339,
-} from "./types.js";
+import { isObject, type JsonValue, type KubeObject } from "./types.js";
 import { validateObject } from "./validation.js";
 
 export interface Target {
@@ -58,34 +48,11 @@ export interface WriteOptions {
   userAgent?: string;
 }
 
-function managerName(opts: WriteOptions): string {
-  if (opts.fieldManager) return opts.fieldManager;
-  const ua = opts.userAgent?.split("/")[0]?.trim();
-  return ua || "unknown";
-}
-
 export type DeletePropagation = "Background" | "Foreground" | "Orphan";
 
 export interface DeleteOptions {
   propagationPolicy?: DeletePropagation;
   preconditions?: { uid?: string; resourceVersion?: string };
-}
-
-export type PatchType = "json" | "merge" | "strategic" | "apply";
-
-export function patchTypeOf(contentType: string): PatchType {
-  const ct = contentType.split(";")[0]!.trim().toLowerCase();
-  if (ct === "application/json-patch+json") return "json";
-  if (ct === "application/merge-patch+json") return "merge";
-  if (ct === "application/strategic-merge-patch+json") return "strategic";
-  if (ct === "application/apply-patch+yaml" || ct === "application/apply-patch+cbor") return "apply";
-  throw unsupportedMediaType(ct);
-}
-
-export interface ApiHooks {
-  /** Called after a successful write (not for dry runs), before the response. */
-  afterCreate?(def: ResourceDef, obj: KubeObject): void;
-  afterDelete?(def: ResourceDef, obj: KubeObject): void;
 }
 
 export interface KubeApiOptions {
@@ -95,17 +62,11 @@ export interface KubeApiOptions {
 }
 
 export class KubeApi {
-  private readonly hooks: ApiHooks[] = [];
-
   constructor(
     readonly store: ObjectStore,
     readonly registry: ResourceRegistry,
     readonly options: KubeApiOptions,
   ) {}
-
-  addHooks(h: ApiHooks): void {
-    this.hooks.push(h);
-  }
 
   /** Sets apiVersion/kind for the version the client asked for. */
   present(def: ResourceDef, version: string, obj: KubeObject): KubeObject {
@@ -183,7 +144,7 @@ export class KubeApi {
     if (opts.dryRun)
       return this.present(def, t.version, prepareCreate(def, obj, now, this.store.resourceVersion));
     if (def.kind === "CustomResourceDefinition") this.registry.registerCrd(obj);
-    const origin = { manager: managerName(opts), apiVersion: wantApiVersion };
+    const origin = { manager: managerName(opts.fieldManager, opts.userAgent), apiVersion: wantApiVersion };
     const created = prepareCreate(def, obj, now, this.store.nextResourceVersion(), origin);
     if (def.kind === "Namespace") created.status = { phase: "Active" };
     if (def.kind === "CustomResourceDefinition") created.status = crdStatus(created, now);
@@ -192,7 +153,6 @@ export class KubeApi {
       apiVersion: groupVersion(def.group, def.versions[0]!),
       kind: def.kind,
     });
-    for (const h of this.hooks) h.afterCreate?.(def, created);
     return this.get({ ...t, name: meta.name, namespace: meta.namespace });
   }
 
@@ -240,7 +200,7 @@ export class KubeApi {
     if (def.kind === "CustomResourceDefinition" && !opts.dryRun) this.registry.registerCrd(next);
     if (!opts.dryRun) {
       const origin: WriteOrigin = {
-        manager: managerName(opts),
+        manager: managerName(opts.fieldManager, opts.userAgent),
         apiVersion: groupVersion(def.group, t.version),
       };
       if (t.subresource) origin.subresource = t.subresource;
@@ -257,53 +217,24 @@ export class KubeApi {
 
   patch(t: Target, contentType: string, rawBody: string, opts: WriteOptions = {}): KubeObject {
     const type = patchTypeOf(contentType);
-    let patchBody: JsonValue;
-    try {
-      patchBody = type === "apply" ? (parseYaml(rawBody) as JsonValue) : (JSON.parse(rawBody) as JsonValue);
-    } catch (e) {
-      throw badRequest(`error decoding patch: ${e instanceof Error ? e.message : String(e)}`);
-    }
-    if (type === "apply" && !opts.fieldManager) {
-      throw invalid("meta.k8s.io", "PatchOptions", "", [
-        {
-          reason: "FieldValueRequired",
-          message: "Required value: is required for apply patch",
-          field: "fieldManager",
-        },
-      ]);
-    }
+    const patchBody = decodePatch(type, rawBody, opts.fieldManager);
     let old: KubeObject;
     try {
       old = this.get(t);
     } catch (e) {
-      if (type === "apply" && isObject(patchBody) && (e as KubeError).code === 404 && !t.subresource) {
-        return this.create(
-          t,
-          {
-            ...patchBody,
-            metadata: { ...(isObject(patchBody.metadata) ? patchBody.metadata : {}), name: t.name },
-          },
-          opts,
-        );
+      if (
+        type === "apply" &&
+        isObject(patchBody) &&
+        e instanceof KubeError &&
+        e.code === 404 &&
+        !t.subresource
+      ) {
+        const metadata = { ...(isObject(patchBody.metadata) ? patchBody.metadata : {}), name: t.name };
+        return this.create(t, { ...patchBody, metadata }, opts);
       }
       throw e;
     }
-    let patched: JsonValue;
-    try {
-      if (type === "json") patched = applyJsonPatch(old, parseJsonPatch(patchBody));
-      else if (type === "strategic" && !t.def.crd) patched = strategicMergePatch(old, patchBody);
-      else if (type === "strategic") throw unsupportedMediaType("application/strategic-merge-patch+json");
-      else patched = mergePatch(old, patchBody);
-    } catch (e) {
-      if (e instanceof PatchError && e.kind === "bad") throw badRequest(e.message);
-      if (e instanceof PatchError) {
-        throw invalid(t.def.group, t.def.kind, t.name ?? "", [
-          { reason: "FieldValueInvalid", message: e.message },
-        ]);
-      }
-      throw e;
-    }
-    if (!isObject(patched)) throw badRequest("patch produced a non-object");
+    const patched = applyPatchDocument(t.def, t.name ?? "", type, old, patchBody);
     const patchedMeta = isObject(patched.metadata) ? patched.metadata : {};
     const rv = typeof patchedMeta.resourceVersion === "string" ? patchedMeta.resourceVersion : "";
     const oldStored = this.stored(t);
@@ -356,7 +287,6 @@ export class KubeApi {
       if (crdDef) this.store.dropResource(resourceKey(crdDef));
     }
     if (propagation !== "Orphan") this.collectDependents(obj.metadata?.uid);
-    for (const h of this.hooks) h.afterDelete?.(def, obj);
   }
 
   private collectDependents(uid: string | undefined): void {
@@ -367,33 +297,4 @@ export class KubeApi {
       }
     }
   }
-}
-
-function crdStatus(crd: KubeObject, now: number): JsonObject {
-  const at = rfc3339(now);
-  const versions = getIn(crd, ["spec", "versions"]);
-  const stored = Array.isArray(versions)
-    ? versions.filter((v) => isObject(v) && v.storage === true).map((v) => getString(v, ["name"]) ?? "")
-    : [];
-  const names = getIn(crd, ["spec", "names"]);
-  return {
-    acceptedNames: isObject(names) ? names : {},
-    conditions: [
-      {
-        type: "NamesAccepted",
-        status: "True",
-        lastTransitionTime: at,
-        reason: "NoConflicts",
-        message: "no conflicts found",
-      },
-      {
-        type: "Established",
-        status: "True",
-        lastTransitionTime: at,
-        reason: "InitialNamesAccepted",
-        message: "the initial names have been accepted",
-      },
-    ],
-    storedVersions: stored,
-  };
 }
