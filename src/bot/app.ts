@@ -2,7 +2,7 @@
 // window), or Socket Mode when an app token is given. Listeners ack first; the live messages are driven
 // by the engine's events and caught up at start-up.
 
-import type { Server } from "node:http";
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import type { HikkoshiConfig } from "../config/schema.js";
@@ -18,6 +18,20 @@ import { createGroupDirectory } from "./permissions.js";
 import { createSlackApi, createWebClient } from "./slackApi.js";
 
 export const EVENTS_PATH = "/slack/events";
+
+/** Slack's replay window. Bolt refuses old timestamps; we refuse ones from the future as well. */
+const REPLAY_WINDOW_S = 300;
+
+/**
+ * A signed timestamp more than 5 minutes ahead of our clock (Bolt refuses only old ones). Requests without
+ * the header go on to Bolt, which refuses them too, except Slack's unsigned `ssl_check`.
+ */
+export function fromTheFuture(req: IncomingMessage, nowMs: number): boolean {
+  const raw = req.headers["x-slack-request-timestamp"];
+  if (raw === undefined) return false;
+  const ts = Number(Array.isArray(raw) ? raw[0] : raw);
+  return !Number.isFinite(ts) || ts - nowMs / 1000 > REPLAY_WINDOW_S;
+}
 
 export interface SlackBotOptions {
   config: HikkoshiConfig;
@@ -126,6 +140,26 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   });
 
   let unsubscribe: (() => Promise<void>) | undefined;
+  let server: Server | undefined;
+
+  const listen = async (receiver: HTTPReceiver): Promise<number> => {
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.method === "POST" && fromTheFuture(req, Date.now())) {
+        log.warn({ path: req.url }, "refused a request signed more than 5 minutes in the future");
+        req.resume();
+        res.writeHead(401);
+        res.end();
+        return;
+      }
+      receiver.requestListener(req, res);
+    });
+    const srv = server;
+    await new Promise<void>((resolve, reject) => {
+      srv.once("error", reject);
+      srv.listen(opts.port ?? 3000, opts.host, () => resolve());
+    });
+    return (srv.address() as AddressInfo).port;
+  };
 
   return {
     app,
@@ -135,11 +169,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       unsubscribe = await opts.commands.subscribe((event) => live.notify(event.migrationId));
       let port = 0;
       if (http) {
-        const server = (await http.start({
-          port: opts.port ?? 3000,
-          ...(opts.host ? { host: opts.host } : {}),
-        })) as Server;
-        port = (server.address() as AddressInfo).port;
+        port = await listen(http);
         log.info({ port, path: EVENTS_PATH }, "slack HTTP receiver listening");
       } else {
         await app.start();
@@ -154,8 +184,12 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       if (unsubscribe) await unsubscribe();
       unsubscribe = undefined;
       await live.stop();
-      if (http) await http.stop().catch(() => {});
-      else await app.stop().catch(() => {});
+      if (server) {
+        const srv = server;
+        server = undefined;
+        srv.closeAllConnections();
+        await new Promise<void>((resolve) => srv.close(() => resolve()));
+      } else if (socket) await app.stop().catch(() => {});
     },
   };
 }

@@ -9,7 +9,7 @@ import type { SlackRef } from "../migration/types.js";
 import { type BotLogger, errorText, silentLogger } from "./log.js";
 import { renderMigrationMessage } from "./render/migration.js";
 import { auditReplies, errorReply, findingsReply } from "./render/thread.js";
-import { type SlackApi, SlackPlatformError, SlackRateLimited } from "./slackApi.js";
+import { type PostArgs, type SlackApi, SlackPlatformError, SlackRateLimited } from "./slackApi.js";
 
 export interface Clock {
   now(): number;
@@ -63,6 +63,13 @@ interface Entry {
   auditCursor?: string;
   findingsPosted: boolean;
   lastError?: string;
+}
+
+/** A post deferred to keep to about one chat.postMessage per channel per interval (Slack's limit). */
+class Paced extends Error {
+  constructor(readonly waitMs: number) {
+    super(`paced for ${waitMs} ms`);
+  }
 }
 
 const MAX_ENTRIES = 500;
@@ -123,6 +130,10 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       })
       .catch((err: unknown) => {
         e.dirty = true;
+        if (err instanceof Paced) {
+          e.notBefore = clock.now() + err.waitMs;
+          return;
+        }
         if (err instanceof SlackRateLimited) {
           stats.rateLimited += 1;
           e.notBefore = clock.now() + err.retryAfterMs;
@@ -153,10 +164,17 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       });
   };
 
-  const postThread = async (ref: SlackRef, text: string) => {
-    await opts.api.postMessage({ channel: ref.channel, threadTs: ref.ts, text });
+  const lastPostAt = new Map<string, number>();
+  const pacedPost = async (args: PostArgs) => {
+    const wait = (lastPostAt.get(args.channel) ?? Number.NEGATIVE_INFINITY) + minInterval - clock.now();
+    if (wait > 0) throw new Paced(wait);
+    lastPostAt.set(args.channel, clock.now());
+    const posted = await opts.api.postMessage(args);
     stats.posts += 1;
+    return posted;
   };
+  const postThread = (ref: SlackRef, text: string) =>
+    pacedPost({ channel: ref.channel, threadTs: ref.ts, text });
 
   const latestAuditId = async (id: string): Promise<string> => {
     let cursor = "0";
@@ -195,12 +213,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       e.lastError = m.error;
     }
     if (!e.ref) {
-      const posted = await opts.api.postMessage({
-        channel: env.channel,
-        text: rendered.text,
-        blocks: rendered.blocks,
-      });
-      stats.posts += 1;
+      const posted = await pacedPost({ channel: env.channel, text: rendered.text, blocks: rendered.blocks });
       e.ref = { channel: posted.channel, ts: posted.ts };
       e.refSaved = false;
       e.lastRendered = json;
@@ -243,8 +256,10 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
     }
     e.lastError = m.error;
     const fresh: AuditEntry[] = await opts.commands.auditSince(m.id, e.auditCursor ?? "0", AUDIT_PAGE);
-    for (const text of auditReplies(fresh)) await postThread(ref, text);
-    if (fresh.length > 0) e.auditCursor = fresh[fresh.length - 1]!.id;
+    for (const reply of auditReplies(fresh)) {
+      await postThread(ref, reply.text);
+      e.auditCursor = reply.lastId;
+    }
     if (fresh.length === AUDIT_PAGE) e.dirty = true;
   }
 

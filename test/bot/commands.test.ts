@@ -14,7 +14,6 @@ import {
   ephemeralFor,
   ephemeralsFor,
   flushRedis,
-  liveMessage,
   MALLORY,
   messageShows,
   OLLY,

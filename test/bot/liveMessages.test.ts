@@ -127,11 +127,15 @@ describe("live messages", () => {
     await w.clock.advance(0);
     expect(w.calls.filter((c) => c.method === "post" && !c.threadTs)).toHaveLength(1);
     expect(w.refs).toEqual([{ channel: "C0PROD0001", ts: "1.1" }]);
+    // Posts to one channel are paced to one per interval (Slack's chat.postMessage limit).
+    await w.clock.advance(2500);
+    const posts = w.calls.filter((c) => c.method === "post").map((c) => c.at);
+    expect(posts).toEqual([T0, T0 + 1000, T0 + 2000]);
     const thread = w.threadPosts().map((c) => c.text);
     expect(thread[0]).toContain("Preflight findings");
     expect(thread[1]).toContain("<@U0ALICE001> *start*: started");
     w.live.notify(base.id);
-    await w.clock.advance(2000);
+    await w.clock.advance(3000);
     expect(w.threadPosts()).toHaveLength(2); // findings once, audit entries once
   });
 

@@ -38,18 +38,20 @@ export function auditLine(e: AuditEntry): string {
   return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${truncate(e.action, 40)}*: ${truncate(escapeKeepingMentions(e.detail), 600)}`;
 }
 
-/** Audit entries as thread replies: as few messages as fit in one section each. */
-export function auditReplies(entries: readonly AuditEntry[]): string[] {
-  const out: string[] = [];
+/** Audit entries as thread replies: as few messages as fit in one section each, with the last id in each. */
+export function auditReplies(entries: readonly AuditEntry[]): Array<{ text: string; lastId: string }> {
+  const out: Array<{ text: string; lastId: string }> = [];
   let cur = "";
+  let lastId = "";
   for (const e of entries) {
     const line = auditLine(e);
     if (cur.length > 0 && cur.length + 1 + line.length > LIMITS.sectionText) {
-      out.push(cur);
+      out.push({ text: cur, lastId });
       cur = line;
     } else cur = cur.length > 0 ? `${cur}\n${line}` : line;
+    lastId = e.id;
   }
-  if (cur.length > 0) out.push(cur);
+  if (cur.length > 0) out.push({ text: cur, lastId });
   return out;
 }
 

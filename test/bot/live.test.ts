@@ -1,0 +1,193 @@
+// The live message driven by the engine's events: coalesced updates under a burst, Retry-After honoured,
+// the thread, and catch-up at start-up. Real engine, real Bolt, the Slack test host's rate limits.
+
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createSlackBot } from "../../src/bot/app.js";
+import { renderMessageText } from "../../src/sandbox/slack/console.js";
+import { waitForGate, waitForStatus } from "../support/engineHarness.js";
+import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
+import { waitFor } from "../support/waitFor.js";
+import {
+  ALICE,
+  BOT_TOKEN,
+  type BotWorld,
+  CHANNEL,
+  flushRedis,
+  liveMessage,
+  messageShows,
+  PAT,
+  SIGNING_SECRET,
+  startBotWorld,
+  startMigration,
+} from "./harness.js";
+
+let redis: RedisServerHandle;
+let w: BotWorld;
+let releaseHeld: () => void = () => {};
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+beforeAll(async () => {
+  redis = await startRedisServer();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+beforeEach(async () => {
+  await flushRedis(redis.url);
+  // Stricter than Slack: one chat.update per message per 900 ms, one post per channel per 900 ms.
+  w = await startBotWorld(redis.url, {
+    rateLimits: {
+      "chat.update": { limit: 1, windowMs: 900, per: "message" },
+      "chat.postMessage": { limit: 1, windowMs: 900, per: "channel" },
+    },
+  });
+});
+afterEach(async () => {
+  releaseHeld();
+  await w.close();
+});
+
+/** Holds the restore step open so the test can drive its progress. */
+function holdRestore(): () => void {
+  let release: () => void = () => {};
+  const held = new Promise<void>((r) => {
+    release = r;
+  });
+  releaseHeld = () => release();
+  const original = w.ports.clusters.restore;
+  w.ports.clusters.restore = async (ctx, name, progress, signal) => {
+    await held;
+    return original(ctx, name, progress, signal);
+  };
+  return release;
+}
+
+const updatesOf = (ts: string, since = 0) =>
+  w.host.calls.filter((c) => c.method === "chat.update" && c.args.ts === ts && c.at >= since);
+
+describe("live message", () => {
+  it("a burst of 100 progress changes gives a handful of updates, and the last one shows the final state", async () => {
+    const release = holdRestore();
+    const id = await startMigration(w, ALICE);
+    const msg = await messageShows(w, id, /Restore into target/);
+    await waitFor(
+      async () =>
+        (await w.engine.store.get(id))!.steps.find((s) => s.id === "restore")!.status.state === "running",
+      "restore running",
+    );
+    await sleep(1500);
+    const start = Date.now();
+    for (let i = 1; i <= 100; i++)
+      await w.engine.store.setProgress(id, "restore", {
+        done: i * 8,
+        total: 800,
+        unit: "items",
+        at: Date.now(),
+      });
+    const burstMs = Date.now() - start;
+    const last = await messageShows(w, id, /▓▓▓▓▓▓▓▓ 800\/800 items/);
+    await sleep(1500);
+    const updates = updatesOf(msg.ts, start);
+    expect(updates.length).toBeGreaterThanOrEqual(1);
+    expect(updates.length).toBeLessThanOrEqual(Math.ceil(burstMs / 1000) + 2);
+    expect(updates.filter((c) => c.status === 429)).toEqual([]);
+    expect(renderMessageText(w.host.message(msg.channel, msg.ts)!)).toBe(renderMessageText(last));
+    release();
+    await waitForGate(w.engine, id, "gate-cutover");
+    await messageShows(w, id, /\[ Approve cutover/);
+  });
+
+  it("a whole run never exceeds the host's rate limits, and the thread carries the audit trail", async () => {
+    const id = await startMigration(w, ALICE);
+    await waitForGate(w.engine, id, "gate-cutover");
+    const msg = await messageShows(w, id, /\[ Approve cutover/);
+    await w.client.clickButton(msg, "Approve cutover", PAT);
+    await waitForGate(w.engine, id, "gate-decommission");
+    await w.client.clickButton(
+      await messageShows(w, id, /\[ Approve decommission/),
+      "Approve decommission",
+      PAT,
+    );
+    await waitForStatus(w.engine, id, "completed");
+    await messageShows(w, id, /🎉 completed/);
+    await sleep(1200);
+    expect(w.host.calls.filter((c) => c.status === 429)).toEqual([]);
+    const thread = w.host
+      .replies(CHANNEL, msg.ts)
+      .map((r) => renderMessageText(r))
+      .join("\n");
+    expect(thread).toContain(`@${ALICE}`);
+    expect(thread).toMatch(new RegExp(`@${PAT} approve`));
+    const audit = await w.engine.commands.auditSince(id, "0", 500);
+    for (const e of audit) expect(thread).toContain(e.action);
+  });
+
+  it("honours Retry-After on 429 and still delivers the latest state", async () => {
+    const release = holdRestore();
+    const id = await startMigration(w, ALICE);
+    const msg = await liveMessage(w, id);
+    await waitFor(
+      async () =>
+        (await w.engine.store.get(id))!.steps.find((s) => s.id === "restore")!.status.state === "running",
+      "restore running",
+    );
+    await sleep(1500);
+    w.host.failNext("chat.update", "ratelimited", { retryAfterSeconds: 3 });
+    await w.engine.store.setProgress(id, "restore", { done: 1, total: 10, unit: "items", at: Date.now() });
+    const limited = await waitFor(() => updatesOf(msg.ts).find((c) => c.status === 429), "a 429");
+    for (let i = 2; i <= 10; i++) {
+      await w.engine.store.setProgress(id, "restore", { done: i, total: 10, unit: "items", at: Date.now() });
+      await sleep(100);
+    }
+    await messageShows(w, id, /10\/10 items/, 10_000);
+    const after = updatesOf(msg.ts, limited.at + 1);
+    expect(after.length).toBeGreaterThanOrEqual(1);
+    expect(after[0]!.at - limited.at).toBeGreaterThanOrEqual(2900);
+    expect(after.filter((c) => c.status === 429)).toEqual([]);
+    expect(w.bot.live.stats().rateLimited).toBe(1);
+    release();
+  });
+
+  it("catches up at start-up: posts the message of an active migration that has none, then records it", async () => {
+    await w.bot.stop();
+    const started = await w.engine.commands.start("production", { userId: ALICE });
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(w.engine, id, "gate-cutover");
+    expect((await w.engine.store.get(id))!.slack).toBeUndefined();
+    const bot2 = createSlackBot({
+      config: w.config,
+      commands: w.engine.commands,
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      slackApiUrl: w.host.apiUrl,
+      port: 0,
+      host: "127.0.0.1",
+    });
+    await bot2.start();
+    try {
+      const msg = await messageShows(w, id, /\[ Approve cutover/);
+      expect((await w.engine.store.get(id))!.slack).toEqual({ channel: CHANNEL, ts: msg.ts });
+      expect(w.host.channelMessages(CHANNEL)).toHaveLength(1);
+      // A restart with the ref recorded redraws the same message instead of posting another.
+      await bot2.stop();
+      const bot3 = createSlackBot({
+        config: w.config,
+        commands: w.engine.commands,
+        signingSecret: SIGNING_SECRET,
+        botToken: BOT_TOKEN,
+        slackApiUrl: w.host.apiUrl,
+        port: 0,
+        host: "127.0.0.1",
+      });
+      const threadBefore = w.host.replies(CHANNEL, msg.ts).length;
+      await bot3.start();
+      await sleep(1500);
+      await bot3.stop();
+      expect(w.host.channelMessages(CHANNEL)).toHaveLength(1);
+      expect(w.host.replies(CHANNEL, msg.ts)).toHaveLength(threadBefore);
+    } finally {
+      await bot2.stop();
+    }
+  });
+});
