@@ -51,6 +51,7 @@ export interface WriteOptions {
 export type DeletePropagation = "Background" | "Foreground" | "Orphan";
 
 export interface DeleteOptions {
+  dryRun?: boolean;
   propagationPolicy?: DeletePropagation;
   preconditions?: { uid?: string; resourceVersion?: string };
 }
@@ -161,6 +162,15 @@ export class KubeApi {
     if (!isObject(body)) throw badRequest("Object 'Kind' is missing in request body");
     const old = this.stored(t);
     const incomingMeta = isObject(body.metadata) ? body.metadata : {};
+    const wantApiVersion = groupVersion(def.group, t.version);
+    if (!t.subresource && typeof body.apiVersion === "string" && body.apiVersion !== wantApiVersion) {
+      throw badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${wantApiVersion})`,
+      );
+    }
+    if (!t.subresource && typeof body.kind === "string" && body.kind !== def.kind) {
+      throw badRequest(`the kind in the data (${body.kind}) does not match the expected kind (${def.kind})`);
+    }
     if (t.subresource === "scale") {
       return this.writeUpdate(
         t,
@@ -266,7 +276,7 @@ export class KubeApi {
         `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata?.resourceVersion ?? ""}`,
       );
     }
-    this.removeObject(def, old, opts.propagationPolicy ?? "Background");
+    if (!opts.dryRun) this.removeObject(def, old, opts.propagationPolicy ?? "Background");
     return successStatus(def.group, def.plural, t.name ?? "", old.metadata?.uid);
   }
 
@@ -292,9 +302,11 @@ export class KubeApi {
   private collectDependents(uid: string | undefined): void {
     if (!uid) return;
     for (const d of this.registry.all()) {
-      for (const o of this.store.list(resourceKey(d))) {
-        if (o.metadata?.ownerReferences?.some((r) => r.uid === uid)) this.removeObject(d, o, "Background");
-      }
+      const owned = this.store.filter(
+        resourceKey(d),
+        (o) => o.metadata?.ownerReferences?.some((r) => r.uid === uid) ?? false,
+      );
+      for (const o of owned) this.removeObject(d, o, "Background");
     }
   }
 }

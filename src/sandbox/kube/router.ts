@@ -155,6 +155,7 @@ function listOptions(q: URLSearchParams): ListOptions {
 
 function deleteOptions(q: URLSearchParams, body: JsonValue): DeleteOptions {
   const opts: DeleteOptions = {};
+  if (q.get("dryRun") === "All") opts.dryRun = true;
   const policy = q.get("propagationPolicy") ?? getString(body, ["propagationPolicy"]);
   if (policy === "Background" || policy === "Foreground" || policy === "Orphan")
     opts.propagationPolicy = policy;

@@ -60,6 +60,15 @@ export class ObjectStore {
     return out;
   }
 
+  /** Copies of the objects of a resource that match `pred` (the predicate sees the stored object: no writes). */
+  filter(resource: string, pred: (obj: KubeObject) => boolean): KubeObject[] {
+    const bucket = this.data.get(resource);
+    if (!bucket) return [];
+    const out: KubeObject[] = [];
+    for (const obj of bucket.values()) if (pred(obj)) out.push(clone(obj));
+    return out;
+  }
+
   count(resource: string): number {
     return this.data.get(resource)?.size ?? 0;
   }

@@ -209,6 +209,16 @@ export function scheduleError(schedule: string, cronSeconds: boolean): string | 
   }
 }
 
+function validTimeZone(tz: string): boolean {
+  if (tz.trim() !== tz || tz === "" || tz.toLowerCase() === "local") return false;
+  try {
+    new Intl.DateTimeFormat("en-US", { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function restartPolicyCause(template: JsonValue | undefined, prefix: string): StatusCause[] {
   const policy = getString(template, ["spec", "restartPolicy"]);
   if (policy === "OnFailure" || policy === "Never") return [];
@@ -261,6 +271,14 @@ function semanticErrors(obj: KubeObject, ctx: ValidationContext): StatusCause[] 
           field: "spec.schedule",
           message: `Invalid value: "${schedule}": ${err}`,
         });
+    }
+    const tz = getString(spec, ["timeZone"]);
+    if (tz !== undefined && !validTimeZone(tz)) {
+      causes.push({
+        reason: "FieldValueInvalid",
+        field: "spec.timeZone",
+        message: `Invalid value: "${tz}": unknown time zone ${tz}`,
+      });
     }
     const sds = getNumber(spec, ["startingDeadlineSeconds"]);
     if (sds !== undefined && sds < 0) {

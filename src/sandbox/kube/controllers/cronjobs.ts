@@ -43,6 +43,8 @@ export interface CronJobControllerOptions {
   tickMs?: number;
   /** Host-clock ms a Job runs before completing. Default 1000. */
   jobDurationMs?: number;
+  /** kube-controller-manager's local time zone, used for CronJobs without spec.timeZone. Default UTC. */
+  timeZone?: string;
 }
 
 const SCHEDULED_ANNOTATION = "batch.kubernetes.io/cronjob-scheduled-timestamp";
@@ -154,7 +156,7 @@ export class CronJobController extends TimerController {
     const active = this.reconcileActive(cj, status);
     this.cleanupHistory(cj);
     const schedule = getString(cj, ["spec", "schedule"]) ?? "";
-    const tz = getString(cj, ["spec", "timeZone"]) ?? "UTC";
+    const tz = getString(cj, ["spec", "timeZone"]) ?? this.options.timeZone ?? "UTC";
     this.due.delete(key);
     if (getBool(cj, ["spec", "suspend"]) === true) {
       this.writeStatus(def, cj, status);
@@ -241,9 +243,12 @@ export class CronJobController extends TimerController {
     const jobDef = this.api.registry.byKey("batch/jobs");
     if (!jobDef) return;
     const uid = cj.metadata?.uid;
-    const owned = this.api.store
-      .list("batch/jobs", cj.metadata?.namespace)
-      .filter((j) => j.metadata?.ownerReferences?.some((r) => r.uid === uid));
+    const owned = this.api.store.filter(
+      "batch/jobs",
+      (j) =>
+        j.metadata?.namespace === cj.metadata?.namespace &&
+        (j.metadata?.ownerReferences?.some((r) => r.uid === uid) ?? false),
+    );
     const byOutcome = (o: "Complete" | "Failed") =>
       owned
         .filter((j) => isJobFinished(j) === o)
