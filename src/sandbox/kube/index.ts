@@ -1,5 +1,15 @@
 // Kubernetes API test host: a kube-apiserver look-alike on 127.0.0.1 with simulated controllers
-// (workloads, CronJobs, load balancers, Velero), driven by the real @kubernetes/client-node in tests.
+// (workloads, Jobs/CronJobs, load balancers, Velero), driven by the real @kubernetes/client-node.
+//
+//   const store = createVeleroStore();
+//   const clock = new ManualClock(Date.parse("2026-01-01T10:00:00Z"));      // or ScaledClock(60), or none
+//   const old = await startKubeHost({ name: "production-20251101", clock, velero: { store } });
+//   const neu = await startKubeHost({ name: "production-20261125", clock, velero: { store, syncDelayMs: 200 } });
+//   buildEstate(old.objects, { cronJobs: 200 });
+//   const kc = new KubeConfig(); kc.loadFromString(kubeconfigFor([old, neu]));   // contexts = host names
+//   old.faults.throttle(3, 2); old.faults.set({ latencyMs: 5, errorRate: 0.01, seed: 1 }); await old.faults.down();
+//   old.cronJobEvents  // every Job start: { host, namespace, cronJob, scheduledTime, actualTime }
+//   await Promise.all([old.close(), neu.close()]);
 
 export type { DeleteOptions, Target } from "./api.js";
 export { KubeApi } from "./api.js";

@@ -1,7 +1,7 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type KubeHost, ManualClock, startKubeHost } from "../../../src/sandbox/kube/index.js";
-import { type Clients, clientsFor, cronJob, deployment, waitFor } from "./helpers.js";
+import { type Clients, clientsFor, cronJob, deployment, failure, waitFor } from "./helpers.js";
 
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -224,5 +224,46 @@ describe("CronJob controller", () => {
     });
     expect(jobs.every((j) => j.status?.succeeded === 1)).toBe(true);
     expect(eventsFor("hist").map((e) => e.scheduledTime)).toHaveLength(5);
+  });
+
+  it("accepts seconds-granularity schedules when cronSecondsField is on (a real apiserver does not)", async () => {
+    const secClock = new ManualClock(Date.parse("2026-01-01T12:00:00.500Z"));
+    const fast = await startKubeHost({
+      name: "sec-20260101",
+      clock: secClock,
+      cronSecondsField: true,
+      workloads: false,
+      cronJobs: { tickMs: 5, jobDurationMs: 500 },
+    });
+    try {
+      const fc = clientsFor(fast);
+      await fc.batch.createNamespacedCronJob({
+        namespace: "default",
+        body: cronJob("tick", "default", "*/2 * * * * *"),
+      });
+      for (const sec of [2, 4, 6]) {
+        secClock.set(Date.parse(`2026-01-01T12:00:0${sec}.100Z`));
+        await waitFor(() => fast.cronJobEvents.find((e) => e.scheduledTime === `2026-01-01T12:00:0${sec}Z`));
+      }
+      expect(fast.cronJobEvents.map((e) => e.job)).toEqual([
+        "tick-1767268802",
+        "tick-1767268804",
+        "tick-1767268806",
+      ]);
+      const strict = await startKubeHost({ name: "strict-20260101", workloads: false, cronJobs: false });
+      try {
+        const err = await failure(() =>
+          clientsFor(strict).batch.createNamespacedCronJob({
+            namespace: "default",
+            body: cronJob("tick", "default", "*/2 * * * * *"),
+          }),
+        );
+        expect(err.details?.causes?.[0]?.message).toContain("Expected exactly 5 fields, found 6");
+      } finally {
+        await strict.close();
+      }
+    } finally {
+      await fast.close();
+    }
   });
 });
