@@ -41,7 +41,7 @@ describe("request verification", () => {
       { userId: ALICE, text: "start production" },
       { ageSeconds: -400 },
     );
-    const bare = await fetch(w.client["opts"].requestUrl, {
+    const bare = await fetch(w.client.requestUrl, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded" },
       body: w.client.slashCommandBody({ userId: ALICE, text: "start production" }),

@@ -123,6 +123,10 @@ export function buttonsOf(blocks: readonly unknown[]): ButtonInfo[] {
 export class SlackTestClient {
   constructor(private readonly opts: SlackClientOptions) {}
 
+  get requestUrl(): string {
+    return this.opts.requestUrl;
+  }
+
   private get teamId(): string {
     return this.opts.teamId ?? "T0HIKKOSHI";
   }
