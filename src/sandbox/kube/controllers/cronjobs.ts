@@ -2,19 +2,15 @@
 // `lastScheduleTime` or else `creationTimestamp`, the most recent missed schedule runs at once after an
 // unsuspend unless `startingDeadlineSeconds` says it is too old, concurrencyPolicy, history limits.
 
-import { CronExpressionParser } from "cron-parser";
 import type { KubeApi, Target } from "../api.js";
 import { KubeError } from "../errors.js";
 import { type ResourceDef, resourceKey } from "../resources.js";
 import type { ChangeEvent } from "../store.js";
 import {
-  asObject,
   clone,
   getBool,
-  getIn,
   getNumber,
   getString,
-  getStringMap,
   isObject,
   type JsonObject,
   jsonEqual,
@@ -23,6 +19,9 @@ import {
 } from "../types.js";
 import { TimerController } from "./controller.js";
 import { isJobFinished, JobSimulator } from "./jobs.js";
+import { createScheduledJob, mostRecentSchedule, nextSchedule } from "./schedule.js";
+
+export { mostRecentSchedule, nextSchedule } from "./schedule.js";
 
 export interface CronJobEvent {
   host: string;
@@ -45,26 +44,6 @@ export interface CronJobControllerOptions {
   jobDurationMs?: number;
   /** kube-controller-manager's local time zone, used for CronJobs without spec.timeZone. Default UTC. */
   timeZone?: string;
-}
-
-const SCHEDULED_ANNOTATION = "batch.kubernetes.io/cronjob-scheduled-timestamp";
-
-/** Most recent schedule time t with earliest < t <= now (ms), or undefined. */
-export function mostRecentSchedule(
-  schedule: string,
-  tz: string,
-  earliest: number,
-  now: number,
-): number | undefined {
-  const expr = CronExpressionParser.parse(schedule, { currentDate: new Date(now + 1), tz });
-  const t = expr.prev().getTime();
-  return t > earliest ? t : undefined;
-}
-
-export function nextSchedule(schedule: string, tz: string, after: number): number {
-  return CronExpressionParser.parse(schedule, { currentDate: new Date(after), tz })
-    .next()
-    .getTime();
 }
 
 export class CronJobController extends TimerController {
@@ -187,7 +166,7 @@ export class CronJobController extends TimerController {
       for (const j of active) if (jobDef) this.api.removeObject(jobDef, j);
       status.active = [];
     }
-    const job = this.createJob(cj, scheduled, schedule);
+    const job = createScheduledJob(this.api, cj, scheduled, schedule);
     if (job) {
       const refs = Array.isArray(status.active) ? status.active : [];
       refs.push({
@@ -264,47 +243,6 @@ export class CronJobController extends TimerController {
     for (const [outcome, limit] of limits) {
       const list = byOutcome(outcome);
       for (const j of list.slice(0, Math.max(0, list.length - limit))) this.api.removeObject(jobDef, j);
-    }
-  }
-
-  private createJob(cj: KubeObject, scheduled: number, schedule: string): KubeObject | undefined {
-    const jobDef = this.api.registry.byKey("batch/jobs");
-    if (!jobDef) return undefined;
-    const seconds = schedule.trim().split(/\s+/).length === 6;
-    const suffix = seconds ? Math.floor(scheduled / 1000) : Math.floor(scheduled / 60000);
-    const name = `${cj.metadata?.name ?? ""}-${suffix}`;
-    const namespace = cj.metadata?.namespace ?? "";
-    const template = getIn(cj, ["spec", "jobTemplate"]);
-    const body: KubeObject = {
-      apiVersion: "batch/v1",
-      kind: "Job",
-      metadata: {
-        name,
-        namespace,
-        labels: getStringMap(template, ["metadata", "labels"]),
-        annotations: {
-          ...getStringMap(template, ["metadata", "annotations"]),
-          [SCHEDULED_ANNOTATION]: rfc3339(scheduled),
-        },
-        ownerReferences: [
-          {
-            apiVersion: "batch/v1",
-            kind: "CronJob",
-            name: cj.metadata?.name ?? "",
-            uid: cj.metadata?.uid ?? "",
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
-      spec: clone(asObject(getIn(template, ["spec"]))),
-    };
-    try {
-      return this.api.create({ def: jobDef, version: "v1", namespace }, body);
-    } catch (e) {
-      // Already created for this schedule (e.g. a retry): not a second run.
-      if (e instanceof KubeError && e.status.reason === "AlreadyExists") return undefined;
-      throw e;
     }
   }
 
