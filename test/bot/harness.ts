@@ -84,6 +84,7 @@ export async function startBotWorld(
   const config = botTestConfig(opts);
   const host = await startSlackTestHost({
     tokens: [BOT_TOKEN],
+    ...(opts.appToken ? { appTokens: [opts.appToken] } : {}),
     usergroups: { S0PLATFORM: [BOB, PAT] },
     users: {
       [ALICE]: { name: "alice" },
@@ -105,7 +106,12 @@ export async function startBotWorld(
     slackApiUrl: host.apiUrl,
     port: 0,
     host: "127.0.0.1",
-    ...(process.env.BOT_LOG ? { logger: pino({ level: process.env.BOT_LOG }) } : {}),
+    ...(opts.appToken ? { appToken: opts.appToken } : {}),
+    ...(opts.logger
+      ? { logger: opts.logger }
+      : process.env.BOT_LOG
+        ? { logger: pino({ level: process.env.BOT_LOG }) }
+        : {}),
   });
   const { port } = await bot.start();
   const client = new SlackTestClient({

@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
+import { createSocketModeHost, type SocketModeHost } from "./socketMode.js";
 import { type EphemeralMessage, type RecordedCall, SlackStore, type StoredMessage } from "./store.js";
 import { type Args, type Identity, METHODS, type MethodResult, type WorldState } from "./webApi.js";
 
@@ -23,6 +24,8 @@ export interface RateLimit {
 export interface SlackHostOptions {
   /** Accepted bot tokens (`xoxb-...`). */
   tokens: string[];
+  /** Accepted app-level tokens (`xapp-...`) for apps.connections.open (Socket Mode). */
+  appTokens?: string[];
   port?: number;
   identity?: Partial<Identity>;
   /** Known channel ids; default: any id that looks like one (C.../G.../D...). */
@@ -50,6 +53,8 @@ export interface SlackTestHost {
   store: SlackStore;
   calls: RecordedCall[];
   ephemerals: EphemeralMessage[];
+  /** Socket Mode: envelopes to the connected app, disconnects and drops. */
+  socketMode: SocketModeHost;
   /** A response_url for one slash command or click (usable 5 times in 30 minutes, like Slack's). */
   responseUrl(ctx?: ResponseUrlContext): string;
   message(channel: string, ts: string): StoredMessage | undefined;
@@ -134,6 +139,8 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
   const injected = new Map<string, { error: string; times: number; retryAfterSeconds: number }>();
   const responseUrls = new Map<string, ResponseUrlContext & { uses: number; createdAt: number }>();
   let seq = 0;
+  const socketMode = createSocketModeHost(identity.appId);
+  let baseUrl = "";
 
   /** Seconds to wait when over the limit, else undefined (and the call is counted). */
   const rateCheck = (method: string, args: Args): number | undefined => {
@@ -174,6 +181,12 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
       if (!body.ok) call.error = String(body.error);
       send(res, status, body, headers);
     };
+    if (method === "apps.connections.open") {
+      if (!token) return reply(200, { ok: false, error: "not_authed" });
+      if (opts.tokens.includes(token)) return reply(200, { ok: false, error: "not_allowed_token_type" });
+      if (!(opts.appTokens ?? []).includes(token)) return reply(200, { ok: false, error: "invalid_auth" });
+      return reply(200, { ok: true, url: socketMode.issueUrl(baseUrl) });
+    }
     const handler = METHODS[method];
     if (!handler) return reply(200, { ok: false, error: "unknown_method", req_method: method });
     if (!token) return reply(200, { ok: false, error: "not_authed" });
@@ -245,9 +258,11 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
       })
       .catch(() => send(res, 500, "error"));
   });
+  server.on("upgrade", (req, socket) => socketMode.handleUpgrade(req, socket));
   await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
   const port = (server.address() as AddressInfo).port;
   const url = `http://127.0.0.1:${port}`;
+  baseUrl = url;
 
   return {
     url,
@@ -255,6 +270,7 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
     store,
     calls: store.calls,
     ephemerals: store.ephemerals,
+    socketMode,
     responseUrl(ctx = {}) {
       const id = randomBytes(12).toString("hex");
       responseUrls.set(id, { ...ctx, uses: 0, createdAt: now() });
@@ -276,6 +292,7 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
     },
     close: () =>
       new Promise<void>((resolve) => {
+        socketMode.close();
         server.closeAllConnections();
         server.close(() => resolve());
       }),

@@ -164,13 +164,14 @@ export class SlackTestClient {
     return { status: res.status, body, ...(json !== undefined ? { json } : {}), ms, request };
   }
 
-  slashCommandBody(a: SlashCommandArgs): string {
+  /** The fields of a slash command (form fields over HTTP, the envelope payload in Socket Mode). */
+  slashCommandPayload(a: SlashCommandArgs): Record<string, string> {
     const channelId = a.channelId ?? "C0GENERAL1";
     const responseUrl =
       a.responseUrl ??
       this.opts.host?.responseUrl({ channel: channelId, user: a.userId }) ??
       "https://hooks.slack.com/commands/T0/1/x";
-    return new URLSearchParams({
+    return {
       token: "verification-token-unused",
       team_id: this.teamId,
       team_domain: this.opts.teamDomain ?? "hikkoshi-test",
@@ -184,7 +185,11 @@ export class SlackTestClient {
       is_enterprise_install: "false",
       response_url: responseUrl,
       trigger_id: a.triggerId ?? triggerId(),
-    }).toString();
+    };
+  }
+
+  slashCommandBody(a: SlashCommandArgs): string {
+    return new URLSearchParams(this.slashCommandPayload(a)).toString();
   }
 
   slashCommand(a: SlashCommandArgs, o: SendOptions = {}): Promise<SlackResponse> {
@@ -192,6 +197,11 @@ export class SlackTestClient {
   }
 
   blockActionsBody(a: ClickArgs): string {
+    return new URLSearchParams({ payload: JSON.stringify(this.blockActionsPayload(a)) }).toString();
+  }
+
+  /** The block_actions payload Slack sends for a button click. */
+  blockActionsPayload(a: ClickArgs): Record<string, unknown> {
     const responseUrl =
       a.responseUrl ??
       this.opts.host?.responseUrl({ channel: a.channelId, user: a.userId, messageTs: a.messageTs }) ??
@@ -235,7 +245,7 @@ export class SlackTestClient {
         },
       ],
     };
-    return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
+    return payload;
   }
 
   click(a: ClickArgs, o: SendOptions = {}): Promise<SlackResponse> {
