@@ -79,6 +79,9 @@ export async function startBotWorld(
     fourEyes?: boolean;
     rateLimits?: Record<string, RateLimit>;
     portOpts?: Partial<Parameters<typeof createTestPorts>[0]>;
+    /** Socket Mode instead of the HTTP receiver. */
+    appToken?: string;
+    logger?: BotLogger;
   } = {},
 ): Promise<BotWorld> {
   const config = botTestConfig(opts);
