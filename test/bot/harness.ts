@@ -5,6 +5,7 @@
 import { Redis } from "ioredis";
 import pino from "pino";
 import { createSlackBot, type SlackBot } from "../../src/bot/app.js";
+import type { BotLogger } from "../../src/bot/log.js";
 import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
 import type { Engine } from "../../src/jobs/engine.js";
