@@ -41,6 +41,8 @@ export interface KubernetesClustersOptions {
   /** Polling intervals (tests shorten them). */
   poll?: Partial<PollIntervals>;
   retry?: Partial<RetryOptions>;
+  /** Per-request deadline (default 30 s); a request past it is retried like a reset connection. */
+  requestTimeoutMs?: number;
 }
 
 export interface KubernetesClusters extends ClusterPort {
@@ -57,7 +59,13 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
   const clock = opts.clock ?? systemClock;
   const poll: PollIntervals = { ...defaultPollIntervals, ...opts.poll };
   const retry: RetryOptions = { ...defaultRetry, ...opts.retry };
-  const registry = new ClusterRegistry({ kubeconfig: opts.kubeconfig, logger, clock, retry });
+  const registry = new ClusterRegistry({
+    kubeconfig: opts.kubeconfig,
+    logger,
+    clock,
+    retry,
+    ...(opts.requestTimeoutMs !== undefined ? { requestTimeoutMs: opts.requestTimeoutMs } : {}),
+  });
   const clients = new Set<ClusterClient>();
 
   const client = (cluster: ClusterConfig, env: EnvironmentConfig): ClusterClient => {

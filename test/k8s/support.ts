@@ -2,6 +2,7 @@
 
 import { parseConfig } from "../../src/config/load.js";
 import { createKubernetesClusters, type KubernetesClusters } from "../../src/k8s/kubernetesClusters.js";
+import type { K8sLogger } from "../../src/k8s/runtime.js";
 import type { EnvContext } from "../../src/migration/ports.js";
 import {
   type KubeHost,
@@ -54,6 +55,7 @@ export async function startWorld(
     source?: Partial<KubeHostOptions>;
     target?: Partial<KubeHostOptions>;
     poll?: Partial<typeof fastPoll>;
+    logger?: K8sLogger;
   } = {},
 ): Promise<World> {
   const source = await startKubeHost({ name: SOURCE, ...opts.source });
@@ -62,6 +64,8 @@ export async function startWorld(
     kubeconfig: kubeconfigFor([source, target]),
     poll: { ...fastPoll, ...opts.poll },
     retry: { baseDelayMs: 5, maxDelayMs: 100 },
+    requestTimeoutMs: 5_000,
+    ...(opts.logger ? { logger: opts.logger } : {}),
   });
   return {
     source,

@@ -57,3 +57,7 @@ export function checkPool<T>(
 export function key(namespace: string, name: string): string {
   return `${namespace}/${name}`;
 }
+
+export function formatDuration(ms: number): string {
+  return ms >= 60_000 ? `${Math.round(ms / 6_000) / 10} min` : `${Math.round(ms / 1000)} s`;
+}

@@ -8,7 +8,7 @@
 
 import type { V1CronJob } from "@kubernetes/client-node";
 import type { ForbiddenSnapshot, ProgressFn } from "../../migration/ports.js";
-import { checkPool, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
+import { checkPool, formatDuration, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
 import { carryLastSchedule, readCron, setCronSpec, suspendCron, viewOf } from "./cronjobs.js";
 import { drain } from "./drain.js";
 import { runPool } from "./pool.js";
@@ -128,7 +128,7 @@ export async function handoffCronJobs(
     const names = drained.busy.map((b) => `${label(b.item)} (${b.why})`);
     throw new HandoffError(
       `${drained.busy.length} CronJob(s) still have running Jobs on ${source.name} after ` +
-        `${Math.round(deps.activeJobsTimeoutMs / 60_000)} min; they stay suspended on both clusters: ` +
+        `${formatDuration(deps.activeJobsTimeoutMs)}; they stay suspended on both clusters: ` +
         `${names.slice(0, 20).join(", ")}. Retry the handoff once they finish, or roll back.`,
       drained.busy.map((b) => label(b.item)),
     );
