@@ -5,14 +5,29 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterRegistry } from "../../src/k8s/clusterRegistry.js";
 import { setCronSpec, viewOf } from "../../src/k8s/handoff/cronjobs.js";
 import { kubeconfigFor } from "../../src/sandbox/kube/index.js";
-import { cronJob, deployment, envContext, FORBIDDEN, never, noProgress, SOURCE, startWorld, TOLERANT, type World } from "./support.js";
+import {
+  cronJob,
+  deployment,
+  envContext,
+  FORBIDDEN,
+  never,
+  noProgress,
+  SOURCE,
+  startWorld,
+  TOLERANT,
+  type World,
+} from "./support.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("workloads on test hosts", () => {
   let w: World;
   beforeAll(async () => {
-    const workloads = { readyDelayMs: 80, podTerminationDelayMs: 80, neverReady: ["Deployment/shop/checkout", "Deployment/kube-system/broken"] };
+    const workloads = {
+      readyDelayMs: 80,
+      podTerminationDelayMs: 80,
+      neverReady: ["Deployment/shop/checkout", "Deployment/kube-system/broken"],
+    };
     w = await startWorld({ source: { workloads }, target: { workloads } });
   });
   afterAll(async () => w?.close());
@@ -27,13 +42,27 @@ describe("workloads on test hosts", () => {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
       metadata: { namespace: "shop", name: "cache" },
-      spec: { replicas: 2, serviceName: "cache", selector: { matchLabels: { app: "cache" } }, template: { metadata: { labels: { app: "cache" } }, spec: { containers: [{ name: "c", image: "redis" }] } } },
+      spec: {
+        replicas: 2,
+        serviceName: "cache",
+        selector: { matchLabels: { app: "cache" } },
+        template: {
+          metadata: { labels: { app: "cache" } },
+          spec: { containers: [{ name: "c", image: "redis" }] },
+        },
+      },
     });
     t.put({
       apiVersion: "apps/v1",
       kind: "DaemonSet",
       metadata: { namespace: "shop", name: "agent" },
-      spec: { selector: { matchLabels: { app: "agent" } }, template: { metadata: { labels: { app: "agent" } }, spec: { containers: [{ name: "a", image: "agent" }] } } },
+      spec: {
+        selector: { matchLabels: { app: "agent" } },
+        template: {
+          metadata: { labels: { app: "agent" } },
+          spec: { containers: [{ name: "a", image: "agent" }] },
+        },
+      },
     });
     const ctx = envContext("readinessTimeoutMinutes: 0.01");
     const progress: number[][] = [];
@@ -56,7 +85,12 @@ describe("workloads on test hosts", () => {
     await sleep(150);
     const ctx = envContext();
     const snapshot = await w.port.snapshotForbidden(ctx);
-    expect(snapshot.deployments).toContainEqual({ namespace: "ledger", name: "reconciler", sourceReplicas: 2, targetReplicas: 0 });
+    expect(snapshot.deployments).toContainEqual({
+      namespace: "ledger",
+      name: "reconciler",
+      sourceReplicas: 2,
+      targetReplicas: 0,
+    });
     const order: string[] = [];
     const offS = w.source.store.onChange((e) => {
       if (e.resource === "apps/deployments" && e.object.metadata?.name === "reconciler") {
@@ -91,25 +125,51 @@ describe("workloads on test hosts", () => {
       apiVersion: "apps/v1",
       kind: "StatefulSet",
       metadata: { namespace: "shop", name: "queue" },
-      spec: { replicas: 3, serviceName: "queue", selector: { matchLabels: { app: "queue" } }, template: { metadata: { labels: { app: "queue" } }, spec: { containers: [{ name: "q", image: "q" }] } } },
+      spec: {
+        replicas: 3,
+        serviceName: "queue",
+        selector: { matchLabels: { app: "queue" } },
+        template: {
+          metadata: { labels: { app: "queue" } },
+          spec: { containers: [{ name: "q", image: "q" }] },
+        },
+      },
     });
     const ctx = envContext();
     const snap = await w.port.snapshotWorkloads(ctx);
-    expect(snap.workloads).toContainEqual({ kind: "Deployment", namespace: "shop", name: "api", replicas: 4 });
-    expect(snap.workloads).toContainEqual({ kind: "StatefulSet", namespace: "shop", name: "queue", replicas: 3 });
+    expect(snap.workloads).toContainEqual({
+      kind: "Deployment",
+      namespace: "shop",
+      name: "api",
+      replicas: 4,
+    });
+    expect(snap.workloads).toContainEqual({
+      kind: "StatefulSet",
+      namespace: "shop",
+      name: "queue",
+      replicas: 3,
+    });
     await w.port.decommission(ctx, snap, noProgress);
     await w.port.decommission(ctx, snap, noProgress); // idempotent
-    for (const d of w.source.objects.list("apps/v1", "Deployment").filter((d) => !ctx.env.excludedNamespaces.includes(d.metadata?.namespace ?? ""))) {
+    for (const d of w.source.objects
+      .list("apps/v1", "Deployment")
+      .filter((d) => !ctx.env.excludedNamespaces.includes(d.metadata?.namespace ?? ""))) {
       expect(d.spec?.replicas, d.metadata?.name).toBe(0);
     }
     expect(w.source.objects.get("apps/v1", "StatefulSet", "queue", "shop")?.spec?.replicas).toBe(0);
     const marker = w.source.objects.get("v1", "ConfigMap", "hikkoshi-retired", "kube-public");
-    expect(marker?.data).toMatchObject({ migrationId: "production-20261125-1", replacedBy: "production-20261125" });
+    expect(marker?.data).toMatchObject({
+      migrationId: "production-20261125-1",
+      replacedBy: "production-20261125",
+    });
 
     await w.port.revertDecommission(ctx, snap, noProgress);
     for (const x of snap.workloads) {
       const kind = x.kind;
-      expect(w.source.objects.get("apps/v1", kind, x.name, x.namespace)?.spec?.replicas, `${kind} ${x.name}`).toBe(x.replicas);
+      expect(
+        w.source.objects.get("apps/v1", kind, x.name, x.namespace)?.spec?.replicas,
+        `${kind} ${x.name}`,
+      ).toBe(x.replicas);
     }
     expect(w.source.objects.get("v1", "ConfigMap", "hikkoshi-retired", "kube-public")).toBeUndefined();
   });
@@ -136,7 +196,12 @@ describe("workloads on test hosts", () => {
       status: { loadBalancer: { ingress: [{ hostname: "new-lb.example" }] } },
     });
     expect(await w.port.ingressHostname(ctx.target, ctx.env)).toBe("new-lb.example");
-    expect(await w.port.ingressHostname({ ...ctx.source, ingress: { ...ctx.source.ingress, hostname: "cfg.example" } }, ctx.env)).toBe("cfg.example");
+    expect(
+      await w.port.ingressHostname(
+        { ...ctx.source, ingress: { ...ctx.source.ingress, hostname: "cfg.example" } },
+        ctx.env,
+      ),
+    ).toBe("cfg.example");
     expect(await w.port.ingressHostname(ctx.source, ctx.env)).toBeUndefined();
   });
 
@@ -146,7 +211,11 @@ describe("workloads on test hosts", () => {
     w.target.objects.put(cronJob("conf", "nightly", { labels: FORBIDDEN, suspend: true }));
     const ctx = envContext();
     const snapshot = await w.port.snapshotForbidden(ctx);
-    const only = { ...snapshot, cronJobs: snapshot.cronJobs.filter((c) => c.namespace === "conf"), deployments: [] };
+    const only = {
+      ...snapshot,
+      cronJobs: snapshot.cronJobs.filter((c) => c.namespace === "conf"),
+      deployments: [],
+    };
     w.target.stats.reset();
     w.target.faults.failNext(1, 409, { verbs: ["patch"], resource: "cronjobs.batch", name: "nightly" });
     await w.port.handoff(ctx, only, noProgress, never());
@@ -155,13 +224,22 @@ describe("workloads on test hosts", () => {
 
     // A genuine resourceVersion conflict: write from a stale read; the server refuses, we re-read.
     const registry = new ClusterRegistry({ kubeconfig: kubeconfigFor([w.source, w.target]) });
-    const client = registry.client({ name: SOURCE, context: SOURCE }, { concurrency: 4, requestsPerSecond: 100 });
+    const client = registry.client(
+      { name: SOURCE, context: SOURCE },
+      { concurrency: 4, requestsPerSecond: 100 },
+    );
     const stale = await client.batch.readNamespacedCronJob({ namespace: "conf", name: "nightly" });
     w.source.objects.update("batch/v1", "CronJob", "nightly", "conf", (o) => {
       o.metadata = { ...o.metadata, labels: { ...o.metadata?.labels, touched: "yes" } };
     });
     w.source.stats.reset();
-    const written = await setCronSpec(client, "conf", "nightly", { suspend: true, startingDeadlineSeconds: 42 }, stale);
+    const written = await setCronSpec(
+      client,
+      "conf",
+      "nightly",
+      { suspend: true, startingDeadlineSeconds: 42 },
+      stale,
+    );
     expect(w.source.stats.byStatus["409"]).toBe(1);
     expect(client.policy.stats.conflicts).toBe(1);
     expect(viewOf(written!)).toMatchObject({ suspend: true, startingDeadlineSeconds: 42 });

@@ -50,7 +50,7 @@ export const REQUIRED_PERMISSIONS: readonly Permission[] = [
 ];
 
 export function describePermission(p: Permission, veleroNamespace: string): string {
-  const res = `${p.resource}${p.subresource ? `/${p.subresource}` : ""}${p.group ? `.${p.group}` : ""}`;
+  const res = `${p.resource}${p.group ? `.${p.group}` : ""}${p.subresource ? `/${p.subresource}` : ""}`;
   const ns = p.namespace === "velero" ? veleroNamespace : p.namespace;
   return `${p.verb} ${res}${ns ? ` in ${ns}` : ""}`;
 }

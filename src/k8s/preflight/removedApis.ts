@@ -67,31 +67,41 @@ export function removedApiFindings(usages: readonly RemovedUsage[], target: stri
   return out;
 }
 
+/** Listable top-level resources of a group/version discovery document. */
+function resourcesOf(doc: unknown): Array<{ plural: string; namespaced: boolean }> {
+  return getArray(doc, ["resources"])
+    .map((r) => ({
+      plural: getString(r, ["name"]) ?? "",
+      namespaced: getBool(r, ["namespaced"]) !== false,
+      verbs: getArray(r, ["verbs"]),
+    }))
+    .filter((r) => r.plural !== "" && !r.plural.includes("/") && r.verbs.includes("list"));
+}
+
 export async function probeRemovedApis(p: ProbeContext): Promise<Finding[]> {
   const [sd, td] = await Promise.all([p.source.discovery(), p.target.discovery()]);
+  const get = (gv: string) =>
+    p.source.policy.call(`${p.source.name}: GET /apis/${gv}`, () => p.source.rawGet(`/apis/${gv}`));
   const usages: RemovedUsage[] = [];
   for (const gv of removedGroupVersions(sd, td)) {
     const [group = "", version = ""] = gv.split("/");
-    const doc = await p.source.policy.call(`${p.source.name}: GET /apis/${gv}`, () =>
-      p.source.rawGet(`/apis/${gv}`),
+    const preferred = sd.preferred.get(group);
+    // Velero reads a resource at its group's preferred version when it exists there, else at a version
+    // that has it: a resource found only in a removed version is backed up (and restored) in that version.
+    const inPreferred = new Set(
+      preferred && preferred !== gv ? resourcesOf(await get(preferred)).map((r) => r.plural) : [],
     );
-    for (const r of getArray(doc, ["resources"])) {
-      const plural = getString(r, ["name"]) ?? "";
-      const verbs = getArray(r, ["verbs"]);
-      if (plural === "" || plural.includes("/") || !verbs.includes("list")) continue;
+    for (const { plural, namespaced } of resourcesOf(await get(gv))) {
       const objects = await listObjects(
         p.source,
         { group, version, plural },
-        {
-          excludeNamespaces: getBool(r, ["namespaced"]) === false ? [] : p.ctx.env.excludedNamespaces,
-        },
+        { excludeNamespaces: namespaced ? p.ctx.env.excludedNamespaces : [] },
       );
-      const names = objects.map((o) => refString(refOf(o)));
       usages.push({
         groupVersion: gv,
         resource: plural,
-        preferredOnSource: sd.preferred.get(group) === gv,
-        objects: names,
+        preferredOnSource: preferred === gv || !inPreferred.has(plural),
+        objects: objects.map((o) => refString(refOf(o))),
         writtenWith: objects.filter((o) => wasWrittenWith(o, gv)).map((o) => refString(refOf(o))),
       });
     }
