@@ -8,7 +8,7 @@ import type { AuditEntry, MigrationCommands } from "../migration/commands.js";
 import type { SlackRef } from "../migration/types.js";
 import { type BotLogger, errorText, silentLogger } from "./log.js";
 import { renderMigrationMessage } from "./render/migration.js";
-import { auditReplies, errorReply, findingsReply } from "./render/thread.js";
+import { auditReplies, errorReply, findingsReply, userIdsIn } from "./render/thread.js";
 import { type PostArgs, type SlackApi, SlackPlatformError, SlackRateLimited } from "./slackApi.js";
 
 export interface Clock {
@@ -149,7 +149,14 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
         if (permanent || e.failures > 8) {
           // Retrying the same request will not help; the next change of the migration redraws it.
           e.dirty = false;
-          log.error({ migrationId: e.id, err: errorText(err) }, "live message update failed");
+          const hint =
+            err instanceof SlackPlatformError && ["channel_not_found", "not_in_channel"].includes(err.error)
+              ? "invite the bot to the environment's channel (/invite @hikkoshi)"
+              : undefined;
+          log.error(
+            { migrationId: e.id, err: errorText(err), ...(hint ? { hint } : {}) },
+            "live message update failed",
+          );
           return;
         }
         e.notBefore = clock.now() + Math.min(30_000, 500 * 2 ** e.failures);
@@ -164,6 +171,21 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       });
   };
 
+  const names = new Map<string, { until: number; name?: string }>();
+  /** Names for user ids (users.info, cached for an hour; unknown ones stay mentions for a minute). */
+  const namesOf = async (ids: string[]): Promise<Record<string, string>> => {
+    const out: Record<string, string> = {};
+    for (const id of ids.slice(0, 20)) {
+      let hit = names.get(id);
+      if (!hit || clock.now() > hit.until) {
+        const name = await opts.api.userName(id).catch(() => undefined);
+        hit = { until: clock.now() + (name ? 3_600_000 : 60_000), ...(name ? { name } : {}) };
+        names.set(id, hit);
+      }
+      if (hit.name) out[id] = hit.name;
+    }
+    return out;
+  };
   const lastPostAt = new Map<string, number>();
   const pacedPost = async (args: PostArgs) => {
     const wait = (lastPostAt.get(args.channel) ?? Number.NEGATIVE_INFINITY) + minInterval - clock.now();
@@ -256,7 +278,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
     }
     e.lastError = m.error;
     const fresh: AuditEntry[] = await opts.commands.auditSince(m.id, e.auditCursor ?? "0", AUDIT_PAGE);
-    for (const reply of auditReplies(fresh)) {
+    for (const reply of auditReplies(fresh, await namesOf(userIdsIn(fresh)))) {
       await postThread(ref, reply.text);
       e.auditCursor = reply.lastId;
     }

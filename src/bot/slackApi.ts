@@ -38,6 +38,8 @@ export interface SlackApi {
   postMessage(args: PostArgs): Promise<{ channel: string; ts: string }>;
   update(args: { channel: string; ts: string; text: string; blocks: Block[] }): Promise<void>;
   usergroupMembers(groupId: string): Promise<string[]>;
+  /** Display name (or user name) of a user, for text that should not notify them. */
+  userName(userId: string): Promise<string | undefined>;
 }
 
 export function createWebClient(token: string, slackApiUrl?: string): webApi.WebClient {
@@ -102,6 +104,11 @@ export function createSlackApi(client: webApi.WebClient): SlackApi {
         client.usergroups.users.list({ usergroup: groupId }),
       );
       return res.users ?? [];
+    },
+    async userName(userId) {
+      const res = await call("users.info", () => client.users.info({ user: userId }));
+      const u = res.user;
+      return u?.profile?.display_name || u?.name || u?.real_name || undefined;
     },
   };
 }

@@ -86,7 +86,8 @@ describe("/migrate commands", () => {
       .replies(CHANNEL, msg.ts)
       .map((r) => r.text)
       .join("\n");
-    expect(thread).toContain(`<@${ALICE}>`);
+    expect(thread).toContain("@alice *start*");
+    expect(thread).not.toContain(`<@${ALICE}>`); // names, not mentions: the audit trail pages nobody
   });
 
   it("start refuses people who may not start, and a second migration of the same environment", async () => {

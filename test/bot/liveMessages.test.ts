@@ -96,6 +96,7 @@ function world(initial: Migration) {
       });
     },
     usergroupMembers: async () => [],
+    userName: async (id) => (id === "U0ALICE001" ? "alice" : undefined),
   };
   const live = createLiveMessages({ commands, config: botConfig(), api, clock, minIntervalMs: 1000 });
   return {
@@ -133,7 +134,8 @@ describe("live messages", () => {
     expect(posts).toEqual([T0, T0 + 1000, T0 + 2000]);
     const thread = w.threadPosts().map((c) => c.text);
     expect(thread[0]).toContain("Preflight findings");
-    expect(thread[1]).toContain("<@U0ALICE001> *start*: started");
+    expect(thread[1]).toContain("@alice *start*: started");
+    expect(thread[1]).not.toContain("<@U0ALICE001>");
     w.live.notify(base.id);
     await w.clock.advance(3000);
     expect(w.threadPosts()).toHaveLength(2); // findings once, audit entries once

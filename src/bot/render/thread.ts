@@ -33,18 +33,40 @@ function outcomeEmoji(outcome: AuditEntry["outcome"]): string {
   }
 }
 
-export function auditLine(e: AuditEntry): string {
-  const who = e.actor === "system" ? "hikkoshi" : `<@${e.actor}>`;
-  return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${truncate(e.action, 40)}*: ${truncate(escapeKeepingMentions(e.detail), 600)}`;
+/** Slack user ids in the audit trail: the actors and the mentions in details. */
+export function userIdsIn(entries: readonly AuditEntry[]): string[] {
+  const ids = new Set<string>();
+  for (const e of entries) {
+    if (/^[UW][A-Z0-9]+$/.test(e.actor)) ids.add(e.actor);
+    for (const m of e.detail.matchAll(/<@([UW][A-Z0-9]+)>/g)) ids.add(m[1]!);
+  }
+  return [...ids];
+}
+
+/**
+ * Names instead of mentions where known: a thread reply that mentions someone notifies them, and nobody
+ * should be paged at 3 a.m. because the audit trail recorded their own click.
+ */
+function unmention(text: string, names: Readonly<Record<string, string>>): string {
+  return text.replace(/<@([UW][A-Z0-9]+)>/g, (m, id: string) => (names[id] ? `@${names[id]}` : m));
+}
+
+export function auditLine(e: AuditEntry, names: Readonly<Record<string, string>> = {}): string {
+  const who = e.actor === "system" ? "hikkoshi" : unmention(`<@${e.actor}>`, names);
+  const detail = unmention(truncate(escapeKeepingMentions(e.detail), 600), names);
+  return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${truncate(e.action, 40)}*: ${detail}`;
 }
 
 /** Audit entries as thread replies: as few messages as fit in one section each, with the last id in each. */
-export function auditReplies(entries: readonly AuditEntry[]): Array<{ text: string; lastId: string }> {
+export function auditReplies(
+  entries: readonly AuditEntry[],
+  names: Readonly<Record<string, string>> = {},
+): Array<{ text: string; lastId: string }> {
   const out: Array<{ text: string; lastId: string }> = [];
   let cur = "";
   let lastId = "";
   for (const e of entries) {
-    const line = auditLine(e);
+    const line = auditLine(e, names);
     if (cur.length > 0 && cur.length + 1 + line.length > LIMITS.sectionText) {
       out.push({ text: cur, lastId });
       cur = line;
