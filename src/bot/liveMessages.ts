@@ -10,6 +10,7 @@ import { type BotLogger, errorText, silentLogger } from "./log.js";
 import { renderMigrationMessage } from "./render/migration.js";
 import { auditReplies, errorReply, findingsReply, userIdsIn } from "./render/thread.js";
 import { type PostArgs, type SlackApi, SlackPlatformError, SlackRateLimited } from "./slackApi.js";
+import { createUserNames } from "./userNames.js";
 
 export interface Clock {
   now(): number;
@@ -171,21 +172,10 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       });
   };
 
-  const names = new Map<string, { until: number; name?: string }>();
-  /** Names for user ids (users.info, cached for an hour; unknown ones stay mentions for a minute). */
-  const namesOf = async (ids: string[]): Promise<Record<string, string>> => {
-    const out: Record<string, string> = {};
-    for (const id of ids.slice(0, 20)) {
-      let hit = names.get(id);
-      if (!hit || clock.now() > hit.until) {
-        const name = await opts.api.userName(id).catch(() => undefined);
-        hit = { until: clock.now() + (name ? 3_600_000 : 60_000), ...(name ? { name } : {}) };
-        names.set(id, hit);
-      }
-      if (hit.name) out[id] = hit.name;
-    }
-    return out;
-  };
+  const namesOf = createUserNames(
+    (id) => opts.api.userName(id),
+    () => clock.now(),
+  );
   const lastPostAt = new Map<string, number>();
   const pacedPost = async (args: PostArgs) => {
     const wait = (lastPostAt.get(args.channel) ?? Number.NEGATIVE_INFINITY) + minInterval - clock.now();
