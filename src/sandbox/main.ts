@@ -1,0 +1,72 @@
+// `npm run sandbox`: a whole migration on the embedded default world, driven as Slack would drive it,
+// printed as the Slack channel would show it. No accounts needed; everything runs on 127.0.0.1.
+import { parseArgs } from "node:util";
+import pino from "pino";
+import { SlackDriver } from "./driver.js";
+import { SANDBOX_USERS, startSandboxWorld } from "./world.js";
+
+const { values } = parseArgs({
+  options: {
+    strategy: { type: "string", default: "weighted" },
+    rollback: { type: "boolean", default: false },
+    verbose: { type: "boolean", default: false },
+    help: { type: "boolean", default: false },
+  },
+});
+
+if (values.help) {
+  process.stdout.write(`usage: npm run sandbox -- [--strategy weighted|cnameSwap] [--rollback] [--verbose]
+
+Runs a migration of a simulated production cluster (old → new) end to end: Velero backup and restore,
+CronJob handoff, DNS shift in Route 53, with four-eyes approvals from two Slack users. --rollback presses
+Rollback after the traffic shift instead of approving decommission, and shows the world restored.
+`);
+  process.exit(0);
+}
+if (values.strategy !== "weighted" && values.strategy !== "cnameSwap") {
+  process.stderr.write(`unknown --strategy "${values.strategy}"; use weighted or cnameSwap\n`);
+  process.exit(2);
+}
+
+const say = (title: string, body = "") => process.stdout.write(`\n=== ${title}\n${body}${body ? "\n" : ""}`);
+const logger = pino({ level: values.verbose ? "info" : "error" });
+
+const world = await startSandboxWorld({ strategy: values.strategy, logger });
+const slack = new SlackDriver(world);
+const { alice, bob, mallory } = SANDBOX_USERS;
+try {
+  say(
+    "sandbox ready",
+    `old cluster production-20251101 (${world.estate.cronJobs} CronJobs, ${world.estate.forbidden} duplication-forbidden), new cluster production-20261125, Route 53 zone example.com, Redis ${world.redis.url}`,
+  );
+  say("alice: /migrate plan production", await slack.command(alice, "plan production"));
+  say("mallory: /migrate start production", await slack.command(mallory, "start production"));
+  say("alice: /migrate start production", await slack.command(alice, "start production"));
+
+  const approveCutover = await slack.waitForButton(/approve cutover/i);
+  say("live message at the cutover gate", slack.console());
+  say("alice clicks Approve cutover (she started it: four-eyes)", await slack.click(alice, approveCutover));
+  say("bob clicks Approve cutover", (await slack.click(bob, approveCutover)) || "(accepted)");
+
+  if (values.rollback) {
+    await slack.waitForText(/Verify public health · \d/, 120_000);
+    const rollback = await slack.waitForButton(/rollback/i);
+    say("bob clicks Rollback after the traffic shift", (await slack.click(bob, rollback)) || "(accepted)");
+    await slack.waitForStatus(["rolled-back", "rollback-failed"]);
+  } else {
+    const approveDecommission = await slack.waitForButton(/approve decommission/i, 180_000);
+    say("bob clicks Approve decommission", (await slack.click(bob, approveDecommission)) || "(accepted)");
+    await slack.waitForStatus(["completed", "halted"]);
+  }
+  await new Promise((r) => setTimeout(r, 1500)); // let the last coalesced update and the report land
+  say("final state of the channel", slack.console());
+  const records = world.route53.recordSets(world.zoneId).filter((r) => r.Type === "CNAME");
+  say(
+    "Route 53 records now",
+    records.map((r) => `${r.Name} ${r.SetIdentifier ? `[${r.SetIdentifier} w=${r.Weight}] ` : ""}TTL ${r.TTL} → ${r.ResourceRecords?.map((v) => v.Value).join(",")}`).join("\n"),
+  );
+  say("alice: /migrate history production", await slack.command(alice, "history production"));
+} finally {
+  await world.close();
+}
+process.exit(0);
