@@ -66,14 +66,16 @@ export async function handoffCronJobs(
   await clock.sleep(deps.settleMs, signal);
 
   const gaps: Gap[] = [];
-  const deadlineRestores: Entry[] = [];
+  const deadlineRestores: Array<{ e: Entry; sourceLastMs: number | undefined }> = [];
   let moved = entries.length - withSource.length;
   for (let i = 0; i < moved; i++) tick();
 
   const start = async (e: Entry, src: V1CronJob | undefined) => {
     if (e.source?.suspend !== false) return; // was not running on the source: stays suspended on the target
     const restarted = await resumeOnTarget(deps, e, src);
-    if (restarted.needsDeadlineRestore) deadlineRestores.push(e);
+    if (restarted.needsDeadlineRestore) {
+      deadlineRestores.push({ e, sourceLastMs: src ? viewOf(src).lastScheduleMs : undefined });
+    }
     if (restarted.startedAt !== undefined) {
       gaps.push({
         resource: label(e),
@@ -196,26 +198,41 @@ async function resumeOnTarget(
   return { startedAt, needsDeadlineRestore: fallback && original !== short };
 }
 
-/** Fallback only: after the short deadline has passed, put the target's original deadline back. */
+/**
+ * Fallback only: put the target's original deadline back once that can no longer cause a catch-up run,
+ * i.e. once the target has a lastScheduleTime of its own at or after the source's last run (or the source
+ * never ran). Until then the short deadline stays (a later handoff call retries; revert restores it).
+ */
 async function restoreDeadlines(
   deps: HandoffDeps,
-  entries: readonly Entry[],
+  entries: ReadonlyArray<{ e: Entry; sourceLastMs: number | undefined }>,
   signal: AbortSignal,
 ): Promise<void> {
   if (entries.length === 0) return;
   await deps.clock.sleep((deps.startingDeadlineSeconds + 2) * 1000, signal);
-  const result = await runPool(entries, deps.concurrency, async (e) => {
+  const result = await runPool(entries, deps.concurrency, async ({ e, sourceLastMs }) => {
     const cj = await readCron(deps.target, e.namespace, e.name);
-    if (cj === undefined || viewOf(cj).startingDeadlineSeconds !== deps.startingDeadlineSeconds) return;
+    if (cj === undefined) return;
+    const v = viewOf(cj);
+    if (v.startingDeadlineSeconds !== deps.startingDeadlineSeconds) return;
+    const safe =
+      sourceLastMs === undefined || (v.lastScheduleMs !== undefined && v.lastScheduleMs >= sourceLastMs);
+    if (!safe) {
+      deps.logger.warn(
+        { cronJob: key(e.namespace, e.name), startingDeadlineSeconds: deps.startingDeadlineSeconds },
+        "keeping the short startingDeadlineSeconds until the target's first run; re-run the handoff to restore it",
+      );
+      return;
+    }
     await setCronSpec(
       deps.target,
       e.namespace,
       e.name,
-      { suspend: viewOf(cj).suspend, startingDeadlineSeconds: e.target?.startingDeadlineSeconds ?? null },
+      { suspend: v.suspend, startingDeadlineSeconds: e.target?.startingDeadlineSeconds ?? null },
       cj,
     );
   });
-  checkPool("restoring startingDeadlineSeconds on the target", result, label);
+  checkPool("restoring startingDeadlineSeconds on the target", result, (x) => label(x.e));
 }
 
 /** Rollback: suspend on the target first, wait for its Jobs, then restore the source's original spec. */
