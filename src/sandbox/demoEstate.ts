@@ -23,16 +23,29 @@ export const DEMO_ESTATE: EstateSize = {
  * ConfigMaps, CronJobs labelled tolerant or forbidden, and the ingress LoadBalancer Service whose
  * hostname the public DNS name points at.
  */
-export function populateEstate(objects: ObjectAccess, size: EstateSize, ingressHostname: string): { cronJobs: number; forbidden: number } {
+export function populateEstate(
+  objects: ObjectAccess,
+  size: EstateSize,
+  ingressHostname: string,
+): { cronJobs: number; forbidden: number } {
   let cronJobs = 0;
   let forbidden = 0;
   // Namespaces every real cluster has (hikkoshi writes its retired marker into kube-public).
-  for (const name of ["kube-system", "kube-public"]) objects.put({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+  for (const name of ["kube-system", "kube-public"])
+    objects.put({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
   objects.put({
     apiVersion: "v1",
     kind: "Service",
-    metadata: { name: "ingress-nginx-controller", namespace: "ingress-nginx", labels: { app: "ingress-nginx" } },
-    spec: { type: "LoadBalancer", selector: { app: "ingress-nginx" }, ports: [{ name: "http", port: 80, targetPort: 80, protocol: "TCP" }] },
+    metadata: {
+      name: "ingress-nginx-controller",
+      namespace: "ingress-nginx",
+      labels: { app: "ingress-nginx" },
+    },
+    spec: {
+      type: "LoadBalancer",
+      selector: { app: "ingress-nginx" },
+      ports: [{ name: "http", port: 80, targetPort: 80, protocol: "TCP" }],
+    },
     status: { loadBalancer: { ingress: [{ hostname: ingressHostname }] } },
   });
   objects.put(deployment("ingress-nginx", "ingress-nginx-controller", 2, {}));
@@ -46,7 +59,12 @@ export function populateEstate(objects: ObjectAccess, size: EstateSize, ingressH
         metadata: { name, namespace: ns },
         spec: { selector: { app: name }, ports: [{ port: 80, targetPort: 8080, protocol: "TCP" }] },
       });
-      objects.put({ apiVersion: "v1", kind: "ConfigMap", metadata: { name: `${name}-config`, namespace: ns }, data: { LOG_LEVEL: "info" } });
+      objects.put({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `${name}-config`, namespace: ns },
+        data: { LOG_LEVEL: "info" },
+      });
     }
     for (let i = 0; i < size.cronJobsPerNamespace; i++) {
       const isForbidden = (cronJobs + 1) % size.forbiddenEvery === 0;
@@ -59,7 +77,16 @@ export function populateEstate(objects: ObjectAccess, size: EstateSize, ingressH
         spec: {
           schedule: `${(i * 7) % 60} * * * *`,
           timeZone: "Etc/UTC",
-          jobTemplate: { spec: { template: { spec: { restartPolicy: "OnFailure", containers: [{ name: "job", image: "busybox:1.36", command: ["true"] }] } } } },
+          jobTemplate: {
+            spec: {
+              template: {
+                spec: {
+                  restartPolicy: "OnFailure",
+                  containers: [{ name: "job", image: "busybox:1.36", command: ["true"] }],
+                },
+              },
+            },
+          },
         },
       });
     }
@@ -77,7 +104,11 @@ function deployment(namespace: string, name: string, replicas: number, labels: R
       selector: { matchLabels: { app: name } },
       template: {
         metadata: { labels: { app: name } },
-        spec: { containers: [{ name: "app", image: `registry.example.com/${name}:1.0.0`, ports: [{ containerPort: 8080 }] }] },
+        spec: {
+          containers: [
+            { name: "app", image: `registry.example.com/${name}:1.0.0`, ports: [{ containerPort: 8080 }] },
+          ],
+        },
       },
     },
   };

@@ -7,7 +7,9 @@ import { SANDBOX_CHANNEL, SANDBOX_USERS, type SandboxWorld } from "./world.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export type Button = ReturnType<typeof buttonsOf>[number];
-const NAMES = { users: { [SANDBOX_USERS.alice]: "alice", [SANDBOX_USERS.bob]: "bob", [SANDBOX_USERS.mallory]: "mallory" } };
+const NAMES = {
+  users: { [SANDBOX_USERS.alice]: "alice", [SANDBOX_USERS.bob]: "bob", [SANDBOX_USERS.mallory]: "mallory" },
+};
 
 export class SlackDriver {
   constructor(private readonly world: SandboxWorld) {}
@@ -15,11 +17,17 @@ export class SlackDriver {
   /** Sends `/migrate <text>` and returns what the person sees in reply (the ack body or ephemeral). */
   async command(user: string, text: string): Promise<string> {
     const before = this.world.slack.ephemerals.length;
-    const res = await this.world.client.slashCommand({ userId: user, text, channelId: SANDBOX_CHANNEL, command: "/migrate" });
+    const res = await this.world.client.slashCommand({
+      userId: user,
+      text,
+      channelId: SANDBOX_CHANNEL,
+      command: "/migrate",
+    });
     if (res.status !== 200) return `HTTP ${res.status} ${res.body}`;
     const ack = res.json as { text?: string } | undefined;
     // Replies to slow commands (plan runs preflight) come through response_url after the ack.
-    for (let i = 0; i < 600 && this.world.slack.ephemerals.length === before && !ack?.text; i++) await sleep(50);
+    for (let i = 0; i < 600 && this.world.slack.ephemerals.length === before && !ack?.text; i++)
+      await sleep(50);
     const later = this.world.slack.ephemerals.slice(before).map((e) => e.text);
     return [ack?.text, ...later].filter(Boolean).join("\n");
   }
@@ -32,7 +40,8 @@ export class SlackDriver {
       const id = view?.migration.id ?? (await this.world.app.engine.commands.history("production", 1))[0]?.id;
       const m = id ? await this.world.app.engine.store.get(id) : undefined;
       if (m && statuses.includes(m.status)) return m.status;
-      if (Date.now() > deadline) throw new Error(`migration never reached ${statuses.join("|")}:\n${this.console()}`);
+      if (Date.now() > deadline)
+        throw new Error(`migration never reached ${statuses.join("|")}:\n${this.console()}`);
       await sleep(100);
     }
   }
@@ -49,7 +58,8 @@ export class SlackDriver {
       const m = this.liveMessage();
       const b = m ? buttonsOf(m.blocks).find((x) => label.test(x.text)) : undefined;
       if (b) return b;
-      if (Date.now() > deadline) throw new Error(`no "${label.source}" button within ${timeoutMs} ms:\n${this.console()}`);
+      if (Date.now() > deadline)
+        throw new Error(`no "${label.source}" button within ${timeoutMs} ms:\n${this.console()}`);
       await sleep(100);
     }
   }
@@ -81,7 +91,10 @@ export class SlackDriver {
     });
     if (res.status !== 200) return `HTTP ${res.status}`;
     await sleep(300);
-    return this.world.slack.ephemerals.slice(before).map((e) => e.text).join("\n");
+    return this.world.slack.ephemerals
+      .slice(before)
+      .map((e) => e.text)
+      .join("\n");
   }
 
   /** The live message and its thread as plain text, as the Slack console shows it. */

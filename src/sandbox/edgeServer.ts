@@ -6,7 +6,9 @@ import type { AddressInfo } from "node:net";
  * balancer's hostname as Host (the fake ELB names do not resolve), and it answers 200 for the hostnames
  * `isServing` accepts.
  */
-export async function startEdgeServer(isServing: (host: string) => boolean): Promise<{ url: string; close(): Promise<void> }> {
+export async function startEdgeServer(
+  isServing: (host: string) => boolean,
+): Promise<{ url: string; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
     const host = (req.headers.host ?? "").replace(/:\d+$/, "");
     const ok = isServing(host);

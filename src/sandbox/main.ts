@@ -63,7 +63,12 @@ try {
   const records = world.route53.recordSets(world.zoneId).filter((r) => r.Type === "CNAME");
   say(
     "Route 53 records now",
-    records.map((r) => `${r.Name} ${r.SetIdentifier ? `[${r.SetIdentifier} w=${r.Weight}] ` : ""}TTL ${r.TTL} → ${r.ResourceRecords?.map((v) => v.Value).join(",")}`).join("\n"),
+    records
+      .map(
+        (r) =>
+          `${r.Name} ${r.SetIdentifier ? `[${r.SetIdentifier} w=${r.Weight}] ` : ""}TTL ${r.TTL} → ${r.ResourceRecords?.map((v) => v.Value).join(",")}`,
+      )
+      .join("\n"),
   );
   say("alice: /migrate history production", await slack.command(alice, "history production"));
 } finally {

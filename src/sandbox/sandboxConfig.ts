@@ -12,7 +12,9 @@ export const SANDBOX_CHANNEL = "C0SANDBOX1";
 /** The embedded default: one environment, two dated clusters, a weighted shift, four-eyes on. */
 export function sandboxConfig(opts: { edgeUrl: string; strategy: "weighted" | "cnameSwap" }): HikkoshiConfig {
   const strategy =
-    opts.strategy === "weighted" ? "{ type: weighted, steps: [10, 50, 100], soakMinutes: 0.05 }" : "{ type: cnameSwap }";
+    opts.strategy === "weighted"
+      ? "{ type: weighted, steps: [10, 50, 100], soakMinutes: 0.05 }"
+      : "{ type: cnameSwap }";
   return parseConfig(
     `
 environments:

@@ -19,8 +19,8 @@ import { createVeleroStore } from "./kube/velero/store.js";
 import { type RedisServerHandle, startRedisServer } from "./redisServer.js";
 import { type Route53Host, startRoute53Host } from "./route53/index.js";
 import { SANDBOX_CHANNEL, SANDBOX_USERS, sandboxConfig } from "./sandboxConfig.js";
-import { SlackTestClient } from "./slack/slackClient.js";
 import { type SlackTestHost, startSlackTestHost } from "./slack/host.js";
+import { SlackTestClient } from "./slack/slackClient.js";
 
 export const OLD_INGRESS = "old-ingress.us-east-1.elb.amazonaws.com";
 
@@ -54,8 +54,18 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
   const redis = await startRedisServer();
   const store = createVeleroStore();
   const velero = { store, backupDurationMs: 300, restoreDurationMs: 300, syncDelayMs: 500 };
-  const old = await startKubeHost({ name: "production-20251101", version: { major: "1", minor: "31" }, velero, workloads: { readyDelayMs: 200 } });
-  const neu = await startKubeHost({ name: "production-20261125", version: { major: "1", minor: "32" }, velero, workloads: { readyDelayMs: 400 } });
+  const old = await startKubeHost({
+    name: "production-20251101",
+    version: { major: "1", minor: "31" },
+    velero,
+    workloads: { readyDelayMs: 200 },
+  });
+  const neu = await startKubeHost({
+    name: "production-20261125",
+    version: { major: "1", minor: "32" },
+    velero,
+    workloads: { readyDelayMs: 400 },
+  });
   const estate = populateEstate(old.objects, opts.estate ?? DEMO_ESTATE, OLD_INGRESS);
 
   const route53 = await startRoute53Host({ insyncDelayMs: 200 });
@@ -70,16 +80,24 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
   const slack = await startSlackTestHost({
     tokens: [botToken],
     usergroups: { S0PLATFORM: [SANDBOX_USERS.alice, SANDBOX_USERS.bob] },
-    users: { [SANDBOX_USERS.alice]: { name: "alice" }, [SANDBOX_USERS.bob]: { name: "bob" }, [SANDBOX_USERS.mallory]: { name: "mallory" } },
+    users: {
+      [SANDBOX_USERS.alice]: { name: "alice" },
+      [SANDBOX_USERS.bob]: { name: "bob" },
+      [SANDBOX_USERS.mallory]: { name: "mallory" },
+    },
   });
 
   // Healthy = the hostname is a load balancer of a cluster that has one (a stand-in for real traffic).
   const lbHostnames = (host: KubeHost) =>
     host.objects.list("v1", "Service").flatMap((s) => {
-      const ingress = (s.status as { loadBalancer?: { ingress?: Array<{ hostname?: string }> } } | undefined)?.loadBalancer?.ingress ?? [];
+      const ingress =
+        (s.status as { loadBalancer?: { ingress?: Array<{ hostname?: string }> } } | undefined)?.loadBalancer
+          ?.ingress ?? [];
       return ingress.map((i) => i.hostname ?? "");
     });
-  const edge = await startEdgeServer((host) => host === "www.example.com" || [...lbHostnames(old), ...lbHostnames(neu)].includes(host));
+  const edge = await startEdgeServer(
+    (host) => host === "www.example.com" || [...lbHostnames(old), ...lbHostnames(neu)].includes(host),
+  );
 
   const config = sandboxConfig({ edgeUrl: edge.url, strategy: opts.strategy ?? "weighted" });
   const kubeconfigPath = join(dir, "kubeconfig");
@@ -107,15 +125,25 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       config,
       logger: opts.logger,
       ports: {
-        clusters: createKubernetesClusters({ kubeconfig: kubeconfigPath, poll: { veleroMs: 200, readinessMs: 200, drainMs: 200, settleMs: 200 } }),
+        clusters: createKubernetesClusters({
+          kubeconfig: kubeconfigPath,
+          poll: { veleroMs: 200, readinessMs: 200, drainMs: 200, settleMs: 200 },
+        }),
         traffic: createRoute53Traffic({ poll: { pollMs: 100, maxPollMs: 500 } }),
         checks: createHttpChecks(),
       },
       ...(opts.engineOptions ? { engineOptions: opts.engineOptions } : {}),
-      botOptions: { host: "127.0.0.1", ...(opts.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: opts.minUpdateIntervalMs } : {}) },
+      botOptions: {
+        host: "127.0.0.1",
+        ...(opts.minUpdateIntervalMs !== undefined ? { minUpdateIntervalMs: opts.minUpdateIntervalMs } : {}),
+      },
     });
   let app = await start();
-  const client = new SlackTestClient({ requestUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret, host: slack });
+  const client = new SlackTestClient({
+    requestUrl: `http://127.0.0.1:${app.port}/slack/events`,
+    signingSecret,
+    host: slack,
+  });
 
   const world: SandboxWorld = {
     config,
@@ -132,7 +160,11 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       await app.stop();
       app = await start();
       world.app = app;
-      world.client = new SlackTestClient({ requestUrl: `http://127.0.0.1:${app.port}/slack/events`, signingSecret, host: slack });
+      world.client = new SlackTestClient({
+        requestUrl: `http://127.0.0.1:${app.port}/slack/events`,
+        signingSecret,
+        host: slack,
+      });
     },
     async close() {
       await app.stop();

@@ -1,0 +1,25 @@
+// `npm run bench`: every benchmark, each against a baseline measured in the same run, written to
+// bench/results.json. Traffic goes only to test hosts on 127.0.0.1; every loop is bounded.
+import { writeFileSync } from "node:fs";
+import { runHandoffBench } from "./handoff.bench.js";
+import { runSlackBench } from "./slack.bench.js";
+
+const benches: Record<string, () => Promise<Record<string, unknown>>> = {
+  handoff: runHandoffBench,
+  slack: runSlackBench,
+};
+
+const only = process.argv[2];
+const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
+for (const [name, run] of Object.entries(benches)) {
+  if (only && only !== name) continue;
+  process.stdout.write(`bench ${name}...\n`);
+  const started = performance.now();
+  results[name] = await run();
+  process.stdout.write(
+    `${JSON.stringify(results[name], null, 2)}\n(${((performance.now() - started) / 1000).toFixed(1)} s)\n`,
+  );
+}
+writeFileSync("bench/results.json", `${JSON.stringify(results, null, 2)}\n`);
+process.stdout.write("wrote bench/results.json\n");
+process.exit(0);
