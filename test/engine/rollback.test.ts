@@ -15,7 +15,8 @@ afterAll(async () => {
   await redis.stop();
 });
 
-const config = testConfig({ strategy: "weighted", weightSoakMinutes: 0.01, soakMinutes: 0.01 });
+// Checks configured, so smoke and verify take a moment (readDelayMs) and can be caught running.
+const config = testConfig({ strategy: "weighted", weightSoakMinutes: 0.01, soakMinutes: 0.01, smoke: true });
 const plan = buildPlan(config.environments.production!);
 // Rollback is offered until decommission has completed, so every step up to and including it is reachable.
 const reachable = plan.slice(0, plan.findIndex((s) => s.kind === "decommission") + 1);
