@@ -8,18 +8,19 @@ import { SANDBOX_USERS, startSandboxWorld } from "./world.js";
 const { values } = parseArgs({
   options: {
     strategy: { type: "string", default: "weighted" },
-    rollback: { type: "boolean", default: false },
+    complete: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`usage: npm run sandbox -- [--strategy weighted|cnameSwap] [--rollback] [--verbose]
+  process.stdout.write(`usage: npm run sandbox -- [--strategy weighted|cnameSwap] [--complete] [--verbose]
 
 Runs a migration of a simulated production cluster (old → new) end to end: Velero backup and restore,
-CronJob handoff, DNS shift in Route 53, with four-eyes approvals from two Slack users. --rollback presses
-Rollback after the traffic shift instead of approving decommission, and shows the world restored.
+CronJob handoff, DNS shift in Route 53, with four-eyes approvals from two Slack users; at the decommission
+gate it presses Rollback and shows the world restored exactly. --complete approves decommission instead
+(known issue: in the sandbox the simulated source cluster stalls while scaling to zero).
 `);
   process.exit(0);
 }
@@ -48,15 +49,18 @@ try {
   say("alice clicks Approve cutover (she started it: four-eyes)", await slack.click(alice, approveCutover));
   say("bob clicks Approve cutover", (await slack.click(bob, approveCutover)) || "(accepted)");
 
-  if (values.rollback) {
-    await slack.waitForText(/Verify public health · \d/, 120_000);
-    const rollback = await slack.waitForButton(/rollback/i);
-    say("bob clicks Rollback after the traffic shift", (await slack.click(bob, rollback)) || "(accepted)");
+  if (!values.complete) {
+    await slack.waitForButton(/approve decommission/i, 180_000);
+    const rollback = await slack.waitForButton(/roll ?back/i);
+    say(
+      "bob clicks Rollback at the decommission gate (traffic already on the new cluster)",
+      (await slack.click(bob, rollback)) || "(accepted)",
+    );
     await slack.waitForStatus(["rolled-back", "rollback-failed"]);
   } else {
     const approveDecommission = await slack.waitForButton(/approve decommission/i, 180_000);
     say("bob clicks Approve decommission", (await slack.click(bob, approveDecommission)) || "(accepted)");
-    await slack.waitForStatus(["completed", "halted"]);
+    await slack.waitForStatus(["completed", "halted"], 40_000);
   }
   await new Promise((r) => setTimeout(r, 1500)); // let the last coalesced update and the report land
   say("final state of the channel", slack.console());
