@@ -109,8 +109,8 @@ describe("workloads on test hosts", () => {
     expect(report.deploymentsMoved).toBeGreaterThanOrEqual(1);
     expect(report.gaps.map((g) => g.resource)).toContain("Deployment ledger/reconciler");
     // The target was scaled up only after the source reported no pods.
-    const firstTargetUp = order.findIndex((o) => o === "target spec=2");
-    const sourceDrained = order.findIndex((o) => o === "source spec=0 pods=0");
+    const firstTargetUp = order.indexOf("target spec=2");
+    const sourceDrained = order.indexOf("source spec=0 pods=0");
     expect(sourceDrained).toBeGreaterThanOrEqual(0);
     expect(firstTargetUp).toBeGreaterThan(sourceDrained);
 

@@ -1,0 +1,142 @@
+// Handoff of 800 duplication-forbidden CronJobs between two Kubernetes API test hosts that add 5 ms of
+// latency to every request: wall time, requests sent, the ratio to the ideal (requests × latency /
+// concurrency), and the same handoff one request at a time (concurrency 1) measured in the same run.
+// The client-side rate limit is lifted here (requestsPerSecond 100000) to measure the pipeline itself;
+// with the default 50 req/s the floor is requests / 50 seconds, reported as `rateLimitFloorMs`.
+// Each host runs in its own worker thread, so their CPU is not charged to hikkoshi's client (as with a real,
+// remote API server); the client runs in the main thread.
+
+import { pathToFileURL } from "node:url";
+import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { mergeKubeconfigs } from "../src/k8s/clusterRegistry.js";
+import { createKubernetesClusters } from "../src/k8s/kubernetesClusters.js";
+import type { EnvContext } from "../src/migration/ports.js";
+import { startKubeHost } from "../src/sandbox/kube/index.js";
+import { cronJob, envContext, FORBIDDEN } from "../test/k8s/support.js";
+
+const CRONJOBS = 800;
+const LATENCY_MS = 5;
+const CONCURRENCY = 16;
+const DEFAULT_RPS = 50;
+
+interface Run {
+  wallMs: number;
+  requests: number;
+  moved: number;
+  settleMs: number;
+}
+
+const SOURCE = "production-20251101";
+const TARGET = "production-20261125";
+
+/** Worker side: starts one host with its half of the estate, reports its kubeconfig, closes on request. */
+async function serveHost(name: string): Promise<void> {
+  const host = await startKubeHost({ name, cronJobs: false, workloads: false, loadBalancers: false });
+  for (let i = 0; i < CRONJOBS; i++) {
+    const ns = `team-${i % 20}`;
+    const job = `job-${String(i).padStart(4, "0")}`;
+    const opts = { schedule: "*/5 * * * *", labels: FORBIDDEN };
+    host.objects.put(
+      name === SOURCE
+        ? cronJob(ns, job, { ...opts, status: { lastScheduleTime: "2026-11-25T07:55:00Z" } })
+        : cronJob(ns, job, { ...opts, suspend: true }),
+    );
+  }
+  host.faults.set({ latencyMs: LATENCY_MS });
+  parentPort?.on("message", async (msg: string) => {
+    if (msg !== "close") return;
+    await host.close();
+    parentPort?.postMessage("closed");
+  });
+  parentPort?.postMessage({ kubeconfig: host.kubeconfig() });
+}
+
+/** One worker thread per host (an API server is a separate machine; its CPU is not the client's). */
+async function startHost(name: string): Promise<{ kubeconfig: string; close(): Promise<void> }> {
+  // The worker loads this TypeScript file itself: register tsx there first, whatever loaded the main thread.
+  const boot = `(async () => {
+    const { register } = await import("tsx/esm/api");
+    register();
+    await import(${JSON.stringify(import.meta.url)});
+  })();`;
+  const worker = new Worker(boot, { eval: true, workerData: { role: "host", name } });
+  const kubeconfig = await new Promise<string>((resolve, reject) => {
+    worker.once("message", (m: { kubeconfig: string }) => resolve(m.kubeconfig));
+    worker.once("error", reject);
+  });
+  return {
+    kubeconfig,
+    async close() {
+      const closed = new Promise((resolve) => worker.once("message", resolve));
+      worker.postMessage("close");
+      await closed;
+      await worker.terminate();
+    },
+  };
+}
+
+async function run(concurrency: number): Promise<Run> {
+  const hosts = await Promise.all([startHost(SOURCE), startHost(TARGET)]);
+  try {
+    const ctx: EnvContext = envContext(`handoff: { concurrency: ${concurrency}, requestsPerSecond: 100000 }`);
+    const settleMs = 1_000;
+    const port = createKubernetesClusters({
+      kubeconfig: mergeKubeconfigs(hosts.map((h) => h.kubeconfig)),
+      poll: { settleMs, drainMs: 100 },
+    });
+    const snapshot = await port.snapshotForbidden(ctx);
+    const started = performance.now();
+    const report = await port.handoff(ctx, snapshot, () => {}, new AbortController().signal);
+    const wallMs = performance.now() - started;
+    if (report.cronJobsMoved !== CRONJOBS) throw new Error(`moved ${report.cronJobsMoved} of ${CRONJOBS}`);
+    return { wallMs, requests: report.requests, moved: report.cronJobsMoved, settleMs };
+  } finally {
+    await Promise.all(hosts.map((h) => h.close()));
+  }
+}
+
+const round = (v: number) => Math.round(v * 100) / 100;
+
+export async function runHandoffBench(): Promise<Record<string, unknown>> {
+  const ours = await run(CONCURRENCY);
+  const sequential = await run(1);
+  const idealMs = (ours.requests * LATENCY_MS) / CONCURRENCY;
+  const busyMs = ours.wallMs - ours.settleMs; // the one-off settle pause is not request time
+  return {
+    cronJobs: CRONJOBS,
+    latencyMsPerRequest: LATENCY_MS,
+    concurrency: CONCURRENCY,
+    hikkoshi: {
+      wallMs: round(ours.wallMs),
+      wallMsExcludingSettle: round(busyMs),
+      requests: ours.requests,
+      requestsPerCronJob: round(ours.requests / CRONJOBS),
+      requestsPerSecond: round(ours.requests / (busyMs / 1000)),
+      idealMs: round(idealMs),
+      ratioToIdeal: round(busyMs / idealMs),
+    },
+    sequential: {
+      wallMs: round(sequential.wallMs),
+      wallMsExcludingSettle: round(sequential.wallMs - sequential.settleMs),
+      requests: sequential.requests,
+      requestsPerSecond: round(sequential.requests / ((sequential.wallMs - sequential.settleMs) / 1000)),
+    },
+    speedupVsSequential: round((sequential.wallMs - sequential.settleMs) / busyMs),
+    rateLimitFloorMs: Math.round((ours.requests / DEFAULT_RPS) * 1000),
+  };
+}
+
+const role = isMainThread ? undefined : (workerData as { role?: string; name?: string } | null);
+if (role?.role === "host" && role.name) {
+  void serveHost(role.name);
+} else if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  runHandoffBench()
+    .then((r) => {
+      console.log(JSON.stringify(r, null, 2));
+      process.exit(0);
+    })
+    .catch((err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    });
+}
