@@ -15,6 +15,7 @@ import {
   type Middleware,
   ServerConfiguration,
 } from "@kubernetes/client-node";
+import { AgentPool } from "./agents.js";
 import { asRecord, getArray, getString } from "./objects.js";
 import { defaultRetry, type RequestLimits, RequestPolicy, type RetryOptions } from "./requestPolicy.js";
 import { type Clock, type K8sLogger, silentLogger, systemClock } from "./runtime.js";
@@ -182,9 +183,12 @@ export class ClusterRegistry {
     const server = kc.getCurrentCluster()?.server;
     if (!server) throw new Error(`kubeconfig context "${context}" has no cluster server`);
     // Every request gets a deadline: a request that hangs is retried like a reset connection.
+    const agents = new AgentPool(limits.concurrency * 2);
     const timeout: Middleware = {
       pre: async (req) => {
         req.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
+        const agent = agents.pooled(req.getAgent());
+        if (agent) req.setAgent(agent);
         return req;
       },
       post: async (res) => res,
@@ -199,6 +203,8 @@ export class ClusterRegistry {
       req.setHeaderParam("Accept", "application/json");
       req.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
       await kc.applySecurityAuthentication(req);
+      const agent = agents.pooled(req.getAgent());
+      if (agent) req.setAgent(agent);
       const res = await config.httpApi.send(req).toPromise();
       const text = (await res.body.text()) || "null";
       let body: unknown = text;
