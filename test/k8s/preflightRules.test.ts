@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parseLabel } from "../../src/k8s/labels.js";
 import { accessFindings } from "../../src/k8s/preflight/access.js";
 import { clusterNameFindings, hasDate } from "../../src/k8s/preflight/clusterNames.js";
-import { crdInfo, missingCrdFindings } from "../../src/k8s/preflight/crds.js";
+import { crdInfo, missingCrdFindings, UNKNOWN_COUNT } from "../../src/k8s/preflight/crds.js";
 import { externalDnsFindings, externalDnsInstances } from "../../src/k8s/preflight/externalDns.js";
 import { forbiddenKindFindings } from "../../src/k8s/preflight/forbiddenKinds.js";
 import { rerunnableJobs } from "../../src/k8s/preflight/jobs.js";
@@ -278,6 +278,9 @@ describe("preflight rules", () => {
       codes(missingCrdFindings(used, [crdInfo(crd("certificates.cert-manager.io", ["v2"]))], "t")),
     ).toEqual(["crd-missing-on-target"]);
     expect(missingCrdFindings([{ ...used[0]!, count: 0 }], [], "t")).toEqual([]);
+    // Objects hikkoshi may not list count as in use: a missing CRD still blocks.
+    const unknown = missingCrdFindings([{ ...used[0]!, count: UNKNOWN_COUNT }], [], "t");
+    expect(unknown[0]?.subjects).toEqual(["certificates.cert-manager.io (objects not readable by hikkoshi)"]);
   });
 
   it("Velero on both with an Available storage location", () => {

@@ -17,6 +17,7 @@ export interface Permission {
   side: Side | "both";
 }
 
+/** Mirrors deploy/rbac/clusterrole.yaml (keep them in step). */
 export const REQUIRED_PERMISSIONS: readonly Permission[] = [
   ...["deployments", "statefulsets", "daemonsets"].map((resource) => ({
     verb: "list",
@@ -30,22 +31,26 @@ export const REQUIRED_PERMISSIONS: readonly Permission[] = [
     resource,
     side: "both" as const,
   })),
-  ...["services", "configmaps", "persistentvolumeclaims", "namespaces", "pods"].map((resource) => ({
-    verb: "list",
-    group: "",
-    resource,
-    side: "both" as const,
-  })),
+  ...["services", "configmaps", "persistentvolumeclaims", "namespaces", "serviceaccounts"].map(
+    (resource) => ({
+      verb: "list",
+      group: "",
+      resource,
+      side: "both" as const,
+    }),
+  ),
+  { verb: "list", group: "networking.k8s.io", resource: "ingresses", side: "both" },
   { verb: "list", group: "apiextensions.k8s.io", resource: "customresourcedefinitions", side: "both" },
+  { verb: "list", group: "", resource: "pods", namespace: "kube-system", side: "both" },
   { verb: "patch", group: "batch", resource: "cronjobs", side: "both" },
   { verb: "patch", group: "batch", resource: "cronjobs", subresource: "status", side: "both" },
   { verb: "patch", group: "apps", resource: "deployments", side: "both" },
+  { verb: "list", group: "velero.io", resource: "backupstoragelocations", namespace: "velero", side: "both" },
   { verb: "patch", group: "apps", resource: "statefulsets", side: "source" },
   { verb: "create", group: "velero.io", resource: "backups", namespace: "velero", side: "source" },
+  { verb: "create", group: "", resource: "configmaps", namespace: "kube-public", side: "source" },
   { verb: "create", group: "velero.io", resource: "restores", namespace: "velero", side: "target" },
   { verb: "create", group: "", resource: "configmaps", namespace: "velero", side: "target" },
-  { verb: "list", group: "velero.io", resource: "backupstoragelocations", namespace: "velero", side: "both" },
-  { verb: "create", group: "", resource: "configmaps", namespace: "kube-public", side: "source" },
   { verb: "get", group: "", resource: "services", side: "target" },
 ];
 

@@ -4,6 +4,7 @@
 import type { Finding } from "../../migration/types.js";
 import { GVR, listObjects } from "../listing.js";
 import { capSubjects, getArray, getBool, getString } from "../objects.js";
+import { isForbidden } from "../requestPolicy.js";
 import type { ProbeContext } from "./probe.js";
 
 export interface CrdInfo {
@@ -31,7 +32,10 @@ export function crdInfo(crd: unknown): CrdInfo {
   };
 }
 
-/** Pure: `used` = CRDs with objects on the source (and their counts). */
+/** A count hikkoshi could not read (403): treated as "in use". */
+export const UNKNOWN_COUNT = -1;
+
+/** Pure: `used` = CRDs with objects on the source (and their counts; UNKNOWN_COUNT when unreadable). */
 export function missingCrdFindings(
   used: ReadonlyArray<{ crd: CrdInfo; count: number }>,
   target: readonly CrdInfo[],
@@ -42,9 +46,10 @@ export function missingCrdFindings(
   for (const { crd, count } of used) {
     if (count === 0) continue;
     const t = byName.get(crd.name);
-    if (!t) subjects.push(`${crd.name} (${count} object(s))`);
+    const objects = count === UNKNOWN_COUNT ? "objects not readable by hikkoshi" : `${count} object(s)`;
+    if (!t) subjects.push(`${crd.name} (${objects})`);
     else if (!t.servedVersions.includes(crd.storageVersion)) {
-      subjects.push(`${crd.name} ${crd.storageVersion} not served (${count} object(s))`);
+      subjects.push(`${crd.name} ${crd.storageVersion} not served (${objects})`);
     }
   }
   if (subjects.length === 0) return [];
@@ -69,12 +74,18 @@ export async function probeCrds(p: ProbeContext): Promise<Finding[]> {
     .filter((c) => c.group !== "velero.io" && c.plural !== "" && c.storageVersion !== "");
   const used = await Promise.all(
     sourceCrds.map(async (crd) => {
-      const objects = await listObjects(
-        p.source,
-        { group: crd.group, version: crd.storageVersion, plural: crd.plural },
-        { excludeNamespaces: crd.namespaced ? p.ctx.env.excludedNamespaces : [] },
-      );
-      return { crd, count: objects.length };
+      try {
+        const objects = await listObjects(
+          p.source,
+          { group: crd.group, version: crd.storageVersion, plural: crd.plural },
+          { excludeNamespaces: crd.namespaced ? p.ctx.env.excludedNamespaces : [] },
+        );
+        return { crd, count: objects.length };
+      } catch (err) {
+        // Not allowed to read them: assume they are in use rather than pass silently.
+        if (isForbidden(err)) return { crd, count: UNKNOWN_COUNT };
+        throw err;
+      }
     }),
   );
   return missingCrdFindings(used, t.map(crdInfo), p.target.name);

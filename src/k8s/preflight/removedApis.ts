@@ -6,6 +6,7 @@ import type { Finding } from "../../migration/types.js";
 import type { Discovery } from "../clusterRegistry.js";
 import { listObjects } from "../listing.js";
 import { capSubjects, getArray, getBool, getString, refOf, refString } from "../objects.js";
+import { isForbidden } from "../requestPolicy.js";
 import type { ProbeContext } from "./probe.js";
 
 export interface RemovedUsage {
@@ -38,7 +39,11 @@ export function wasWrittenWith(obj: unknown, groupVersion: string): boolean {
   }
 }
 
-export function removedApiFindings(usages: readonly RemovedUsage[], target: string): Finding[] {
+export function removedApiFindings(
+  usages: readonly RemovedUsage[],
+  target: string,
+  unreadable: readonly string[] = [],
+): Finding[] {
   const blocking = usages.filter((u) => u.preferredOnSource && u.objects.length > 0);
   const warning = usages.filter((u) => !u.preferredOnSource && u.writtenWith.length > 0);
   const out: Finding[] = [];
@@ -64,6 +69,15 @@ export function removedApiFindings(usages: readonly RemovedUsage[], target: stri
       ),
     });
   }
+  if (unreadable.length > 0) {
+    out.push({
+      code: "api-version-unchecked",
+      severity: "warning",
+      message: `${unreadable.length} resource type(s) served only by the source could not be read, so their use is unknown`,
+      fix: `grant hikkoshi list on them, or check by hand that nothing uses these versions before migrating to ${target}`,
+      subjects: capSubjects(unreadable),
+    });
+  }
   return out;
 }
 
@@ -83,6 +97,7 @@ export async function probeRemovedApis(p: ProbeContext): Promise<Finding[]> {
   const get = (gv: string) =>
     p.source.policy.call(`${p.source.name}: GET /apis/${gv}`, () => p.source.rawGet(`/apis/${gv}`));
   const usages: RemovedUsage[] = [];
+  const unreadable: string[] = [];
   for (const gv of removedGroupVersions(sd, td)) {
     const [group = "", version = ""] = gv.split("/");
     const preferred = sd.preferred.get(group);
@@ -92,11 +107,18 @@ export async function probeRemovedApis(p: ProbeContext): Promise<Finding[]> {
       preferred && preferred !== gv ? resourcesOf(await get(preferred)).map((r) => r.plural) : [],
     );
     for (const { plural, namespaced } of resourcesOf(await get(gv))) {
-      const objects = await listObjects(
-        p.source,
-        { group, version, plural },
-        { excludeNamespaces: namespaced ? p.ctx.env.excludedNamespaces : [] },
-      );
+      let objects: unknown[];
+      try {
+        objects = await listObjects(
+          p.source,
+          { group, version, plural },
+          { excludeNamespaces: namespaced ? p.ctx.env.excludedNamespaces : [] },
+        );
+      } catch (err) {
+        if (!isForbidden(err)) throw err;
+        unreadable.push(`${gv} ${plural}`);
+        continue;
+      }
       usages.push({
         groupVersion: gv,
         resource: plural,
@@ -106,5 +128,5 @@ export async function probeRemovedApis(p: ProbeContext): Promise<Finding[]> {
       });
     }
   }
-  return removedApiFindings(usages, p.target.name);
+  return removedApiFindings(usages, p.target.name, unreadable);
 }
