@@ -12,7 +12,8 @@ import type {
 } from "../migration/ports.js";
 import { type ClusterClient, ClusterRegistry } from "./clusterRegistry.js";
 import type { HandoffDeps } from "./handoff/common.js";
-import { handoffCronJobs, revertCronJobs } from "./handoff/cronjobHandoff.js";
+import { handoffCronJobs } from "./handoff/cronjobHandoff.js";
+import { revertCronJobs } from "./handoff/cronjobRevert.js";
 import { handoffDeployments, revertDeployments } from "./handoff/deploymentHandoff.js";
 import { takeForbiddenSnapshot } from "./handoff/snapshot.js";
 import { readServiceAddress } from "./ingress.js";
