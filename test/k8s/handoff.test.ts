@@ -97,6 +97,8 @@ describe("CronJob handoff at scale", () => {
 
   it("moves them with faults, never unsuspended on both, no schedule run twice, and reverts exactly", async () => {
     for (const h of [w.source, w.target]) h.faults.set({ latencyMs: 2, errorRate: 0.01, seed: 42 });
+    // And some throttling with Retry-After on the target's CronJob writes.
+    w.target.faults.throttle(3, 1, { resource: "cronjobs.batch", verbs: ["patch"] });
     const monitor = monitorSuspend(w.source, w.target, forbidden);
     const progress: Array<[number, number, string]> = [];
     try {
@@ -122,6 +124,7 @@ describe("CronJob handoff at scale", () => {
       expect((w.source.stats.byStatus["500"] ?? 0) + (w.target.stats.byStatus["500"] ?? 0)).toBeGreaterThan(
         0,
       );
+      expect(w.target.stats.byStatus["429"]).toBe(3);
 
       for (const s of forbidden) {
         const src = w.source.objects.get("batch/v1", "CronJob", s.name, s.namespace);
