@@ -3,6 +3,7 @@
 // connection errors, honouring `Retry-After`. A 409 is not retried here: it means "re-read and decide
 // again", which `updateWithRetry` does with a fresh read.
 
+import { AsyncLocalStorage } from "node:async_hooks";
 import { type Clock, type K8sLogger, silentLogger, systemClock } from "./runtime.js";
 
 export interface RequestLimits {
@@ -192,6 +193,7 @@ export interface RequestStats {
 }
 
 export class RequestPolicy {
+  private readonly insideCall = new AsyncLocalStorage<boolean>();
   readonly stats: RequestStats = { requests: 0, retries: 0, conflicts: 0 };
   private readonly inFlight: Semaphore;
   private readonly bucket: TokenBucket;
@@ -208,13 +210,17 @@ export class RequestPolicy {
 
   /** One API call, rate limited, retried on transient failures. Errors that are not transient propagate. */
   async call<T>(what: string, fn: () => Promise<T>): Promise<T> {
+    // A call made from inside another (a read wrapped by `update`, itself inside `call`) runs within the
+    // outer call's slot and retries: taking a second slot would deadlock once every slot is held by an
+    // outer call waiting for its inner one.
+    if (this.insideCall.getStore() === true) return fn();
     for (let attempt = 0; ; attempt++) {
       await this.bucket.take();
       await this.inFlight.acquire();
       this.stats.requests += 1;
       let failure: unknown;
       try {
-        return await fn();
+        return await this.insideCall.run(true, fn);
       } catch (err) {
         failure = err;
       } finally {

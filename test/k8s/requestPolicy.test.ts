@@ -143,3 +143,22 @@ describe("RequestPolicy", () => {
     expect(t).toBeLessThan(1500);
   });
 });
+
+describe("nested calls", () => {
+  it("a read made inside update's call does not take a second slot (no deadlock when every slot is busy)", async () => {
+    const policy = new RequestPolicy({ concurrency: 2, requestsPerSecond: 1000 }, defaultRetry, fakeClock());
+    let inner = 0;
+    const read = () => policy.call("inner read", async () => ++inner);
+    const updates = Array.from({ length: 5 }, () =>
+      policy.update("scale", read, (n) => (n > 100 ? undefined : async () => "written")),
+    );
+    const done = await Promise.race([
+      Promise.all(updates).then(() => "done"),
+      new Promise((r) => setTimeout(() => r("deadlock"), 2000)),
+    ]);
+    expect(done).toBe("done");
+    expect(inner).toBe(5);
+    // Outer calls are still limited and counted: 5 reads + 5 writes.
+    expect(policy.stats.requests).toBe(10);
+  });
+});
