@@ -1,6 +1,6 @@
 // Drives hikkoshi the way Slack does (signed slash commands and button clicks), and reads what Slack
 // would show. Used by the sandbox walkthrough and the end-to-end tests.
-import { renderConversation } from "./slack/console.js";
+import { renderBlocksText, renderConversation } from "./slack/console.js";
 import { buttonsOf } from "./slack/slackClient.js";
 import type { StoredMessage } from "./slack/store.js";
 import { SANDBOX_CHANNEL, SANDBOX_USERS, type SandboxWorld } from "./world.js";
@@ -24,12 +24,15 @@ export class SlackDriver {
       command: "/migrate",
     });
     if (res.status !== 200) return `HTTP ${res.status} ${res.body}`;
-    const ack = res.json as { text?: string } | undefined;
+    const ack = res.json as { text?: string; blocks?: unknown[] } | undefined;
     // Replies to slow commands (plan runs preflight) come through response_url after the ack.
     for (let i = 0; i < 600 && this.world.slack.ephemerals.length === before && !ack?.text; i++)
       await sleep(50);
-    const later = this.world.slack.ephemerals.slice(before).map((e) => e.text);
-    return [ack?.text, ...later].filter(Boolean).join("\n");
+    const later = this.world.slack.ephemerals
+      .slice(before)
+      .map((e) => renderBlocksText(e.blocks, e.text, NAMES));
+    const first = ack?.text ? renderBlocksText(ack.blocks ?? [], ack.text, NAMES) : undefined;
+    return [first, ...later].filter(Boolean).join("\n");
   }
 
   /** Waits until the migration reaches one of `statuses` (read from Redis, the source of truth). */

@@ -8,19 +8,18 @@ import { SANDBOX_USERS, startSandboxWorld } from "./world.js";
 const { values } = parseArgs({
   options: {
     strategy: { type: "string", default: "weighted" },
-    complete: { type: "boolean", default: false },
+    rollback: { type: "boolean", default: false },
     verbose: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`usage: npm run sandbox -- [--strategy weighted|cnameSwap] [--complete] [--verbose]
+  process.stdout.write(`usage: npm run sandbox -- [--strategy weighted|cnameSwap] [--rollback] [--verbose]
 
 Runs a migration of a simulated production cluster (old → new) end to end: Velero backup and restore,
-CronJob handoff, DNS shift in Route 53, with four-eyes approvals from two Slack users; at the decommission
-gate it presses Rollback and shows the world restored exactly. --complete approves decommission instead
-(known issue: in the sandbox the simulated source cluster stalls while scaling to zero).
+CronJob handoff, DNS shift in Route 53, decommission, with four-eyes approvals from two Slack users.
+--rollback presses Rollback at the decommission gate instead, and shows the world restored exactly.
 `);
   process.exit(0);
 }
@@ -49,7 +48,7 @@ try {
   say("alice clicks Approve cutover (she started it: four-eyes)", await slack.click(alice, approveCutover));
   say("bob clicks Approve cutover", (await slack.click(bob, approveCutover)) || "(accepted)");
 
-  if (!values.complete) {
+  if (values.rollback) {
     await slack.waitForButton(/approve decommission/i, 180_000);
     const rollback = await slack.waitForButton(/roll ?back/i);
     say(
