@@ -14,7 +14,7 @@ import type { EngineOptions } from "../jobs/engine.js";
 import { createKubernetesClusters, mergeKubeconfigs } from "../k8s/index.js";
 import { DEMO_ESTATE, type EstateSize, populateEstate } from "./demoEstate.js";
 import { startEdgeServer } from "./edgeServer.js";
-import { type KubeHost, startKubeHost } from "./kube/index.js";
+import { type Clock, type CronJobControllerOptions, type KubeHost, startKubeHost } from "./kube/index.js";
 import { createVeleroStore } from "./kube/velero/store.js";
 import { type RedisServerHandle, startRedisServer } from "./redisServer.js";
 import { type Route53Host, startRoute53Host } from "./route53/index.js";
@@ -47,6 +47,12 @@ export interface SandboxOptions {
   engineOptions?: Partial<EngineOptions>;
   /** Leave the live message to update at most once a second (Slack's pace); tests may go faster. */
   minUpdateIntervalMs?: number;
+  /** Host clock shared by both clusters (a ScaledClock makes CronJob schedules fire within seconds). */
+  clock?: Clock;
+  /** CronJob controller settings for both clusters. */
+  cronJobs?: CronJobControllerOptions;
+  /** Real ms from a workload change until it reports ready, per cluster (default old 200, new 400). */
+  readyDelayMs?: { old?: number; new?: number };
 }
 
 export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWorld> {
@@ -58,13 +64,17 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     name: "production-20251101",
     version: { major: "1", minor: "31" },
     velero,
-    workloads: { readyDelayMs: 200 },
+    workloads: { readyDelayMs: opts.readyDelayMs?.old ?? 200 },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.cronJobs ? { cronJobs: opts.cronJobs } : {}),
   });
   const neu = await startKubeHost({
     name: "production-20261125",
     version: { major: "1", minor: "32" },
     velero,
-    workloads: { readyDelayMs: 400 },
+    workloads: { readyDelayMs: opts.readyDelayMs?.new ?? 400 },
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.cronJobs ? { cronJobs: opts.cronJobs } : {}),
   });
   const estate = populateEstate(old.objects, opts.estate ?? DEMO_ESTATE, OLD_INGRESS);
 

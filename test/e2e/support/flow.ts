@@ -1,0 +1,146 @@
+// Driving a migration as people do in Slack (slash commands, button clicks), and reading where it is
+// from Redis (the source of truth) and from the Slack host (what people see).
+
+import type { AuditEntry } from "../../../src/migration/commands.js";
+import type { Migration, StepState } from "../../../src/migration/types.js";
+import type { Button } from "../../../src/sandbox/driver.js";
+import { renderBlocksText } from "../../../src/sandbox/slack/console.js";
+import { buttonsOf } from "../../../src/sandbox/slack/slackClient.js";
+import type { EphemeralMessage } from "../../../src/sandbox/slack/store.js";
+import { SANDBOX_USERS } from "../../../src/sandbox/world.js";
+import { waitUntil } from "./wait.js";
+import type { E2eWorld } from "./world.js";
+
+export const { alice, bob, mallory } = SANDBOX_USERS;
+
+/** The newest migration of production (active first, else the last finished one). */
+export async function newestMigration(e: E2eWorld): Promise<Migration | undefined> {
+  const { commands, store } = e.world.app.engine;
+  const [view] = await commands.active("production");
+  const id = view?.migration.id ?? (await commands.history("production", 1))[0]?.id;
+  return id ? store.get(id) : undefined;
+}
+
+export async function waitForMigration(
+  e: E2eWorld,
+  pred: (m: Migration) => boolean,
+  what: string,
+  timeoutMs = 90_000,
+): Promise<Migration> {
+  return waitUntil(
+    async () => {
+      const m = await newestMigration(e);
+      return m && pred(m) ? m : undefined;
+    },
+    what,
+    timeoutMs,
+    { everyMs: 50, explain: () => e.slack.console() },
+  );
+}
+
+export function stepState(m: Migration, stepId: string): StepState | undefined {
+  return m.steps.find((s) => s.id === stepId)?.status.state;
+}
+
+export const waitForStatus = (e: E2eWorld, statuses: Migration["status"][], timeoutMs = 90_000) =>
+  waitForMigration(e, (m) => statuses.includes(m.status), `status ${statuses.join("|")}`, timeoutMs);
+
+export const waitForStep = (e: E2eWorld, stepId: string, states: StepState[], timeoutMs = 90_000) =>
+  waitForMigration(
+    e,
+    (m) => states.includes(stepState(m, stepId) ?? "pending"),
+    `step ${stepId} to be ${states.join("|")}`,
+    timeoutMs,
+  );
+
+/** `/migrate start production` as alice; returns the new migration once it exists. */
+export async function startMigration(e: E2eWorld): Promise<Migration> {
+  const reply = await e.slack.command(alice, "start production");
+  if (!/Started/.test(reply)) throw new Error(`start refused: ${reply}`);
+  return waitForMigration(e, () => true, "the migration record");
+}
+
+export async function waitForButton(e: E2eWorld, label: RegExp, timeoutMs = 90_000): Promise<Button> {
+  return e.slack.waitForButton(label, timeoutMs);
+}
+
+/** Sends a click as Slack does; resolves once the bot acked it (HTTP 200). */
+export async function click(e: E2eWorld, user: string, button: Button): Promise<void> {
+  const m = e.slack.liveMessage();
+  if (!m) throw new Error("no live message to click on");
+  const res = await e.world.client.click({
+    userId: user,
+    actionId: button.action_id,
+    ...(button.value !== undefined ? { value: button.value } : {}),
+    ...(button.block_id ? { blockId: button.block_id } : {}),
+    label: button.text,
+    channelId: m.channel,
+    messageTs: m.ts,
+    message: { text: m.text, blocks: m.blocks },
+  });
+  if (res.status !== 200)
+    throw new Error(`click "${button.text}" as ${user}: HTTP ${res.status} ${res.body}`);
+}
+
+/** Clicks, then waits for the ephemeral reply addressed to `user` (matching `pattern`). */
+export async function clickExpectingReply(
+  e: E2eWorld,
+  user: string,
+  button: Button,
+  pattern: RegExp,
+): Promise<EphemeralMessage> {
+  const before = e.world.slack.ephemerals.length;
+  await click(e, user, button);
+  return waitUntil(
+    () =>
+      e.world.slack.ephemerals
+        .slice(before)
+        .find((x) => (x.user === undefined || x.user === user) && pattern.test(x.text)),
+    `an ephemeral reply to ${user} matching ${pattern}`,
+    30_000,
+    {
+      explain: () =>
+        `ephemerals since the click: ${JSON.stringify(e.world.slack.ephemerals.slice(before).map((x) => x.text))}`,
+    },
+  );
+}
+
+/** The live message's buttons as they are now. */
+export function liveButtons(e: E2eWorld): Button[] {
+  const m = e.slack.liveMessage();
+  return m ? buttonsOf(m.blocks) : [];
+}
+
+/** The live message as plain text lines. */
+export function liveLines(e: E2eWorld): string[] {
+  const m = e.slack.liveMessage();
+  return m ? renderBlocksText(m.blocks, m.text).split("\n") : [];
+}
+
+export async function audit(e: E2eWorld, id: string): Promise<AuditEntry[]> {
+  return e.world.app.engine.commands.auditSince(id, "0", 1000);
+}
+
+/**
+ * Waits until the live message shows the record's final state: its footer names the record's version
+ * (so no coalesced update is still due), and `check` holds.
+ */
+export async function waitForLiveMessage(
+  e: E2eWorld,
+  id: string,
+  check: (lines: string[]) => boolean,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<string[]> {
+  return waitUntil(
+    async () => {
+      const m = await e.world.app.engine.store.get(id);
+      const lines = liveLines(e);
+      const footer = lines.some((l) => l.includes(`${id} · v${m?.version}`));
+      return footer && check(lines) ? lines : undefined;
+    },
+    `the live message to show ${what}`,
+    timeoutMs,
+    { explain: () => e.slack.console() },
+  );
+}

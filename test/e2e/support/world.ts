@@ -1,0 +1,129 @@
+// One sandbox world for an end-to-end test: a small estate (plus CronJobs that fire every couple of
+// seconds, so double runs would show), hikkoshi wired as `npm start` wires it, and a Slack driver.
+// Everything goes in through signed Slack requests; tests read the world through the hosts.
+
+import pino from "pino";
+import type { EstateSize } from "../../../src/sandbox/demoEstate.js";
+import { SlackDriver } from "../../../src/sandbox/driver.js";
+import { type KubeHost, type KubeObject, ScaledClock } from "../../../src/sandbox/kube/index.js";
+import { type SandboxOptions, type SandboxWorld, startSandboxWorld } from "../../../src/sandbox/world.js";
+import { waitUntil } from "./wait.js";
+
+export const FORBIDDEN_LABEL = { "hikkoshi.dev/duplication": "forbidden" } as const;
+
+/** Two namespaces, a handful of workloads: enough to exercise every step, small enough to be quick. */
+export const SMALL_ESTATE: EstateSize = {
+  namespaces: ["web", "batch"],
+  deploymentsPerNamespace: 2,
+  cronJobsPerNamespace: 3,
+  forbiddenEvery: 2,
+};
+
+/** Host minutes pass this many times faster than wall time: `* * * * *` runs every 2 s. */
+export const CLOCK_SPEED = 30;
+
+export interface E2eWorld {
+  world: SandboxWorld;
+  slack: SlackDriver;
+  close(): Promise<void>;
+}
+
+export interface E2eOptions {
+  strategy: "weighted" | "cnameSwap";
+  readyDelayMs?: SandboxOptions["readyDelayMs"];
+  /** Extra objects on the old cluster, put before the test starts the migration. */
+  fixtures?: (old: KubeHost) => void;
+}
+
+function cronJob(
+  namespace: string,
+  name: string,
+  schedule: string,
+  spec: { suspend?: boolean; startingDeadlineSeconds?: number } = {},
+  labels: Record<string, string> = FORBIDDEN_LABEL,
+): KubeObject {
+  return {
+    apiVersion: "batch/v1",
+    kind: "CronJob",
+    metadata: { name, namespace, labels: { ...labels } },
+    spec: {
+      schedule,
+      timeZone: "Etc/UTC",
+      ...spec,
+      jobTemplate: {
+        spec: {
+          template: {
+            spec: {
+              restartPolicy: "OnFailure",
+              containers: [{ name: "job", image: "busybox:1.36", command: ["true"] }],
+            },
+          },
+        },
+      },
+    },
+  };
+}
+
+/**
+ * CronJobs that make the handoff interesting: two that run every host minute (every 2 s of wall time),
+ * one with its own startingDeadlineSeconds, one the team keeps suspended, one tolerant that runs often.
+ */
+export function addBusyCronJobs(old: KubeHost): void {
+  old.objects.put(cronJob("ops", "ledger-close", "* * * * *"));
+  old.objects.put(cronJob("ops", "invoice-run", "* * * * *", { startingDeadlineSeconds: 90 }));
+  old.objects.put(cronJob("ops", "quarterly-report", "*/5 * * * *", { suspend: true }));
+  old.objects.put(cronJob("ops", "cache-warm", "* * * * *", {}, { "hikkoshi.dev/duplication": "tolerant" }));
+}
+
+const silent = pino({ level: process.env.E2E_LOG ?? "silent" });
+
+export async function startE2eWorld(opts: E2eOptions): Promise<E2eWorld> {
+  const world = await startSandboxWorld({
+    strategy: opts.strategy,
+    logger: silent,
+    estate: SMALL_ESTATE,
+    clock: new ScaledClock(CLOCK_SPEED),
+    minUpdateIntervalMs: 200,
+    ...(opts.readyDelayMs ? { readyDelayMs: opts.readyDelayMs } : {}),
+  });
+  try {
+    addBusyCronJobs(world.old);
+    opts.fixtures?.(world.old);
+    // The starting world is settled: every workload on the old cluster is ready and the busy CronJobs ran.
+    await waitUntil(
+      () => notReadyDeployments(world.old).length === 0 && world.old.cronJobEvents.length > 0,
+      "the old cluster to settle",
+      20_000,
+    );
+  } catch (err) {
+    await world.close();
+    throw err;
+  }
+  return {
+    world,
+    slack: new SlackDriver(world),
+    close: () => world.close(),
+  };
+}
+
+/** Deployments whose available replicas are below the desired count, as the kube host's objects show it. */
+export function notReadyDeployments(host: KubeHost): string[] {
+  return host.objects
+    .list("apps/v1", "Deployment")
+    .filter((d) => {
+      const spec = d.spec as { replicas?: number } | undefined;
+      const status = d.status as { availableReplicas?: number } | undefined;
+      return (status?.availableReplicas ?? 0) < (spec?.replicas ?? 1);
+    })
+    .map((d) => `${d.metadata?.namespace}/${d.metadata?.name}`);
+}
+
+/** Hostnames of the cluster's LoadBalancer Services (what DNS may point at). */
+export function loadBalancerHostnames(host: KubeHost): string[] {
+  return host.objects.list("v1", "Service").flatMap((s) => {
+    const ingress =
+      (s.status as { loadBalancer?: { ingress?: Array<{ hostname?: string }> } } | undefined)?.loadBalancer
+        ?.ingress ?? [];
+    return ingress.flatMap((i) => (i.hostname ? [i.hostname] : []));
+  });
+}
