@@ -23,13 +23,16 @@ export async function permitted(
   }
   if (reason === undefined) return true;
   deps.log.warn({ userId: req.userId, env: envName, action, migrationId: migration?.id }, "refused");
-  if (migration) {
-    try {
+  try {
+    if (migration) {
       await deps.commands.auditDenied(migration.id, actor(req), action, reason);
       deps.live.notify(migration.id);
-    } catch (err) {
-      deps.log.error({ migrationId: migration.id, err: errorText(err) }, "could not audit a refusal");
+    } else {
+      // No migration to attach it to (an unauthorised start): the environment's own audit stream.
+      await deps.commands.auditDeniedEnv(envName, actor(req), action, reason);
     }
+  } catch (err) {
+    deps.log.error({ migrationId: migration?.id, err: errorText(err) }, "could not audit a refusal");
   }
   await req.reply(linesMessage([`:no_entry_sign: ${reason}`]));
   return false;

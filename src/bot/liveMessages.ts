@@ -5,9 +5,10 @@
 
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { AuditEntry, MigrationCommands } from "../migration/commands.js";
-import type { SlackRef } from "../migration/types.js";
+import { isTerminal, type SlackRef } from "../migration/types.js";
 import { type BotLogger, errorText, silentLogger } from "./log.js";
 import { renderMigrationMessage } from "./render/migration.js";
+import { renderReport } from "./render/report.js";
 import { auditReplies, errorReply, findingsReply, userIdsIn } from "./render/thread.js";
 import { type PostArgs, type SlackApi, SlackPlatformError, SlackRateLimited } from "./slackApi.js";
 import { createUserNames } from "./userNames.js";
@@ -24,7 +25,10 @@ export const realClock: Clock = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
 
-export type LiveCommands = Pick<MigrationCommands, "get" | "setSlackRef" | "auditSince">;
+export type LiveCommands = Pick<
+  MigrationCommands,
+  "get" | "setSlackRef" | "claimSlackRef" | "setThreadCursor" | "auditSince" | "report" | "claimReport"
+>;
 
 export interface LiveMessagesOptions {
   commands: LiveCommands;
@@ -64,6 +68,8 @@ interface Entry {
   auditCursor?: string;
   findingsPosted: boolean;
   lastError?: string;
+  reportClaimed?: boolean;
+  reportPosted?: boolean;
 }
 
 /** A post deferred to keep to about one chat.postMessage per channel per interval (Slack's limit). */
@@ -220,7 +226,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       // A message from before this process started: do not repeat its thread.
       e.ref = m.slack;
       e.refSaved = true;
-      e.auditCursor = await latestAuditId(m.id);
+      e.auditCursor = m.slack.threadCursor ?? (await latestAuditId(m.id));
       e.findingsPosted = true;
       e.lastError = m.error;
     }
@@ -254,11 +260,36 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       stats.updates += 1;
       e.lastRendered = json;
     }
-    const ref = e.ref;
-    if (!e.refSaved) {
-      await opts.commands.setSlackRef(m.id, ref);
+    if (!e.refSaved && e.deletedTs !== undefined) {
+      // Replacing a message someone deleted: overwrite the old reference.
+      await opts.commands.setSlackRef(m.id, e.ref);
       e.refSaved = true;
     }
+    if (!e.refSaved) {
+      const winner = await opts.commands.claimSlackRef(m.id, e.ref);
+      if (winner.ts !== e.ref.ts) {
+        // Another bot process posted first: adopt its message and point ours at it.
+        log.warn(
+          { migrationId: m.id, ours: e.ref.ts, theirs: winner.ts },
+          "another process owns the live message",
+        );
+        await opts.api
+          .update({
+            channel: e.ref.channel,
+            ts: e.ref.ts,
+            text: `Duplicate view of ${m.id}; the live message is the other one.`,
+            blocks: [],
+          })
+          .catch(() => {});
+        e.ref = winner;
+        e.auditCursor = winner.threadCursor ?? (await latestAuditId(m.id));
+        e.findingsPosted = true;
+        e.lastRendered = undefined;
+        e.dirty = true;
+      }
+      e.refSaved = true;
+    }
+    const ref = e.ref;
     if (!e.findingsPosted && m.findings.length > 0) {
       await postThread(ref, findingsReply(m.findings));
       e.findingsPosted = true;
@@ -271,8 +302,28 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
     for (const reply of auditReplies(fresh, await namesOf(userIdsIn(fresh)))) {
       await postThread(ref, reply.text);
       e.auditCursor = reply.lastId;
+      await opts.commands.setThreadCursor(m.id, reply.lastId);
     }
-    if (fresh.length === AUDIT_PAGE) e.dirty = true;
+    if (fresh.length === AUDIT_PAGE) {
+      e.dirty = true;
+      return;
+    }
+    // The summary closes the thread, once, whichever bot process gets there first.
+    // A claimed report is retried by this process until posted (a paced post throws and comes back).
+    if (
+      isTerminal(m.status) &&
+      !e.reportPosted &&
+      (e.reportClaimed || (await opts.commands.claimReport(m.id)))
+    ) {
+      e.reportClaimed = true;
+      const report = await opts.commands.report(m.id);
+      if (report)
+        await postThread(
+          ref,
+          renderReport(report, await namesOf([report.startedBy, ...report.approvals.map((a) => a.by)])),
+        );
+      e.reportPosted = true;
+    }
   }
 
   const busy = () => [...entries.values()].some((e) => e.dirty || e.inflight || e.timer !== undefined);

@@ -9,12 +9,15 @@ import type {
   PlanPreview,
 } from "../migration/commands.js";
 import { buildPlan } from "../migration/plan.js";
+import type { DnsChangeReport, HandoffReport } from "../migration/ports.js";
+import { buildReport, type MigrationReport } from "../migration/report.js";
+import { DATA } from "../migration/steps/dataKeys.js";
 import { maxTtl } from "../migration/steps/recordSets.js";
 import { chooseClusters } from "../migration/targetSelection.js";
 import { createMigration } from "../migration/transitions/forward.js";
 import { abortMigration, approveGate } from "../migration/transitions/gates.js";
 import { requestRollback } from "../migration/transitions/rollback.js";
-import type { Migration } from "../migration/types.js";
+import type { Migration, SlackRef } from "../migration/types.js";
 import { EVENTS_CHANNEL } from "../store/migrationStore.js";
 import { commit, type EngineRuntime } from "./runtime.js";
 
@@ -226,6 +229,40 @@ export class EngineCommands implements MigrationCommands {
 
   auditSince(migrationId: string, afterId: string, limit?: number) {
     return this.rt.store.auditSince(migrationId, afterId, limit);
+  }
+
+  claimSlackRef(migrationId: string, ref: SlackRef) {
+    return this.rt.store.claimSlackRef(migrationId, ref);
+  }
+
+  setThreadCursor(migrationId: string, auditId: string) {
+    return this.rt.store.setThreadCursor(migrationId, auditId);
+  }
+
+  claimReport(migrationId: string) {
+    return this.rt.store.claimReport(migrationId);
+  }
+
+  async report(migrationId: string): Promise<MigrationReport | undefined> {
+    const m = await this.rt.store.get(migrationId);
+    if (!m) return undefined;
+    const [handoff, dnsChanges] = await Promise.all([
+      this.rt.store.dataGet<HandoffReport>(migrationId, DATA.handoff),
+      this.rt.store.dataGet<Array<DnsChangeReport & { weight?: number }>>(migrationId, DATA.dnsChanges),
+    ]);
+    return buildReport(m, { ...(handoff ? { handoff } : {}), ...(dnsChanges ? { dnsChanges } : {}) });
+  }
+
+  auditDeniedEnv(env: string, actor: Actor, action: string, reason: string) {
+    return this.rt.store.auditEnv(
+      env,
+      { actor: actor.userId, action, outcome: "denied", detail: reason },
+      this.rt.now(),
+    );
+  }
+
+  envAudit(env: string, afterId: string, limit?: number) {
+    return this.rt.store.envAuditSince(env, afterId, limit);
   }
 
   auditDenied(migrationId: string, actor: Actor, action: string, reason: string) {

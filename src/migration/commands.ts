@@ -2,6 +2,7 @@
 // the Redis store and the BullMQ queue. Permission checks on Slack identities happen in src/bot before a
 // command gets here; the engine enforces the rules of the migration itself (four-eyes, versions, gates).
 
+import type { MigrationReport } from "./report.js";
 import type { Finding, Migration, Progress, SlackRef, StepSpec } from "./types.js";
 
 export type RejectionCode =
@@ -96,6 +97,21 @@ export interface MigrationCommands {
   get(migrationId: string): Promise<MigrationView | undefined>;
   /** Record where the live message lives (does not bump `version`). */
   setSlackRef(migrationId: string, ref: SlackRef): Promise<void>;
+  /**
+   * Record `ref` only if the migration has no live message yet; returns the one that is recorded. Two bot
+   * processes posting at once both call this, and the one that lost adopts the winner.
+   */
+  claimSlackRef(migrationId: string, ref: SlackRef): Promise<SlackRef>;
+  /** Remember the last audit entry posted in the thread. */
+  setThreadCursor(migrationId: string, auditId: string): Promise<void>;
+  /** The end-of-migration summary (per step durations, approvals, gaps, DNS changes, warnings). */
+  report(migrationId: string): Promise<MigrationReport | undefined>;
+  /** True exactly once per migration: whoever gets it posts the report. */
+  claimReport(migrationId: string): Promise<boolean>;
+  /** Audit a refusal that concerns no migration (e.g. an unauthorised start), per environment. */
+  auditDeniedEnv(env: string, actor: Actor, action: string, reason: string): Promise<void>;
+  /** The environment's own audit stream (refusals without a migration), oldest first. */
+  envAudit(env: string, afterId: string, limit?: number): Promise<AuditEntry[]>;
   /** Audit entries after `afterId` (exclusive; "0" for all), oldest first. */
   auditSince(migrationId: string, afterId: string, limit?: number): Promise<AuditEntry[]>;
   /** Record that a person was refused (unauthorised click, etc.): audited, changes nothing else. */

@@ -112,6 +112,8 @@ export interface Finding {
 export interface SlackRef {
   channel: string;
   ts: string;
+  /** Last audit entry posted in the message's thread (so a restarted bot neither repeats nor skips). */
+  threadCursor?: string;
 }
 
 export interface RollbackRequest {

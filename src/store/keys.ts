@@ -9,6 +9,7 @@ export const keys = {
   progress: (id: string) => `${P}:mig:${id}:progress`,
   audit: (id: string) => `${P}:mig:${id}:audit`,
   envLock: (env: string) => `${P}:env:${env}:lock`,
+  envAudit: (env: string) => `${P}:env:${env}:audit`,
   envHistory: (env: string) => `${P}:env:${env}:history`,
   envSequence: (env: string, day: string) => `${P}:env:${env}:seq:${day}`,
   active: () => `${P}:active`,

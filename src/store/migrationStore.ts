@@ -67,10 +67,14 @@ export class MigrationStore {
   }
 
   async get(id: string): Promise<Migration | undefined> {
-    const [json, slack] = await this.redis.hmget(keys.migration(id), "json", "slack");
+    const [json, slack, cursor] = await this.redis.hmget(keys.migration(id), "json", "slack", "threadCursor");
     if (!json) return undefined;
-    const m = JSON.parse(json) as Migration;
-    return slack ? { ...m, slack: JSON.parse(slack) as SlackRef } : m;
+    const { slack: _stale, ...m } = JSON.parse(json) as Migration;
+    if (!slack) return m;
+    return {
+      ...m,
+      slack: { ...(JSON.parse(slack) as SlackRef), ...(cursor ? { threadCursor: cursor } : {}) },
+    };
   }
 
   /**
@@ -94,7 +98,7 @@ export class MigrationStore {
       const result = fn(current);
       if (!result.ok) return { ...result, committed: false };
       if (result.migration.version === current.version) return { ...result, committed: false };
-      const m = result.migration;
+      const { slack: _viewOnly, ...m } = result.migration; // the Slack ref lives in its own fields
       const at = now();
       const [ok] = await this.redis.hikkoshiCas(
         keys.migration(id),
@@ -125,8 +129,49 @@ export class MigrationStore {
 
   /** The Slack message reference is a view detail: a field of its own, so it never bumps `version`. */
   async setSlackRef(id: string, ref: SlackRef): Promise<void> {
-    await this.redis.hset(keys.migration(id), "slack", JSON.stringify(ref));
+    await this.redis.hset(keys.migration(id), "slack", JSON.stringify({ channel: ref.channel, ts: ref.ts }));
     await this.publish({ migrationId: id, version: 0, kind: "changed" });
+  }
+
+  /** HSETNX: the first live message recorded wins; returns the winner. */
+  async claimSlackRef(id: string, ref: SlackRef): Promise<SlackRef> {
+    const key = keys.migration(id);
+    await this.redis.hsetnx(key, "slack", JSON.stringify({ channel: ref.channel, ts: ref.ts }));
+    const stored = await this.redis.hget(key, "slack");
+    return stored ? (JSON.parse(stored) as SlackRef) : ref;
+  }
+
+  async setThreadCursor(id: string, auditId: string): Promise<void> {
+    await this.redis.hset(keys.migration(id), "threadCursor", auditId);
+  }
+
+  /** True for exactly one caller per migration. */
+  async claimReport(id: string): Promise<boolean> {
+    return (await this.redis.hsetnx(keys.migration(id), "reportClaimed", "1")) === 1;
+  }
+
+  async auditEnv(env: string, entry: AuditDraft, at: number): Promise<void> {
+    await this.redis.xadd(
+      keys.envAudit(env),
+      "MAXLEN",
+      "~",
+      "10000",
+      "*",
+      "at",
+      String(at),
+      "actor",
+      entry.actor,
+      "action",
+      entry.action,
+      "outcome",
+      entry.outcome,
+      "detail",
+      entry.detail,
+    );
+  }
+
+  async envAuditSince(env: string, afterId: string, limit = 100): Promise<AuditEntry[]> {
+    return this.readAudit(keys.envAudit(env), afterId, limit);
   }
 
   async audit(id: string, entry: AuditDraft, at: number): Promise<void> {
@@ -147,9 +192,13 @@ export class MigrationStore {
     await this.publish({ migrationId: id, version: 0, kind: "audit" });
   }
 
-  async auditSince(id: string, afterId: string, limit = 100): Promise<AuditEntry[]> {
+  auditSince(id: string, afterId: string, limit = 100): Promise<AuditEntry[]> {
+    return this.readAudit(keys.audit(id), afterId, limit);
+  }
+
+  private async readAudit(key: string, afterId: string, limit: number): Promise<AuditEntry[]> {
     const start = afterId === "0" || afterId === "" ? "-" : `(${afterId}`;
-    const rows = await this.redis.xrange(keys.audit(id), start, "+", "COUNT", limit);
+    const rows = await this.redis.xrange(key, start, "+", "COUNT", limit);
     return rows.map(([streamId, fields]) => {
       const f: Record<string, string> = {};
       for (let i = 0; i + 1 < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;

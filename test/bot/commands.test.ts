@@ -79,7 +79,7 @@ describe("/migrate commands", () => {
     expect(ephemeralsFor(w, ALICE).at(-1)).toContain(`Follow it (and roll back from there) in #${CHANNEL}`);
     const msg = await messageShows(w, id, /\[ Approve cutover/);
     expect(msg.channel).toBe(CHANNEL);
-    expect((await w.engine.store.get(id))!.slack).toEqual({ channel: CHANNEL, ts: msg.ts });
+    expect((await w.engine.store.get(id))!.slack).toMatchObject({ channel: CHANNEL, ts: msg.ts });
     expect(buttonLabels(msg)).toEqual(["Approve cutover", "Roll back"]);
     expect(w.host.channelMessages(CHANNEL)).toHaveLength(1);
     const thread = w.host
@@ -96,6 +96,9 @@ describe("/migrate commands", () => {
       "you are not allowed to start migrations in production",
     );
     expect(await w.engine.commands.active()).toEqual([]);
+    // No migration to attach the refusal to: it is in the environment's audit stream.
+    const envAudit = await w.engine.commands.envAudit("production", "0");
+    expect(envAudit).toMatchObject([{ actor: MALLORY, action: "start", outcome: "denied" }]);
     const id = await startMigration(w, ALICE);
     await w.client.slashCommand({ userId: BOB, text: "start production" });
     expect(await ephemeralFor(w, BOB, /already has a migration/)).toContain(id);

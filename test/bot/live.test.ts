@@ -120,6 +120,81 @@ describe("live message", () => {
     expect(thread).toContain("@pat approve");
     const audit = await w.engine.commands.auditSince(id, "0", 500);
     for (const e of audit) expect(thread).toContain(e.action);
+    // The summary closes the thread, once.
+    const summary = await waitFor(() => {
+      const texts = w.host.replies(CHANNEL, msg.ts).map((r) => renderMessageText(r));
+      return texts.some((t) => t.includes(`Summary of ${id}`)) ? texts : undefined;
+    }, "the summary");
+    expect(summary.filter((t) => t.includes(`Summary of ${id}`))).toHaveLength(1);
+    const text = summary.join("\n");
+    expect(text).toMatch(/Approve cutover: @pat at \d\d:\d\d UTC/);
+    expect(text).toContain("batch/billing: 1.2 s");
+    expect(text).toMatch(/new 100% C1: submitted/);
+    expect(text).toContain("delete it with its infrastructure code");
+  });
+
+  it("a restarted bot posts what happened while it was down, and repeats nothing", async () => {
+    const id = await startMigration(w, ALICE);
+    await waitForGate(w.engine, id, "gate-cutover");
+    const msg = await messageShows(w, id, /\[ Approve cutover/);
+    await sleep(1200);
+    const before = w.host.replies(CHANNEL, msg.ts).map((r) => renderMessageText(r));
+    await w.bot.stop();
+    // While no bot runs: an approval by command path of the engine (e.g. another bot replica) and progress.
+    const approved = await w.engine.commands.approve({ migrationId: id }, { userId: PAT });
+    expect(approved.ok).toBe(true);
+    await waitForGate(w.engine, id, "gate-decommission");
+    const bot2 = createSlackBot({
+      config: w.config,
+      commands: w.engine.commands,
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      slackApiUrl: w.host.apiUrl,
+      port: 0,
+      host: "127.0.0.1",
+    });
+    await bot2.start();
+    try {
+      await messageShows(w, id, /\[ Approve decommission/);
+      const after = await waitFor(() => {
+        const texts = w.host.replies(CHANNEL, msg.ts).map((r) => renderMessageText(r));
+        return texts.join("\n").includes("@pat approve") ? texts : undefined;
+      }, "the approval in the thread");
+      expect(after.slice(0, before.length)).toEqual(before);
+      const all = after.join("\n");
+      expect(all.split("@alice start").length - 1).toBe(1);
+      expect(all.split("@pat approve").length - 1).toBe(1);
+      expect(w.host.channelMessages(CHANNEL).filter((m) => !m.threadTs)).toHaveLength(1);
+    } finally {
+      await bot2.stop();
+    }
+  });
+
+  it("two bot processes agree on one live message", async () => {
+    const bot2 = createSlackBot({
+      config: w.config,
+      commands: w.engine.commands,
+      signingSecret: SIGNING_SECRET,
+      botToken: BOT_TOKEN,
+      slackApiUrl: w.host.apiUrl,
+      port: 0,
+      host: "127.0.0.1",
+    });
+    await bot2.start();
+    try {
+      const id = await startMigration(w, ALICE);
+      await waitForGate(w.engine, id, "gate-cutover");
+      const ref = await waitFor(async () => (await w.engine.store.get(id))!.slack, "a recorded live message");
+      await sleep(2500);
+      const top = w.host.channelMessages(CHANNEL).filter((m) => !m.threadTs);
+      const live = top.filter((m) => m.ts === ref.ts);
+      expect(live).toHaveLength(1);
+      expect(renderMessageText(live[0]!)).toContain("Approve cutover");
+      // Any second post was turned into a pointer, never left as a second live view.
+      for (const m of top.filter((x) => x.ts !== ref.ts)) expect(m.text).toMatch(/^Duplicate view of /);
+    } finally {
+      await bot2.stop();
+    }
   });
 
   it("honours Retry-After on 429 and still delivers the latest state", async () => {
@@ -167,7 +242,7 @@ describe("live message", () => {
     await bot2.start();
     try {
       const msg = await messageShows(w, id, /\[ Approve cutover/);
-      expect((await w.engine.store.get(id))!.slack).toEqual({ channel: CHANNEL, ts: msg.ts });
+      expect((await w.engine.store.get(id))!.slack).toMatchObject({ channel: CHANNEL, ts: msg.ts });
       expect(w.host.channelMessages(CHANNEL)).toHaveLength(1);
       // A restart with the ref recorded redraws the same message instead of posting another.
       await bot2.stop();

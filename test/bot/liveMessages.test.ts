@@ -65,6 +65,15 @@ function world(initial: Migration) {
       refs.push(ref);
       m = { ...m, slack: ref };
     },
+    claimSlackRef: async (_id, ref) => {
+      if (m.slack) return m.slack;
+      refs.push(ref);
+      m = { ...m, slack: ref };
+      return ref;
+    },
+    setThreadCursor: async () => {},
+    report: async () => undefined,
+    claimReport: async () => false,
     auditSince: async (_id, after, limit = 100) =>
       audit.filter((e) => after === "0" || Number(e.id) > Number(after)).slice(0, limit),
   };

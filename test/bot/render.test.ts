@@ -5,6 +5,7 @@ import { LIMITS } from "../../src/bot/render/blocks.js";
 import { progressText } from "../../src/bot/render/format.js";
 import { renderMigrationMessage } from "../../src/bot/render/migration.js";
 import { planMessage } from "../../src/bot/render/plan.js";
+import { renderReport } from "../../src/bot/render/report.js";
 import type {
   Migration,
   MigrationStatus,
@@ -285,5 +286,59 @@ describe("planMessage", () => {
     });
     expect(validateBlocks(r.blocks, 1_000_000)).toEqual([]);
     expect(text(r)).toContain("100 blocking findings");
+  });
+});
+
+describe("end-of-migration summary", () => {
+  it("stays within one section however much there is to say, and says how much was left out", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 900 }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.string({ maxLength: 5000 }),
+        (gaps, warnings, error) => {
+          const text = renderReport(
+            {
+              id: "production-20261125-1",
+              env: "production",
+              source: "production-20251101",
+              target: "production-20261125",
+              status: "rolled-back",
+              startedBy: "U0ALICE001",
+              createdAt: 0,
+              finishedAt: 3_600_000,
+              durationMs: 3_600_000,
+              steps: [
+                {
+                  id: "handoff",
+                  title: "Hand off duplication-forbidden jobs",
+                  state: "compensated",
+                  durationMs: 5000,
+                },
+              ],
+              approvals: [{ step: "Approve cutover", by: "U0BOB00001", at: 1000 }],
+              handoffGaps: Array.from({ length: gaps }, (_, i) => ({
+                resource: `CronJob ns/job-${i}`,
+                gapMs: 1000 + i,
+              })),
+              dnsChanges: [{ weight: 10, changeId: "C123", submittedAt: 0, insyncAt: 20_000 }],
+              acceptedWarnings: Array.from({ length: warnings }, (_, i) => ({
+                code: "w",
+                severity: "warning" as const,
+                message: `warning ${i} `.repeat(30),
+              })),
+              rollback: { by: "U0BOB00001", at: 2000, reason: error },
+              error,
+              nextSteps: "everything is back on production-20251101",
+            },
+            { U0BOB00001: "bob" },
+          );
+          expect(text.length).toBeLessThanOrEqual(LIMITS.sectionText);
+          expect(text).toContain("Summary of production-20261125-1");
+          if (gaps > 8) expect(text).toMatch(/and \d+ more|…/);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 });
