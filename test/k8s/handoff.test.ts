@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError } from "../../src/k8s/runtime.js";
 import type { ForbiddenSnapshot } from "../../src/migration/ports.js";
 import { ScaledClock } from "../../src/sandbox/kube/index.js";
-import { doubleRuns, monitorSuspend, reapStuckJobs } from "./monitor.js";
+import { doubleRuns, monitorSuspend } from "./monitor.js";
 import {
   cronJob,
   envContext,
@@ -58,14 +58,12 @@ describe("CronJob handoff at scale", () => {
   const forbidden = specs.filter((s) => s.forbidden);
   const forbiddenKeys = new Set(forbidden.map((s) => `${s.namespace}/${s.name}`));
   let snapshot: ForbiddenSnapshot;
-  let stopReaper = () => {};
 
   beforeAll(async () => {
     // One host minute every 2 real seconds: `* * * * *` schedules fire during the test.
     const clock = new ScaledClock(30);
     const controllers = { cronJobs: { tickMs: 10, jobDurationMs: 45_000 } };
     w = await startWorld({ source: { clock, ...controllers }, target: { clock, ...controllers } });
-    stopReaper = reapStuckJobs([w.source, w.target], 90_000);
     for (const s of specs) {
       const labels = s.forbidden ? FORBIDDEN : TOLERANT;
       const schedule = s.forbidden ? "* * * * *" : "0 0 1 1 *";
@@ -82,7 +80,6 @@ describe("CronJob handoff at scale", () => {
     snapshot = await w.port.snapshotForbidden(ctx);
   });
   afterAll(async () => {
-    stopReaper();
     await w?.close();
   });
 

@@ -57,31 +57,3 @@ export function doubleRuns(source: KubeHost, target: KubeHost, only?: ReadonlySe
     .map((e) => `${e.namespace}/${e.cronJob}@${e.scheduledTime}`)
     .filter((k) => seen.has(k));
 }
-
-/**
- * Workaround for src/sandbox/kube/REQUESTS.md #1 (a Job can be left `active` forever by the host's Job
- * simulator under load): completes Jobs still active `graceMs` (host clock) after their start. Touches
- * only Jobs, never CronJobs, so the suspend invariant and double-run checks are unaffected.
- */
-export function reapStuckJobs(hosts: readonly KubeHost[], graceMs: number, everyMs = 250): () => void {
-  const timer = setInterval(() => {
-    for (const h of hosts) {
-      const now = h.clock.now();
-      for (const job of h.objects.list("batch/v1", "Job")) {
-        const status = (job.status ?? {}) as { active?: number; startTime?: string; conditions?: unknown[] };
-        if (!status.active || status.conditions || !status.startTime) continue;
-        if (now - Date.parse(status.startTime) < graceMs) continue;
-        h.objects.update("batch/v1", "Job", job.metadata?.name ?? "", job.metadata?.namespace, (o) => {
-          const at = new Date(now).toISOString().replace(/\.\d{3}Z$/, "Z");
-          o.status = {
-            startTime: status.startTime,
-            completionTime: at,
-            succeeded: 1,
-            conditions: [{ type: "Complete", status: "True", lastTransitionTime: at }],
-          };
-        });
-      }
-    }
-  }, everyMs);
-  return () => clearInterval(timer);
-}
