@@ -16,7 +16,7 @@ import type {
 } from "../../src/migration/types.js";
 import { validateBlocks } from "../../src/sandbox/slack/blockKit.js";
 import { renderMessageText } from "../../src/sandbox/slack/console.js";
-import { migrationAt, T0 } from "./fixtures.js";
+import { DEFAULT_KINDS, migrationAt, T0 } from "./fixtures.js";
 
 const settings = { approvalExpiresMinutes: 45, fourEyes: true };
 const text = (r: { blocks: unknown[]; text: string }) =>
@@ -60,6 +60,20 @@ describe("renderMigrationMessage", () => {
     expect(r.text).toBe(
       "Migration production: production-20251101 → production-20261125 · waiting for approval (gate cutover)",
     );
+  });
+
+  it("offers an approval for the next weighted traffic step when the shift pauses for one", () => {
+    const shift = DEFAULT_KINDS.indexOf("shift-traffic");
+    const m = migrationAt(
+      shift,
+      { state: "awaiting-approval", startedAt: T0, run: 2 },
+      { status: "awaiting-approval" },
+    );
+    const r = renderMigrationMessage({ migration: m, progress: {}, settings }, T0 + 60_000);
+    const [approve] = buttons(r);
+    expect(approve!.text.text).toBe("Approve next traffic step");
+    expect(decodeButtonValue(approve!.value)).toMatchObject({ stepId: `shift-traffic-${shift}` });
+    expect(text(r)).toContain("four-eyes: someone other than @U0ALICE001 must approve");
   });
 
   it("labels the decommission gate and shows live progress bars and traffic notes", () => {

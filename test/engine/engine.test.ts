@@ -167,6 +167,41 @@ describe("engine on real Redis and BullMQ workers", () => {
     expect(retries.length).toBe(2);
   });
 
+  it("with approveEachStep, each weighted traffic increment waits for someone other than the starter", async () => {
+    const { engine, ports } = await setup(
+      testConfig({ strategy: "weighted", approveEachStep: true, fourEyes: true }),
+    );
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(engine, id, "gate-cutover");
+    await engine.commands.approve({ env: "production" }, bob);
+    for (const weight of ["10", "50"]) {
+      const paused = await waitForGate(engine, id, "shift-traffic");
+      expect((await ports.world.get()).weight).toBe(weight);
+      const self = await engine.commands.approve({ migrationId: id }, alice, {
+        stepId: "shift-traffic",
+        version: paused.version,
+      });
+      expect(self.ok ? "ok" : self.rejection.code).toBe("forbidden");
+      const ok = await engine.commands.approve({ migrationId: id }, bob, {
+        stepId: "shift-traffic",
+        version: paused.version,
+      });
+      expect(ok.ok).toBe(true);
+      const twice = await engine.commands.approve({ migrationId: id }, bob, {
+        stepId: "shift-traffic",
+        version: paused.version,
+      });
+      expect(twice.ok).toBe(false);
+    }
+    await waitForGate(engine, id, "gate-decommission");
+    expect((await ports.world.get()).weight).toBe("100");
+    expect(await ports.world.effects()).toMatchObject({ "shift-10": 1, "shift-50": 1, "shift-100": 1 });
+    const approvals = (await engine.commands.auditSince(id, "0")).filter((e) => e.action === "approve");
+    expect(approvals).toHaveLength(3);
+  });
+
   it("stops at preflight when there is a blocking finding, changing nothing", async () => {
     const { engine, ports } = await setup(testConfig(), {
       findings: [

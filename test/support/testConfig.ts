@@ -9,13 +9,14 @@ export function testConfig(
     lowerTtl?: boolean;
     soakMinutes?: number;
     weightSoakMinutes?: number;
+    approveEachStep?: boolean;
     freeze?: string;
     smoke?: boolean;
   } = {},
 ): HikkoshiConfig {
   const strategy =
     opts.strategy === "weighted"
-      ? `{ type: weighted, steps: [10, 50, 100], soakMinutes: ${opts.weightSoakMinutes ?? 0} }`
+      ? `{ type: weighted, steps: [10, 50, 100], soakMinutes: ${opts.weightSoakMinutes ?? 0}, approveEachStep: ${opts.approveEachStep ?? false} }`
       : "{ type: cnameSwap }";
   return parseConfig(`
 environments:

@@ -25,6 +25,7 @@ import {
 } from "./format.js";
 import {
   type ActionModel,
+  type ApprovalKind,
   buildMessageModel,
   type LiveView,
   type MessageModel,
@@ -106,6 +107,17 @@ function titleText(m: MessageModel): string {
   return lines.join("\n");
 }
 
+function approveLabel(kind: ApprovalKind): string {
+  switch (kind) {
+    case "gate-cutover":
+      return "Approve cutover";
+    case "gate-decommission":
+      return "Approve decommission";
+    case "traffic-step":
+      return "Approve next traffic step";
+  }
+}
+
 function gateText(m: MessageModel): string | undefined {
   if (m.gate) {
     const g = m.gate;
@@ -140,7 +152,7 @@ function button(a: ActionModel): ButtonElement {
       return {
         type: "button",
         action_id: ACTION_APPROVE,
-        text: plain(a.gate === "gate-cutover" ? "Approve cutover" : "Approve decommission"),
+        text: plain(approveLabel(a.gate)),
         style: "primary",
         value: encodeButtonValue({ migrationId: a.migrationId, stepId: a.stepId, version: a.version }),
       };

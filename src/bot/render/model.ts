@@ -34,9 +34,12 @@ export interface StepLine {
   important: boolean;
 }
 
+/** What a person approves: a gate step, or the next increment of a weighted traffic shift. */
+export type ApprovalKind = GateKind | "traffic-step";
+
 export interface GateModel {
   stepId: string;
-  kind: GateKind;
+  kind: ApprovalKind;
   title: string;
   waitedMs: number;
   approvalValidMinutes?: number;
@@ -45,7 +48,7 @@ export interface GateModel {
 }
 
 export type ActionModel =
-  | { kind: "approve"; migrationId: string; stepId: string; version: number; gate: GateKind }
+  | { kind: "approve"; migrationId: string; stepId: string; version: number; gate: ApprovalKind }
   | {
       kind: "rollback";
       migrationId: string;
@@ -174,7 +177,8 @@ export function canRollback(m: Migration): boolean {
 export function currentGate(m: Migration): { step: Step; startedAt: number } | undefined {
   if (m.status !== "awaiting-approval") return undefined;
   const step = m.steps[m.cursor];
-  if (!step || !isGate(step.kind) || step.status.state !== "awaiting-approval") return undefined;
+  // A gate step, or a step paused partway for approval (weighted shift with approveEachStep).
+  if (!step || step.status.state !== "awaiting-approval") return undefined;
   return { step, startedAt: step.status.startedAt };
 }
 
@@ -184,14 +188,17 @@ export function buildMessageModel(view: LiveView, now: number): MessageModel {
   const actions: ActionModel[] = [];
   let gate: GateModel | undefined;
   const g = currentGate(m);
-  if (g && isGate(g.step.kind)) {
-    const fourEyes = view.settings?.fourEyes === true && g.step.kind === "gate-cutover";
+  if (g) {
+    const kind: ApprovalKind = isGate(g.step.kind) ? g.step.kind : "traffic-step";
+    const fourEyes = view.settings?.fourEyes === true && (kind === "gate-cutover" || kind === "traffic-step");
     gate = {
       stepId: g.step.id,
-      kind: g.step.kind,
-      title: g.step.title,
+      kind,
+      title: kind === "traffic-step" ? `${g.step.title}: next step` : g.step.title,
       waitedMs: now - g.startedAt,
-      ...(view.settings ? { approvalValidMinutes: view.settings.approvalExpiresMinutes } : {}),
+      ...(view.settings && kind !== "traffic-step"
+        ? { approvalValidMinutes: view.settings.approvalExpiresMinutes }
+        : {}),
       ...(fourEyes ? { excluded: m.startedBy } : {}),
     };
     actions.push({
@@ -199,7 +206,7 @@ export function buildMessageModel(view: LiveView, now: number): MessageModel {
       migrationId: m.id,
       stepId: g.step.id,
       version: m.version,
-      gate: g.step.kind,
+      gate: kind,
     });
   }
   let pendingApproval: MessageModel["pendingApproval"];

@@ -43,6 +43,14 @@ export const shiftTraffic: StepDefinition = {
         { ingress: tgt },
         `health checks at ${weights[index - 1]}% on the new cluster`,
       );
+      const s = ctx.env.dns.strategy;
+      const approved = ctx.migration.approvals.filter((a) => a.stepId === "shift-traffic").length;
+      if (s.type === "weighted" && s.approveEachStep && approved < index) {
+        return {
+          type: "approval",
+          reason: `healthy at new ${weights[index - 1]}%; approve to go to ${weights[index]}%`,
+        };
+      }
     }
     if (index < weights.length) {
       const weight = weights[index]!;

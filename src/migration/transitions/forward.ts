@@ -128,6 +128,8 @@ export function beginStep(
 export type StepOutcome =
   | { type: "done"; summary?: string; findings?: Finding[] }
   | { type: "wait"; until: number; reason: string }
+  /** Partway, and a human must approve before the step goes on (weighted shift with approveEachStep). */
+  | { type: "approval"; reason: string }
   | { type: "blocked"; findings: Finding[] };
 
 /** Record a step's outcome. When a rollback was requested meanwhile, only the fact is recorded. */
@@ -144,7 +146,10 @@ export function finishStep(
   if (st.state !== "running" || st.run !== run) {
     return reject("stale", `step "${step.title}" is ${st.state}, not running run ${run}`, m);
   }
-  const findings = [...m.findings, ...(outcome.type === "wait" ? [] : (outcome.findings ?? []))];
+  const findings = [
+    ...m.findings,
+    ...(outcome.type === "done" || outcome.type === "blocked" ? (outcome.findings ?? []) : []),
+  ];
 
   if (m.status === "rolling-back") {
     // Finished while rollback was requested: record what happened so its compensation runs.
@@ -185,6 +190,21 @@ export function finishStep(
       return accept(next(m, now, { steps }), [
         { type: "run-step", stepIndex: index, run: run + 1, delayMs: Math.max(0, outcome.until - now) },
       ]);
+    }
+    case "approval": {
+      const steps = withStep(m, index, { state: "awaiting-approval", startedAt: st.startedAt, run });
+      return accept(
+        next(m, now, { steps, status: "awaiting-approval" }),
+        [],
+        [
+          {
+            actor: "system",
+            action: step.id,
+            outcome: "info",
+            detail: `waiting for approval: ${outcome.reason}`,
+          },
+        ],
+      );
     }
     case "done":
       return advance(m, index, outcome.summary, findings, now);

@@ -19,6 +19,8 @@ export interface ApproveInput {
 export function approveGate(m: Migration, input: ApproveInput): TransitionResult {
   const gateIndex = input.stepId ? m.steps.findIndex((s) => s.id === input.stepId) : m.cursor;
   const gate = m.steps[gateIndex];
+  if (gate && !isGate(gate.kind) && gate.status.state === "awaiting-approval")
+    return approveWithinStep(m, gateIndex, input);
   if (!gate || !isGate(gate.kind)) {
     return reject(
       "invalid",
@@ -122,5 +124,62 @@ export function abortMigration(m: Migration, by: string, now: number): Transitio
     next(m, now, { steps, status: "aborted", finishedAt: now }),
     [],
     [{ actor: by, action: "abort", outcome: "ok", detail: "aborted before any change" }],
+  );
+}
+
+/** A step paused partway for a human (a weighted traffic increment): approval lets it go on. */
+function approveWithinStep(m: Migration, index: number, input: ApproveInput): TransitionResult {
+  const step = m.steps[index]!;
+  const st = step.status;
+  if (st.state !== "awaiting-approval" || m.status !== "awaiting-approval" || m.cursor !== index) {
+    return reject(
+      "not-now",
+      `"${step.title}" cannot be approved now: the migration is ${describeStatus(m)}`,
+      m,
+    );
+  }
+  if (input.version !== undefined && input.version !== m.version) {
+    return reject(
+      "stale",
+      `this button is from an older view (version ${input.version}, now ${m.version}); the migration is ${describeStatus(m)}`,
+      m,
+    );
+  }
+  if (input.fourEyes && input.by === m.startedBy) {
+    return reject(
+      "forbidden",
+      `four-eyes rule: <@${m.startedBy}> started this migration, so someone else must approve each traffic step`,
+      m,
+    );
+  }
+  const freeze = activeFreeze(input.freezeWindows, input.now);
+  if (freeze)
+    return reject(
+      "frozen",
+      `"${step.title}" cannot go on now: ${describeFreeze(freeze)}. Approve again after that.`,
+      m,
+    );
+  const steps = withStep(m, index, {
+    state: "waiting",
+    startedAt: st.startedAt,
+    run: st.run,
+    until: input.now,
+    reason: "approved",
+  });
+  const approvals = [
+    ...m.approvals,
+    { stepId: step.id, by: input.by, at: input.now, expiresAt: input.now + input.expiresMinutes * 60_000 },
+  ];
+  return accept(
+    next(m, input.now, { steps, approvals, status: "running" }),
+    [{ type: "run-step", stepIndex: index, run: st.run + 1, delayMs: 0 }],
+    [
+      {
+        actor: input.by,
+        action: "approve",
+        outcome: "ok",
+        detail: `approved the next step of "${step.title}"`,
+      },
+    ],
   );
 }
