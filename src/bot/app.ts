@@ -128,7 +128,10 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     commands: opts.commands,
     groups,
     live,
-    recent: createRecentKeys({ now: () => clock.now() }),
+    recent: createRecentKeys({
+      now: () => clock.now(),
+      shared: (key, ttlSeconds) => opts.commands.claimRequestOnce(key, ttlSeconds),
+    }),
     log,
     now: () => clock.now(),
   };

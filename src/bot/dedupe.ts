@@ -2,13 +2,22 @@
 // compare-and-set makes the effect happen once; this keeps the person from getting two replies.
 
 export interface RecentKeys {
-  /** True the first time a key is seen within the window; false for a repeat. */
-  firstTime(key: string): boolean;
+  /**
+   * True the first time a key is seen within the window; false for a repeat. With `shared`, a key seen
+   * by another bot process (Slack may redeliver to any replica) counts as seen too.
+   */
+  firstTime(key: string): Promise<boolean>;
   readonly size: number;
 }
 
 export function createRecentKeys(
-  opts: { ttlMs?: number; max?: number; now?: () => number } = {},
+  opts: {
+    ttlMs?: number;
+    max?: number;
+    now?: () => number;
+    /** Cross-process claim (Redis SET NX EX); if it fails, the local answer stands. */
+    shared?: (key: string, ttlSeconds: number) => Promise<boolean>;
+  } = {},
 ): RecentKeys {
   const ttl = opts.ttlMs ?? 10 * 60_000;
   const max = opts.max ?? 10_000;
@@ -21,14 +30,19 @@ export function createRecentKeys(
     }
   };
   return {
-    firstTime(key) {
+    async firstTime(key) {
       const t = now();
       prune(t);
       const at = seen.get(key);
       if (at !== undefined && t - at < ttl) return false;
       seen.delete(key);
       seen.set(key, t);
-      return true;
+      if (!opts.shared) return true;
+      try {
+        return await opts.shared(key, Math.ceil(ttl / 1000));
+      } catch {
+        return true; // Redis unreachable: the engine's compare-and-set still keeps the effect single
+      }
     },
     get size() {
       return seen.size;

@@ -239,6 +239,10 @@ export class EngineCommands implements MigrationCommands {
     return this.rt.store.setThreadCursor(migrationId, auditId);
   }
 
+  claimRequestOnce(key: string, ttlSeconds: number) {
+    return this.rt.store.claimOnce(`slack.${key}`, ttlSeconds);
+  }
+
   claimReport(migrationId: string) {
     return this.rt.store.claimReport(migrationId);
   }

@@ -106,6 +106,8 @@ export interface MigrationCommands {
   setThreadCursor(migrationId: string, auditId: string): Promise<void>;
   /** The end-of-migration summary (per step durations, approvals, gaps, DNS changes, warnings). */
   report(migrationId: string): Promise<MigrationReport | undefined>;
+  /** True the first time `key` (a Slack trigger id) is claimed within `ttlSeconds`, across processes. */
+  claimRequestOnce(key: string, ttlSeconds: number): Promise<boolean>;
   /** True exactly once per migration: whoever gets it posts the report. */
   claimReport(migrationId: string): Promise<boolean>;
   /** Audit a refusal that concerns no migration (e.g. an unauthorised start), per environment. */

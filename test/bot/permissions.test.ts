@@ -94,13 +94,28 @@ describe("fourEyesViolation", () => {
 });
 
 describe("createRecentKeys", () => {
-  it("sees a key once within the window", () => {
+  it("sees a key once within the window", async () => {
     let t = 0;
     const keys = createRecentKeys({ ttlMs: 1000, now: () => t });
-    expect(keys.firstTime("a")).toBe(true);
-    expect(keys.firstTime("a")).toBe(false);
+    expect(await keys.firstTime("a")).toBe(true);
+    expect(await keys.firstTime("a")).toBe(false);
     t = 1000;
-    expect(keys.firstTime("a")).toBe(true);
+    expect(await keys.firstTime("a")).toBe(true);
     expect(keys.size).toBe(1);
+  });
+
+  it("counts a key another process claimed as seen, and falls back to the local answer if the claim fails", async () => {
+    const claimed = new Set<string>(["b"]);
+    const shared = async (key: string) => {
+      if (key === "boom") throw new Error("redis down");
+      if (claimed.has(key)) return false;
+      claimed.add(key);
+      return true;
+    };
+    const keys = createRecentKeys({ shared });
+    expect(await keys.firstTime("a")).toBe(true);
+    expect(await keys.firstTime("b")).toBe(false);
+    expect(await keys.firstTime("boom")).toBe(true);
+    expect(await keys.firstTime("boom")).toBe(false);
   });
 });

@@ -22,7 +22,7 @@ export async function readClick(
   respond: RespondFn,
 ): Promise<Click | undefined> {
   const key = `action:${body.trigger_id ?? ""}:${action.action_ts}:${body.user.id}`;
-  if (!deps.recent.firstTime(key)) {
+  if (!(await deps.recent.firstTime(key))) {
     deps.log.info({ userId: body.user.id, actionId: action.action_id }, "repeated click delivery ignored");
     return undefined;
   }

@@ -64,7 +64,7 @@ export async function runCommand(deps: BotDeps, cmd: EngineCommand, req: Request
 
 export function registerMigrateCommand(app: App, deps: BotDeps): void {
   app.command(MIGRATE_COMMAND, async ({ command, ack, respond }) => {
-    if (!deps.recent.firstTime(`command:${command.trigger_id}`)) {
+    if (!(await deps.recent.firstTime(`command:${command.trigger_id}`))) {
       await ack();
       deps.log.info({ userId: command.user_id }, "repeated /migrate delivery ignored");
       return;
