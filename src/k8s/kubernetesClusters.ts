@@ -3,6 +3,7 @@
 
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterConfig, EnvironmentConfig } from "../config/schema.js";
+import { PermanentError } from "../migration/errors.js";
 import type {
   ClusterPort,
   EnvContext,
@@ -178,7 +179,24 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
     },
 
     async revertDecommission(ctx, snapshot, progress) {
-      await revertDecommission(both(ctx).source, ctx, snapshot, progress);
+      const { source } = both(ctx);
+      await revertDecommission(source, ctx, snapshot, progress);
+      // The next compensation sends traffic back here, so return only once the source serves again
+      // (invariant: public DNS never points at a cluster whose workloads are not ready).
+      const report = await waitReady(
+        source,
+        ctx,
+        progress,
+        new AbortController().signal,
+        clock,
+        poll.readinessMs,
+      );
+      if (report.notReady.length > 0) {
+        throw new PermanentError(
+          `${report.notReady.length} workload(s) on ${source.name} are not ready after scaling back, so traffic stays on ${ctx.target.name}: ${report.notReady.slice(0, 5).join("; ")}`,
+          `fix the workloads on ${source.name}, then retry the rollback`,
+        );
+      }
     },
 
     async ingressHostname(cluster, env) {

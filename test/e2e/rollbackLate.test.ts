@@ -1,0 +1,13 @@
+// Rollback between weighted steps, at the decommission gate and during decommission: the world ends
+// exactly as it started. The earlier points are in rollbackEarly.test.ts.
+
+import { describe, it } from "vitest";
+import { ROLLBACK_POINTS, runRollbackScenario } from "./support/rollback.js";
+
+describe("rollback, late points", () => {
+  for (const point of ROLLBACK_POINTS.slice(4)) {
+    it(`${point.name}, by ${point.by}: the world equals its starting snapshot`, async () => {
+      await runRollbackScenario(point);
+    }, 240_000);
+  }
+});

@@ -1,0 +1,291 @@
+// Rollback from every gate and from inside every effect-bearing step, by button or by slash command,
+// then the world compared with its starting snapshot. Slow steps are slowed down with the hosts' own
+// faults (INSYNC delay, request latency) so a press lands while the step is part-way through.
+
+import { expect } from "vitest";
+import type { Migration } from "../../../src/migration/types.js";
+import { OLD_INGRESS } from "../../../src/sandbox/world.js";
+import {
+  alice,
+  audit,
+  bob,
+  click,
+  newestMigration,
+  startMigration,
+  stepState,
+  waitForButton,
+  waitForLiveMessage,
+  waitForMigration,
+  waitForStatus,
+  waitForStep,
+} from "./flow.js";
+import { startInvariantMonitor } from "./monitor.js";
+import { rollbackDifferences, snapshotWorld } from "./snapshot.js";
+import { waitUntil } from "./wait.js";
+import { type E2eWorld, startE2eWorld } from "./world.js";
+
+export interface RollbackPoint {
+  name: string;
+  strategy: "weighted" | "cnameSwap";
+  by: "button" | "command";
+  /** Real ms until workloads are ready after a change (pods starting), per cluster. */
+  readyDelayMs?: { old?: number; new?: number };
+  /** Before /migrate start. */
+  arrange?(e: E2eWorld): void;
+  /** After start: drives the migration (approving gates as bob) until the rollback should be pressed. */
+  reach(e: E2eWorld): Promise<void>;
+  /** Steps that must be "running" (or "waiting") when the press lands: proves it was during the step. */
+  during?: string;
+}
+
+export async function approveCutover(e: E2eWorld): Promise<void> {
+  await click(e, bob, await waitForButton(e, /approve cutover/i));
+  await waitForStep(e, "gate-cutover", ["succeeded"]);
+}
+
+export async function approveDecommission(e: E2eWorld): Promise<void> {
+  await click(e, bob, await waitForButton(e, /approve decommission/i, 120_000));
+  await waitForStep(e, "gate-decommission", ["succeeded"]);
+}
+
+const records = (e: E2eWorld) =>
+  e.world.route53.recordSets(e.world.zoneId).filter((r) => r.Name === "www.example.com.");
+
+/** Weight DNS gives the new cluster's load balancer for www (CNAME swap: 100 or 0). */
+function newWeight(e: E2eWorld): number {
+  let w = 0;
+  for (const r of records(e)) {
+    const value = r.ResourceRecords?.[0]?.Value;
+    if (value && value !== OLD_INGRESS) w += r.Weight ?? 100;
+  }
+  return w;
+}
+
+const gateCutover = (e: E2eWorld) => waitForStep(e, "gate-cutover", ["awaiting-approval"]);
+const gateDecommission = (e: E2eWorld) => waitForStep(e, "gate-decommission", ["awaiting-approval"], 120_000);
+
+const isRunning = (m: Migration, step: string) => stepState(m, step) === "running";
+
+export const ROLLBACK_POINTS: RollbackPoint[] = [
+  {
+    name: "during lower-ttl (TTL change written, waiting for INSYNC)",
+    strategy: "weighted",
+    by: "button",
+    during: "lower-ttl",
+    arrange: (e) => {
+      e.world.route53.faults.insyncDelayMs = 2_000;
+    },
+    async reach(e) {
+      await waitForMigration(
+        e,
+        (m) => isRunning(m, "lower-ttl") && records(e).every((r) => r.TTL === 1),
+        "lower-ttl running with the TTL already lowered",
+      );
+    },
+  },
+  {
+    name: "at the cutover gate",
+    strategy: "weighted",
+    by: "command",
+    reach: async (e) => {
+      await gateCutover(e);
+    },
+  },
+  {
+    name: "during handoff (source suspended, target resuming slowly)",
+    strategy: "weighted",
+    by: "button",
+    during: "handoff",
+    async reach(e) {
+      await gateCutover(e);
+      e.world.new.faults.set({ latencyMs: 600, filter: { resource: "cronjobs.batch" } });
+      await approveCutover(e);
+      await waitForMigration(
+        e,
+        (m) =>
+          isRunning(m, "handoff") &&
+          e.world.old.objects.get("batch/v1", "CronJob", "ledger-close", "ops")?.spec?.suspend === true,
+        "handoff running with ledger-close suspended on the old cluster",
+      );
+    },
+  },
+  {
+    name: "during shift-traffic (CNAME swapped, waiting for INSYNC)",
+    strategy: "cnameSwap",
+    by: "command",
+    during: "shift-traffic",
+    async reach(e) {
+      await gateCutover(e);
+      e.world.route53.faults.insyncDelayMs = 2_000;
+      await approveCutover(e);
+      await waitForMigration(
+        e,
+        (m) => isRunning(m, "shift-traffic") && newWeight(e) === 100,
+        "shift-traffic running with the CNAME on the new cluster",
+      );
+    },
+  },
+  {
+    name: "between weighted steps (soaking at 10%)",
+    strategy: "weighted",
+    by: "button",
+    during: "shift-traffic",
+    async reach(e) {
+      await gateCutover(e);
+      await approveCutover(e);
+      await waitForMigration(
+        e,
+        (m) => stepState(m, "shift-traffic") === "waiting" && newWeight(e) === 10,
+        "shift-traffic soaking at 10%",
+      );
+    },
+  },
+  {
+    name: "during the weighted change to 50% (waiting for INSYNC)",
+    strategy: "weighted",
+    by: "command",
+    during: "shift-traffic",
+    async reach(e) {
+      await gateCutover(e);
+      await approveCutover(e);
+      await waitForMigration(
+        e,
+        (m) => stepState(m, "shift-traffic") === "waiting" && newWeight(e) === 10,
+        "shift-traffic soaking at 10%",
+      );
+      e.world.route53.faults.insyncDelayMs = 2_000;
+      await waitForMigration(
+        e,
+        (m) => isRunning(m, "shift-traffic") && newWeight(e) === 50,
+        "shift-traffic running with 50% written",
+      );
+    },
+  },
+  {
+    name: "at the decommission gate (weighted)",
+    strategy: "weighted",
+    by: "button",
+    async reach(e) {
+      await gateCutover(e);
+      await approveCutover(e);
+      await gateDecommission(e);
+    },
+  },
+  {
+    name: "at the decommission gate (CNAME swap)",
+    strategy: "cnameSwap",
+    by: "command",
+    async reach(e) {
+      await gateCutover(e);
+      await approveCutover(e);
+      await gateDecommission(e);
+    },
+  },
+  {
+    name: "during decommission (some source workloads already at 0)",
+    strategy: "cnameSwap",
+    by: "button",
+    // Pods take a while to come back after scaling up from 0: DNS must not return before they are ready.
+    readyDelayMs: { old: 1_500 },
+    during: "decommission",
+    async reach(e) {
+      await gateCutover(e);
+      await approveCutover(e);
+      await gateDecommission(e);
+      e.world.old.faults.set({ latencyMs: 400, filter: { resource: "deployments.apps" } });
+      await approveDecommission(e);
+      await waitForMigration(
+        e,
+        (m) =>
+          isRunning(m, "decommission") &&
+          e.world.old.objects
+            .list("apps/v1", "Deployment", "web")
+            .some((d) => (d.spec as { replicas?: number }).replicas === 0),
+        "decommission running with a web Deployment at 0",
+      );
+    },
+  },
+];
+
+/** One rollback scenario in its own world: start, reach the point, roll back, compare with the start. */
+export async function runRollbackScenario(point: RollbackPoint): Promise<void> {
+  const e = await startE2eWorld({
+    strategy: point.strategy,
+    ...(point.readyDelayMs ? { readyDelayMs: point.readyDelayMs } : {}),
+  });
+  try {
+    const before = snapshotWorld(e.world);
+    const monitor = startInvariantMonitor(e.world);
+    try {
+      point.arrange?.(e);
+      const started = await startMigration(e);
+      await point.reach(e);
+      const at = await newestMigration(e);
+      if (point.during) {
+        const state = at && stepState(at, point.during);
+        expect(["running", "waiting"], `${point.during} when rollback is pressed`).toContain(state);
+      }
+
+      if (point.by === "button") {
+        const rollback = await waitForButton(e, /roll ?back/i);
+        expect(e.slack.liveMessage()?.blocks ?? []).toEqual(
+          expect.arrayContaining([
+            expect.objectContaining({
+              elements: expect.arrayContaining([expect.objectContaining({ confirm: expect.anything() })]),
+            }),
+          ]),
+        );
+        await click(e, alice, rollback);
+      } else {
+        const reply = await e.slack.command(bob, "rollback production");
+        expect(reply).toMatch(/Rolling back/);
+      }
+      // Faults that only slowed the step down are lifted; the compensations run at normal speed.
+      await waitForStatus(e, ["rolling-back", "rolled-back", "rollback-failed"], 30_000);
+      e.world.route53.faults.insyncDelayMs = 200;
+      await e.world.new.faults.clear();
+      await e.world.old.faults.clear();
+
+      const m = await waitForStatus(e, ["rolled-back", "rollback-failed"], 120_000);
+      expect(m.status, e.slack.console()).toBe("rolled-back");
+      expect(m.id).toBe(started.id);
+      for (const s of m.steps) {
+        expect(s.status.state, s.id).not.toBe("compensation-failed");
+        if (s.effect && ["succeeded", "failed", "interrupted", "running"].includes(s.status.state))
+          throw new Error(`${s.id} changed the world and was left ${s.status.state}, not compensated`);
+      }
+      if (point.during) expect(stepState(m, point.during)).toBe("compensated");
+
+      const differences = rollbackDifferences(before, snapshotWorld(e.world));
+      expect(differences).toEqual([]);
+      expect(snapshotWorld(e.world).dns).toStrictEqual(before.dns);
+
+      // One rollback in the audit, by whoever pressed it; the live message says so and offers no buttons.
+      const rollbacks = (await audit(e, m.id)).filter((x) => x.action === "rollback" && x.outcome === "ok");
+      expect(rollbacks.map((x) => x.actor)).toEqual([point.by === "button" ? alice : bob]);
+      const lines = await waitForLiveMessage(
+        e,
+        m.id,
+        (l) => l.some((x) => /rolled back/.test(x)),
+        "rolled back",
+      );
+      expect(
+        lines.filter((l) => l.startsWith("[ ")),
+        "buttons left on the live message",
+      ).toEqual([]);
+
+      // The old cluster runs its forbidden CronJobs again, and nothing ran on both (the monitor).
+      const since = e.world.old.cronJobEvents.length;
+      await waitUntil(
+        () => e.world.old.cronJobEvents.slice(since).some((x) => x.cronJob === "ledger-close"),
+        "ledger-close to run on the old cluster again",
+        20_000,
+      );
+    } finally {
+      monitor.stop();
+    }
+    expect(monitor.violations).toEqual([]);
+  } finally {
+    await e.close();
+  }
+}
