@@ -86,6 +86,26 @@ describe("faults", () => {
     ports.close();
   }, 120_000);
 
+  it("SIGTERM drains: the running step finishes and is recorded before the worker exits", async () => {
+    const portOpts = { redisUrl: redis.url, opDelayMs: 800 };
+    const ports = createTestPorts(portOpts);
+    await ports.world.init("production-20251101");
+    engine = await startTestEngine(redis.url, testConfig(), ports, false);
+    const child = await startChildWorker({ ports: portOpts, config: {} });
+    children.push(child);
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await runningStep(id, "lower-ttl");
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    child.kill("SIGTERM");
+    expect(await exited).toBe(0);
+    const m = await engine.store.get(id);
+    expect(m?.steps.find((s) => s.id === "lower-ttl")?.status.state).toBe("succeeded");
+    expect((await ports.world.effects())["ttl-1"]).toBe(1);
+    ports.close();
+  }, 60_000);
+
   it("survives a redis-server restart mid-migration (AOF) without losing anything", async () => {
     const ports = createTestPorts({ redisUrl: redis.url, opDelayMs: 300 });
     await ports.world.init("production-20251101");
