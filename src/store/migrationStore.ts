@@ -151,23 +151,7 @@ export class MigrationStore {
   }
 
   async auditEnv(env: string, entry: AuditDraft, at: number): Promise<void> {
-    await this.redis.xadd(
-      keys.envAudit(env),
-      "MAXLEN",
-      "~",
-      "10000",
-      "*",
-      "at",
-      String(at),
-      "actor",
-      entry.actor,
-      "action",
-      entry.action,
-      "outcome",
-      entry.outcome,
-      "detail",
-      entry.detail,
-    );
+    await this.appendAudit(keys.envAudit(env), entry, at, ["MAXLEN", "~", "10000"]);
   }
 
   async envAuditSince(env: string, afterId: string, limit = 100): Promise<AuditEntry[]> {
@@ -175,21 +159,24 @@ export class MigrationStore {
   }
 
   async audit(id: string, entry: AuditDraft, at: number): Promise<void> {
-    await this.redis.xadd(
-      keys.audit(id),
-      "*",
+    await this.appendAudit(keys.audit(id), entry, at);
+    await this.publish({ migrationId: id, version: 0, kind: "audit" });
+  }
+
+  private async appendAudit(key: string, e: AuditDraft, at: number, trim: string[] = []): Promise<void> {
+    const fields = [
       "at",
       String(at),
       "actor",
-      entry.actor,
+      e.actor,
       "action",
-      entry.action,
+      e.action,
       "outcome",
-      entry.outcome,
+      e.outcome,
       "detail",
-      entry.detail,
-    );
-    await this.publish({ migrationId: id, version: 0, kind: "audit" });
+      e.detail,
+    ];
+    await this.redis.call("XADD", key, ...trim, "*", ...fields);
   }
 
   auditSince(id: string, afterId: string, limit = 100): Promise<AuditEntry[]> {

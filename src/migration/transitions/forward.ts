@@ -2,7 +2,7 @@
 
 import type { FreezeWindow } from "../../config/schema.js";
 import { activeFreeze, describeFreeze } from "../freeze.js";
-import { type Finding, isGate, type Migration, type StepSpec } from "../types.js";
+import { type Finding, isGate, type Migration, type Step, type StepSpec, type StepStatus } from "../types.js";
 import {
   type AuditDraft,
   accept,
@@ -132,6 +132,26 @@ export type StepOutcome =
   | { type: "approval"; reason: string }
   | { type: "blocked"; findings: Finding[] };
 
+/** The step at `index` if it is running as `run` (the job's view); otherwise why the job is stale. */
+function runningStep(
+  m: Migration,
+  index: number,
+  run: number,
+):
+  | { ok: true; step: Step; status: Extract<StepStatus, { state: "running" }> }
+  | { ok: false; result: TransitionResult } {
+  const step = m.steps[index];
+  if (!step) return { ok: false, result: reject("invalid", `no step ${index}`) };
+  const st = step.status;
+  if (st.state !== "running" || st.run !== run) {
+    return {
+      ok: false,
+      result: reject("stale", `step "${step.title}" is ${st.state}, not running run ${run}`, m),
+    };
+  }
+  return { ok: true, step, status: st };
+}
+
 /** Record a step's outcome. When a rollback was requested meanwhile, only the fact is recorded. */
 export function finishStep(
   m: Migration,
@@ -140,12 +160,9 @@ export function finishStep(
   outcome: StepOutcome,
   now: number,
 ): TransitionResult {
-  const step = m.steps[index];
-  if (!step) return reject("invalid", `no step ${index}`);
-  const st = step.status;
-  if (st.state !== "running" || st.run !== run) {
-    return reject("stale", `step "${step.title}" is ${st.state}, not running run ${run}`, m);
-  }
+  const running = runningStep(m, index, run);
+  if (!running.ok) return running.result;
+  const { step, status: st } = running;
   const findings = [
     ...m.findings,
     ...(outcome.type === "done" || outcome.type === "blocked" ? (outcome.findings ?? []) : []),
@@ -252,12 +269,9 @@ export function failStep(
   error: string,
   now: number,
 ): TransitionResult {
-  const step = m.steps[index];
-  if (!step) return reject("invalid", `no step ${index}`);
-  const st = step.status;
-  if (st.state !== "running" || st.run !== run) {
-    return reject("stale", `step "${step.title}" is ${st.state}, not running run ${run}`, m);
-  }
+  const running = runningStep(m, index, run);
+  if (!running.ok) return running.result;
+  const { step, status: st } = running;
   const steps = withStep(m, index, { state: "failed", startedAt: st.startedAt, finishedAt: now, error });
   if (m.status === "rolling-back") return accept(next(m, now, { steps }));
   return accept(

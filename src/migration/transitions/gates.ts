@@ -16,6 +16,16 @@ export interface ApproveInput {
   freezeWindows: readonly FreezeWindow[];
 }
 
+/** A click carries the version the person saw; any other version means they saw an older state. */
+function staleButton(m: Migration, version: number | undefined): TransitionResult | undefined {
+  if (version === undefined || version === m.version) return undefined;
+  return reject(
+    "stale",
+    `this button is from an older view (version ${version}, now ${m.version}); the migration is ${describeStatus(m)}`,
+    m,
+  );
+}
+
 export function approveGate(m: Migration, input: ApproveInput): TransitionResult {
   const gateIndex = input.stepId ? m.steps.findIndex((s) => s.id === input.stepId) : m.cursor;
   const gate = m.steps[gateIndex];
@@ -50,13 +60,8 @@ export function approveGate(m: Migration, input: ApproveInput): TransitionResult
       m,
     );
   }
-  if (input.version !== undefined && input.version !== m.version) {
-    return reject(
-      "stale",
-      `this button is from an older view (version ${input.version}, now ${m.version}); the migration is ${describeStatus(m)}`,
-      m,
-    );
-  }
+  const stale = staleButton(m, input.version);
+  if (stale) return stale;
   if (input.fourEyes && gate.kind === "gate-cutover" && input.by === m.startedBy) {
     return reject(
       "forbidden",
@@ -138,13 +143,8 @@ function approveWithinStep(m: Migration, index: number, input: ApproveInput): Tr
       m,
     );
   }
-  if (input.version !== undefined && input.version !== m.version) {
-    return reject(
-      "stale",
-      `this button is from an older view (version ${input.version}, now ${m.version}); the migration is ${describeStatus(m)}`,
-      m,
-    );
-  }
+  const stale = staleButton(m, input.version);
+  if (stale) return stale;
   if (input.fourEyes && input.by === m.startedBy) {
     return reject(
       "forbidden",
