@@ -155,6 +155,31 @@ describe("engine on real Redis and BullMQ workers", () => {
     });
   });
 
+  it("rollback does not send traffic back to a source that is not ready; a second press finishes it", async () => {
+    const { engine, ports } = await setup();
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(engine, id, "gate-cutover");
+    await engine.commands.approve({ env: "production" }, bob);
+    await waitForGate(engine, id, "gate-decommission");
+    let sourceReady = false;
+    const original = ports.clusters.waitReady;
+    ports.clusters.waitReady = async (ctx, progress, signal) =>
+      ctx.target.name === "production-20251101" && !sourceReady
+        ? { ready: 2, total: 3, notReady: ["Deployment web/frontend: MinimumReplicasUnavailable"] }
+        : original(ctx, progress, signal);
+    await engine.commands.rollback({ env: "production" }, alice);
+    const failed = await waitForStatus(engine, id, "rollback-failed");
+    expect(failed.error).toContain("refusing to send traffic back to production-20251101");
+    expect((await ports.world.get()).dns).toBe("production-20261125"); // traffic stayed on the ready cluster
+    sourceReady = true;
+    const again = await engine.commands.rollback({ env: "production" }, alice);
+    expect(again.ok).toBe(true);
+    await waitForStatus(engine, id, "rolled-back");
+    expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", forbidden: "source" });
+  });
+
   it("retries transient errors and converges", async () => {
     const { engine, ports } = await setup(testConfig(), { transientFailures: { backup: 2 } });
     const started = await engine.commands.start("production", alice);

@@ -79,6 +79,17 @@ export const shiftTraffic: StepDefinition = {
   },
   async compensate(ctx) {
     const before = await ctx.data.get<DnsSnapshot>(DATA.dnsPreShift);
-    if (before) await ctx.ports.traffic.restore(ctx, before);
+    if (!before) return;
+    // Same invariant backwards: traffic goes back to the source only once its workloads are ready
+    // (after a partial decommission they are scaling up again).
+    const sourceSide = { ...ctx, source: ctx.target, target: ctx.source };
+    const ready = await ctx.ports.clusters.waitReady(sourceSide, () => {}, ctx.signal);
+    if (ready.notReady.length > 0) {
+      throw new PermanentError(
+        `refusing to send traffic back to ${ctx.source.name}: ${ready.notReady.length} workload(s) not ready (${ready.notReady.slice(0, 5).join("; ")})`,
+        `fix the workloads on ${ctx.source.name}, then press Rollback again; traffic stays on ${ctx.target.name} meanwhile`,
+      );
+    }
+    await ctx.ports.traffic.restore(ctx, before);
   },
 };
