@@ -56,6 +56,17 @@ export function expectCompletedWorld(world: SandboxWorld, before: WorldSnapshot)
     ).toBe(flags.startingDeadlineSeconds);
   }
 
+  // Forbidden singletons run on the new cluster with the replicas they had on the old one.
+  for (const key of before.old.forbiddenWorkloads) {
+    const [kind, ref] = key.split(" ") as [string, string];
+    const [namespace, name] = ref.split("/") as [string, string];
+    const w = world.new.objects.get("apps/v1", kind, name, namespace);
+    expect((w?.spec as { replicas?: number } | undefined)?.replicas, `${key} on the new cluster`).toBe(
+      before.old.replicas[key],
+    );
+  }
+  expect(before.old.forbiddenWorkloads.length).toBeGreaterThan(0);
+
   // Source workloads at 0 replicas (outside the namespaces hikkoshi never moves), and marked retired.
   const excluded = new Set(env.excludedNamespaces);
   for (const kind of ["Deployment", "StatefulSet"]) {

@@ -18,6 +18,8 @@ export interface ClusterSnapshot {
   cronJobs: Record<string, CronJobFlags>;
   /** `Kind namespace/name` → spec.replicas */
   replicas: Record<string, number>;
+  /** `Kind namespace/name` of the duplication-forbidden workloads. */
+  forbiddenWorkloads: string[];
   /** The `kube-public/hikkoshi-retired` marker decommission writes. */
   retired: boolean;
 }
@@ -51,13 +53,16 @@ function cluster(host: KubeHost): ClusterSnapshot {
     };
   }
   const replicas: Record<string, number> = {};
+  const forbiddenWorkloads: string[] = [];
   for (const kind of ["Deployment", "StatefulSet"]) {
     for (const w of host.objects.list("apps/v1", kind)) {
       replicas[`${kind} ${nameOf(w)}`] = (w.spec as { replicas?: number } | undefined)?.replicas ?? 1;
+      if (w.metadata?.labels?.["hikkoshi.dev/duplication"] === "forbidden")
+        forbiddenWorkloads.push(`${kind} ${nameOf(w)}`);
     }
   }
   const retired = host.objects.get("v1", "ConfigMap", "hikkoshi-retired", "kube-public") !== undefined;
-  return { cronJobs, replicas, retired };
+  return { cronJobs, replicas, forbiddenWorkloads, retired };
 }
 
 export function snapshotWorld(world: SandboxWorld): WorldSnapshot {
@@ -100,7 +105,13 @@ export function rollbackDifferences(before: WorldSnapshot, after: WorldSnapshot)
     if (!(key in before.old.cronJobs)) out.push(`old: CronJob ${key} appeared`);
   for (const key of Object.keys(after.old.replicas))
     if (!(key in before.old.replicas)) out.push(`old: ${key} appeared`);
-  // Restored copies on the new cluster: forbidden ones suspended, with the source's deadline.
+  // Restored copies on the new cluster: forbidden workloads at 0 replicas, forbidden CronJobs suspended
+  // with the source's deadline.
+  for (const key of after.new.forbiddenWorkloads) {
+    if (key in before.new.replicas) continue;
+    if (after.new.replicas[key] !== 0)
+      out.push(`new: restored forbidden ${key} has ${after.new.replicas[key]} replicas, not 0`);
+  }
   for (const [key, flags] of Object.entries(after.new.cronJobs)) {
     if (key in before.new.cronJobs || !flags.forbidden) continue;
     if (!flags.suspend) out.push(`new: restored forbidden CronJob ${key} is not suspended`);

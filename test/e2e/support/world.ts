@@ -65,10 +65,28 @@ function cronJob(
 }
 
 /**
- * CronJobs that make the handoff interesting: two that run every host minute (every 2 s of wall time),
- * one with its own startingDeadlineSeconds, one the team keeps suspended, one tolerant that runs often.
+ * What makes the handoff interesting: two forbidden CronJobs that run every host minute (every 2 s of
+ * wall time), one with its own startingDeadlineSeconds, one the team keeps suspended, one tolerant that
+ * runs often, and a forbidden singleton Deployment.
  */
-export function addBusyCronJobs(old: KubeHost): void {
+export function addHandoffFixtures(old: KubeHost): void {
+  old.objects.put({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: {
+      name: "payments-singleton",
+      namespace: "ops",
+      labels: { app: "payments-singleton", ...FORBIDDEN_LABEL },
+    },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { app: "payments-singleton" } },
+      template: {
+        metadata: { labels: { app: "payments-singleton" } },
+        spec: { containers: [{ name: "app", image: "registry.example.com/payments-singleton:1.0.0" }] },
+      },
+    },
+  });
   old.objects.put(cronJob("ops", "ledger-close", "* * * * *"));
   old.objects.put(cronJob("ops", "invoice-run", "* * * * *", { startingDeadlineSeconds: 90 }));
   old.objects.put(cronJob("ops", "quarterly-report", "*/5 * * * *", { suspend: true }));
@@ -87,7 +105,7 @@ export async function startE2eWorld(opts: E2eOptions): Promise<E2eWorld> {
     ...(opts.readyDelayMs ? { readyDelayMs: opts.readyDelayMs } : {}),
   });
   try {
-    addBusyCronJobs(world.old);
+    addHandoffFixtures(world.old);
     opts.fixtures?.(world.old);
     // The starting world is settled: every workload on the old cluster is ready and the busy CronJobs ran.
     await waitUntil(
@@ -106,10 +124,15 @@ export async function startE2eWorld(opts: E2eOptions): Promise<E2eWorld> {
   };
 }
 
-/** Deployments whose available replicas are below the desired count, as the kube host's objects show it. */
-export function notReadyDeployments(host: KubeHost): string[] {
+/**
+ * Deployments whose available replicas are below the desired count, as the kube host's objects show it.
+ * `servingOnly` leaves out duplication-forbidden singletons: they tolerate loss by definition (their gap
+ * is what the handoff measures), so one starting up does not make a cluster unfit for traffic.
+ */
+export function notReadyDeployments(host: KubeHost, opts: { servingOnly?: boolean } = {}): string[] {
   return host.objects
     .list("apps/v1", "Deployment")
+    .filter((d) => !opts.servingOnly || d.metadata?.labels?.["hikkoshi.dev/duplication"] !== "forbidden")
     .filter((d) => {
       const spec = d.spec as { replicas?: number } | undefined;
       const status = d.status as { availableReplicas?: number } | undefined;
