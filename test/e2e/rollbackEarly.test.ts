@@ -1,5 +1,5 @@
-// Rollback before and during the cutover (lower-ttl, cutover gate, handoff, shift-traffic, soak at 10%): the world
-// ends exactly as it started. The later points are in rollbackLate.test.ts (two files run in parallel).
+// Rollback before and during the cutover (lower-ttl, cutover gate, handoff, shift-traffic, soaking at
+// 10%): the world ends exactly as it started. The later points are in rollbackLate.test.ts (two files run in parallel).
 
 import { describe, it } from "vitest";
 import { ROLLBACK_POINTS, runRollbackScenario } from "./support/rollback.js";
