@@ -2,11 +2,13 @@
 // bench/results.json. Traffic goes only to test hosts on 127.0.0.1; every loop is bounded.
 import { writeFileSync } from "node:fs";
 import { runHandoffBench } from "./handoff.bench.js";
+import { runMigrationBench } from "./migration.bench.js";
 import { runSlackBench } from "./slack.bench.js";
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   handoff: runHandoffBench,
   slack: runSlackBench,
+  migration: runMigrationBench,
 };
 
 const only = process.argv[2];
