@@ -26,8 +26,13 @@ import { type E2eWorld, startE2eWorld } from "./world.js";
 
 export interface RollbackPoint {
   name: string;
+  /** Which of the two rollback test files runs it (they run in parallel; keep them about even). */
+  file: "early" | "late";
   strategy: "weighted" | "cnameSwap";
-  by: "button" | "command";
+  /** "both": alice presses the button and bob sends the command at the same moment. */
+  by: "button" | "command" | "both";
+  /** Faults while the compensations run (each clears its own). */
+  whileRollingBack?(e: E2eWorld): Promise<void>;
   /** Real ms until workloads are ready after a change (pods starting), per cluster. */
   readyDelayMs?: { old?: number; new?: number };
   /** Before /migrate start. */
@@ -69,6 +74,7 @@ const isRunning = (m: Migration, step: string) => stepState(m, step) === "runnin
 export const ROLLBACK_POINTS: RollbackPoint[] = [
   {
     name: "during lower-ttl (TTL change written, waiting for INSYNC)",
+    file: "early",
     strategy: "weighted",
     by: "button",
     during: "lower-ttl",
@@ -85,6 +91,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "at the cutover gate",
+    file: "early",
     strategy: "weighted",
     by: "command",
     reach: async (e) => {
@@ -93,6 +100,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "during handoff (source suspended, target resuming slowly)",
+    file: "early",
     strategy: "weighted",
     by: "button",
     during: "handoff",
@@ -111,6 +119,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "during shift-traffic (CNAME swapped, waiting for INSYNC)",
+    file: "early",
     strategy: "cnameSwap",
     by: "command",
     during: "shift-traffic",
@@ -127,6 +136,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "between weighted steps (soaking at 10%)",
+    file: "early",
     strategy: "weighted",
     by: "button",
     during: "shift-traffic",
@@ -142,6 +152,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "during the weighted change to 50% (waiting for INSYNC)",
+    file: "late",
     strategy: "weighted",
     by: "command",
     during: "shift-traffic",
@@ -163,6 +174,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "at the decommission gate (weighted)",
+    file: "late",
     strategy: "weighted",
     by: "button",
     async reach(e) {
@@ -173,6 +185,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
   },
   {
     name: "at the decommission gate (CNAME swap)",
+    file: "late",
     strategy: "cnameSwap",
     by: "command",
     async reach(e) {
@@ -182,7 +195,44 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
     },
   },
   {
+    name: "at the decommission gate, pressed twice at once; restart, API 500s and Route 53 throttling while compensating",
+    file: "early",
+    strategy: "weighted",
+    by: "both",
+    async reach(e) {
+      await gateCutover(e);
+      await approveCutover(e);
+      await gateDecommission(e);
+    },
+    async whileRollingBack(e) {
+      e.world.old.faults.set({ errorRate: 0.3, seed: 3 });
+      e.world.new.faults.set({ errorRate: 0.3, seed: 4 });
+      e.world.route53.faults.throttleNext(3);
+      await waitForMigration(
+        e,
+        (m) => m.steps.some((s) => s.status.state === "compensating" || s.status.state === "compensated"),
+        "a compensation to start",
+        30_000,
+      );
+      await e.world.restartApp();
+      await waitForMigration(
+        e,
+        (m) => m.status === "rolled-back" || stepState(m, "handoff") === "compensated",
+        "the handoff to be undone",
+        60_000,
+      );
+      await e.world.old.faults.clear();
+      await e.world.new.faults.clear();
+      // The faults were real.
+      expect(e.world.route53.counters.throttled).toBe(3);
+      expect(
+        (e.world.old.stats.byStatus["500"] ?? 0) + (e.world.new.stats.byStatus["500"] ?? 0),
+      ).toBeGreaterThan(0);
+    },
+  },
+  {
     name: "during decommission (some source workloads already at 0)",
+    file: "late",
     strategy: "cnameSwap",
     by: "button",
     // Pods take a while to come back after scaling up from 0: DNS must not return before they are ready.
@@ -226,8 +276,14 @@ export async function runRollbackScenario(point: RollbackPoint): Promise<void> {
         expect(["running", "waiting"], `${point.during} when rollback is pressed`).toContain(state);
       }
 
-      if (point.by === "button") {
-        const rollback = await waitForButton(e, /roll ?back/i);
+      const rollback = await waitForButton(e, /roll ?back/i);
+      if (point.by === "both") {
+        const [, reply] = await Promise.all([
+          click(e, alice, rollback),
+          e.slack.command(bob, "rollback production"),
+        ]);
+        expect(reply).toMatch(/Rolling back|already/i);
+      } else if (point.by === "button") {
         expect(e.slack.liveMessage()?.blocks ?? []).toEqual(
           expect.arrayContaining([
             expect.objectContaining({
@@ -245,6 +301,7 @@ export async function runRollbackScenario(point: RollbackPoint): Promise<void> {
       e.world.route53.faults.insyncDelayMs = 200;
       await e.world.new.faults.clear();
       await e.world.old.faults.clear();
+      await point.whileRollingBack?.(e);
 
       const m = await waitForStatus(e, ["rolled-back", "rollback-failed"], 120_000);
       expect(m.status, e.slack.console()).toBe("rolled-back");
@@ -262,7 +319,8 @@ export async function runRollbackScenario(point: RollbackPoint): Promise<void> {
 
       // One rollback in the audit, by whoever pressed it; the live message says so and offers no buttons.
       const rollbacks = (await audit(e, m.id)).filter((x) => x.action === "rollback" && x.outcome === "ok");
-      expect(rollbacks.map((x) => x.actor)).toEqual([point.by === "button" ? alice : bob]);
+      if (point.by === "both") expect([[alice], [bob]]).toContainEqual(rollbacks.map((x) => x.actor));
+      else expect(rollbacks.map((x) => x.actor)).toEqual([point.by === "button" ? alice : bob]);
       const lines = await waitForLiveMessage(
         e,
         m.id,
