@@ -7,6 +7,7 @@ import { OLD_INGRESS } from "../../src/sandbox/world.js";
 import { newestMigration, startMigration, stepState, waitForMigration, waitForStep } from "./support/flow.js";
 import { approveCutover } from "./support/rollback.js";
 import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenario.js";
+import { sleep } from "./support/wait.js";
 import type { E2eWorld } from "./support/world.js";
 
 const chatUpdates = (e: E2eWorld, ts: string) =>
@@ -78,10 +79,14 @@ describe("faults during a run", () => {
     });
   }, 240_000);
 
-  it("the Kubernetes APIs answer 500 to 30% of requests from backup to handoff: the run completes", async () => {
+  it("a Kubernetes API unreachable for a while, then both answering 500 to 30% of requests up to the handoff: the run completes", async () => {
     await withWorld({ strategy: "cnameSwap" }, async (e, before) => {
       await startMigration(e);
-      await waitForStep(e, "backup", ["running", "succeeded"]);
+      // The new cluster's API is unreachable (connection refused) for 3 s while the restore runs.
+      await waitForStep(e, "restore", ["running"]);
+      await e.world.new.faults.down("refuse");
+      await sleep(3_000);
+      await e.world.new.faults.up();
       e.world.old.faults.set({ errorRate: 0.3, seed: 1 });
       e.world.new.faults.set({ errorRate: 0.3, seed: 2 });
       await approveCutover(e);

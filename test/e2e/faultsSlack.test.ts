@@ -4,15 +4,18 @@
 
 import { describe, expect, it } from "vitest";
 import {
+  alice,
   audit,
   bob,
   click,
   clickExpectingReply,
+  commandReply,
   mallory,
   newestMigration,
   startMigration,
   stepState,
   waitForButton,
+  waitForMigration,
   waitForStatus,
   waitForStep,
 } from "./support/flow.js";
@@ -21,9 +24,20 @@ import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenar
 import { waitUntil } from "./support/wait.js";
 
 describe("Slack-side faults", () => {
-  it("an unauthorised approver is refused and audited; a doubled click approves once", async () => {
+  it("a doubled start starts one migration; an unauthorised approver is refused and audited; a doubled click approves once", async () => {
     await withWorld({ strategy: "cnameSwap" }, async (e, before) => {
-      const started = await startMigration(e);
+      // alice sends /migrate start twice at once: one migration, the other is told one is running.
+      const replies = await Promise.all([
+        commandReply(e, alice, "start production"),
+        commandReply(e, alice, "start production"),
+      ]);
+      expect(
+        replies.filter((r) => /Started/.test(r)),
+        replies.join("\n"),
+      ).toHaveLength(1);
+      expect(replies.find((r) => !/Started/.test(r))).toMatch(/already has a migration in progress/);
+      const started = await waitForMigration(e, () => true, "the migration record");
+      expect(await e.world.app.engine.commands.history("production", 10)).toHaveLength(1);
       const approve = await waitForButton(e, /approve cutover/i);
       const atGate = await newestMigration(e);
       expect(atGate && stepState(atGate, "gate-cutover")).toBe("awaiting-approval");

@@ -7,7 +7,7 @@ import type { Button } from "../../../src/sandbox/driver.js";
 import { renderBlocksText } from "../../../src/sandbox/slack/console.js";
 import { buttonsOf } from "../../../src/sandbox/slack/slackClient.js";
 import type { EphemeralMessage } from "../../../src/sandbox/slack/store.js";
-import { SANDBOX_USERS } from "../../../src/sandbox/world.js";
+import { SANDBOX_CHANNEL, SANDBOX_USERS } from "../../../src/sandbox/world.js";
 import { waitUntil } from "./wait.js";
 import type { E2eWorld } from "./world.js";
 
@@ -103,6 +103,33 @@ export async function clickExpectingReply(
         `ephemerals since the click: ${JSON.stringify(e.world.slack.ephemerals.slice(before).map((x) => x.text))}`,
     },
   );
+}
+
+let replyTag = 0;
+
+/**
+ * `/migrate <text>` as `user`, with a response_url of its own, so concurrent commands each get their own
+ * reply (the driver's `command` reads whatever ephemeral arrives next). Returns the ack text or the reply.
+ */
+export async function commandReply(e: E2eWorld, user: string, text: string): Promise<string> {
+  const tag = `${user}#${++replyTag}`;
+  const responseUrl = e.world.slack.responseUrl({ channel: SANDBOX_CHANNEL, user: tag });
+  const res = await e.world.client.slashCommand({
+    userId: user,
+    text,
+    channelId: SANDBOX_CHANNEL,
+    command: "/migrate",
+    responseUrl,
+  });
+  if (res.status !== 200) throw new Error(`/migrate ${text} as ${user}: HTTP ${res.status} ${res.body}`);
+  const ack = res.json as { text?: string } | undefined;
+  if (ack?.text) return ack.text;
+  const reply = await waitUntil(
+    () => e.world.slack.ephemerals.find((x) => x.user === tag),
+    `the reply to /migrate ${text}`,
+    30_000,
+  );
+  return renderBlocksText(reply.blocks, reply.text);
 }
 
 /** The live message's buttons as they are now. */

@@ -10,6 +10,7 @@ import {
   audit,
   bob,
   click,
+  commandReply,
   newestMigration,
   startMigration,
   stepState,
@@ -280,7 +281,7 @@ export async function runRollbackScenario(point: RollbackPoint): Promise<void> {
       if (point.by === "both") {
         const [, reply] = await Promise.all([
           click(e, alice, rollback),
-          e.slack.command(bob, "rollback production"),
+          commandReply(e, bob, "rollback production"),
         ]);
         expect(reply).toMatch(/Rolling back|already/i);
       } else if (point.by === "button") {

@@ -101,6 +101,8 @@ export async function startE2eWorld(opts: E2eOptions): Promise<E2eWorld> {
     logger: silent,
     estate: SMALL_ESTATE,
     clock: new ScaledClock(CLOCK_SPEED),
+    // A run takes 45 host seconds (1.5 s of wall time): the handoff has running Jobs to wait for.
+    cronJobs: { jobDurationMs: 45_000 },
     minUpdateIntervalMs: 200,
     ...(opts.readyDelayMs ? { readyDelayMs: opts.readyDelayMs } : {}),
   });
