@@ -243,7 +243,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
       await gateCutover(e);
       await approveCutover(e);
       await gateDecommission(e);
-      e.world.old.faults.set({ latencyMs: 400, filter: { resource: "deployments.apps" } });
+      e.world.old.faults.set({ latencyMs: 800, filter: { resource: "deployments.apps" } });
       await approveDecommission(e);
       await waitForMigration(
         e,
