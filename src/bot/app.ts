@@ -7,6 +7,7 @@ import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
+import { isTerminal } from "../migration/types.js";
 import { registerApproveAction } from "./actions/approve.js";
 import { registerRollbackAction } from "./actions/rollback.js";
 import { registerMigrateCommand } from "./commands/index.js";
@@ -180,7 +181,19 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       }
       const active = await opts.commands.active();
       for (const v of active) live.notify(v.migration.id);
-      log.info({ active: active.length }, "live messages caught up");
+      // Recently finished migrations whose message was left behind their record (the final update was
+      // still waiting out a rate limit when the previous bot process stopped).
+      let behind = 0;
+      for (const env of Object.keys(opts.config.environments)) {
+        for (const h of await opts.commands.history(env, 5)) {
+          const m = (await opts.commands.get(h.id))?.migration;
+          if (m?.slack && isTerminal(m.status) && (m.slack.renderedVersion ?? 0) < m.version) {
+            live.notify(m.id);
+            behind++;
+          }
+        }
+      }
+      log.info({ active: active.length, behind }, "live messages caught up");
       return { port };
     },
     async stop() {

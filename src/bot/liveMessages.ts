@@ -27,7 +27,14 @@ export const realClock: Clock = {
 
 export type LiveCommands = Pick<
   MigrationCommands,
-  "get" | "setSlackRef" | "claimSlackRef" | "setThreadCursor" | "auditSince" | "report" | "claimReport"
+  | "get"
+  | "setSlackRef"
+  | "claimSlackRef"
+  | "setThreadCursor"
+  | "setRenderedVersion"
+  | "auditSince"
+  | "report"
+  | "claimReport"
 >;
 
 export interface LiveMessagesOptions {
@@ -70,6 +77,8 @@ interface Entry {
   lastError?: string;
   reportClaimed?: boolean;
   reportPosted?: boolean;
+  /** The version this process last recorded as shown. */
+  savedVersion?: number;
 }
 
 /** A post deferred to keep to about one chat.postMessage per channel per interval (Slack's limit). */
@@ -290,6 +299,12 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
       e.refSaved = true;
     }
     const ref = e.ref;
+    // Remembered so a bot that restarts redraws a message left behind its record (e.g. a final update
+    // held back by a 429 when the process stopped).
+    if (e.lastRendered === json && m.slack?.renderedVersion !== m.version && e.savedVersion !== m.version) {
+      await opts.commands.setRenderedVersion(m.id, m.version);
+      e.savedVersion = m.version;
+    }
     if (!e.findingsPosted && m.findings.length > 0) {
       await postThread(ref, findingsReply(m.findings));
       e.findingsPosted = true;

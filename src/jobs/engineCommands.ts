@@ -235,6 +235,10 @@ export class EngineCommands implements MigrationCommands {
     return this.rt.store.claimSlackRef(migrationId, ref);
   }
 
+  setRenderedVersion(migrationId: string, version: number) {
+    return this.rt.store.setRenderedVersion(migrationId, version);
+  }
+
   setThreadCursor(migrationId: string, auditId: string) {
     return this.rt.store.setThreadCursor(migrationId, auditId);
   }

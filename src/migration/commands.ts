@@ -102,6 +102,8 @@ export interface MigrationCommands {
    * processes posting at once both call this, and the one that lost adopts the winner.
    */
   claimSlackRef(migrationId: string, ref: SlackRef): Promise<SlackRef>;
+  /** Remember which record version the live message shows now. */
+  setRenderedVersion(migrationId: string, version: number): Promise<void>;
   /** Remember the last audit entry posted in the thread. */
   setThreadCursor(migrationId: string, auditId: string): Promise<void>;
   /** The end-of-migration summary (per step durations, approvals, gaps, DNS changes, warnings). */

@@ -114,6 +114,8 @@ export interface SlackRef {
   ts: string;
   /** Last audit entry posted in the message's thread (so a restarted bot neither repeats nor skips). */
   threadCursor?: string;
+  /** The record version the message last showed; a restarted bot redraws messages behind their record. */
+  renderedVersion?: number;
 }
 
 export interface RollbackRequest {

@@ -141,6 +141,10 @@ export class MigrationStore {
     return stored ? (JSON.parse(stored) as SlackRef) : ref;
   }
 
+  async setRenderedVersion(id: string, version: number): Promise<void> {
+    await this.redis.hset(keys.migration(id), "renderedVersion", String(version));
+  }
+
   async setThreadCursor(id: string, auditId: string): Promise<void> {
     await this.redis.hset(keys.migration(id), "threadCursor", auditId);
   }

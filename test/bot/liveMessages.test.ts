@@ -72,6 +72,7 @@ function world(initial: Migration) {
       return ref;
     },
     setThreadCursor: async () => {},
+    setRenderedVersion: async () => {},
     report: async () => undefined,
     claimReport: async () => false,
     auditSince: async (_id, after, limit = 100) =>
