@@ -4,6 +4,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
+import { waitFor } from "../support/waitFor.js";
 import {
   ALICE,
   ackText,
@@ -79,13 +80,18 @@ describe("/migrate commands", () => {
     expect(ephemeralsFor(w, ALICE).at(-1)).toContain(`Follow it (and roll back from there) in #${CHANNEL}`);
     const msg = await messageShows(w, id, /\[ Approve cutover/);
     expect(msg.channel).toBe(CHANNEL);
-    expect((await w.engine.store.get(id))!.slack).toMatchObject({ channel: CHANNEL, ts: msg.ts });
+    // The reference is recorded and the thread written right after the post: wait for them, bounded.
+    const ref = await waitFor(async () => (await w.engine.store.get(id))!.slack, "the recorded live message");
+    expect(ref).toMatchObject({ channel: CHANNEL, ts: msg.ts });
     expect(buttonLabels(msg)).toEqual(["Approve cutover", "Roll back"]);
     expect(w.host.channelMessages(CHANNEL)).toHaveLength(1);
-    const thread = w.host
-      .replies(CHANNEL, msg.ts)
-      .map((r) => r.text)
-      .join("\n");
+    const thread = await waitFor(() => {
+      const text = w.host
+        .replies(CHANNEL, msg.ts)
+        .map((r) => r.text)
+        .join("\n");
+      return text.includes("*start*") ? text : undefined;
+    }, "the start in the thread");
     expect(thread).toContain("@alice *start*");
     expect(thread).not.toContain(`<@${ALICE}>`); // names, not mentions: the audit trail pages nobody
   });

@@ -141,9 +141,9 @@ describe("Slack-side faults", () => {
     });
   }, 240_000);
 
-  // FINDINGS.md #3: fails today (the live message stays on "running" forever). `it.fails` keeps the suite
-  // green while it documents the bug; when the bot redraws finished migrations, this turns red: make it `it`.
-  it.fails("bot restarted while Slack holds back the final update: the live message still ends showing completed", async () => {
+  // FINDINGS.md #3 (fixed): the bot records the version each live message shows and, on start, redraws
+  // finished migrations left behind their record.
+  it("bot restarted while Slack holds back the final update: the live message still ends showing completed", async () => {
     await withWorld({ strategy: "cnameSwap" }, async (e) => {
       await startMigration(e);
       await approveCutover(e);
