@@ -356,3 +356,30 @@ describe("end-of-migration summary", () => {
     );
   });
 });
+
+describe("summary mentions", () => {
+  it("names people instead of mentioning them, so the summary pages nobody", () => {
+    const text = renderReport(
+      {
+        id: "production-20261125-1",
+        env: "production",
+        source: "a-20250101",
+        target: "b-20260101",
+        status: "rolled-back",
+        startedBy: "U0ALICE001",
+        createdAt: 0,
+        steps: [],
+        approvals: [],
+        handoffGaps: [],
+        dnsChanges: [{ changeId: "C1", submittedAt: 1000, insyncAt: 1250 }],
+        acceptedWarnings: [],
+        rollback: { by: "U0BOB00001", at: 2000, reason: "Rollback button pressed by <@U0BOB00001>" },
+        nextSteps: "n",
+      },
+      { U0BOB00001: "bob", U0ALICE001: "alice" },
+    );
+    expect(text).toContain("Rollback button pressed by @bob");
+    expect(text).not.toContain("<@");
+    expect(text).toContain("INSYNC after 0.3 s");
+  });
+});

@@ -23,6 +23,9 @@ function capped<T>(items: readonly T[], line: (item: T) => string, max = MAX_ROW
 
 export function renderReport(r: MigrationReport, names: Readonly<Record<string, string>> = {}): string {
   const who = (id: string) => (names[id] ? `@${names[id]}` : id);
+  // Names, not mentions: the summary must not page anyone.
+  const plain = (text: string) =>
+    escapeMrkdwn(text.replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => who(id)));
   const lines: string[] = [
     `${statusEmoji(r.status)} *Summary of ${r.id}*: ${statusLabel(r.status)}${r.durationMs !== undefined ? ` in ${formatDuration(r.durationMs)}` : ""} · ${r.source} → ${r.target} · started by ${who(r.startedBy)}`,
   ];
@@ -51,7 +54,7 @@ export function renderReport(r: MigrationReport, names: Readonly<Record<string, 
       ...capped(
         r.dnsChanges,
         (c) =>
-          `• ${c.weight !== undefined ? `new ${c.weight}%` : "change"} ${c.changeId}: submitted ${utcClock(c.submittedAt)}, INSYNC after ${formatDuration(c.insyncAt - c.submittedAt)}`,
+          `• ${c.weight !== undefined ? `new ${c.weight}%` : "change"} ${c.changeId}: submitted ${utcClock(c.submittedAt)}, INSYNC after ${((c.insyncAt - c.submittedAt) / 1000).toFixed(1)} s`,
       ),
     );
   }
@@ -63,9 +66,9 @@ export function renderReport(r: MigrationReport, names: Readonly<Record<string, 
   }
   if (r.rollback)
     lines.push(
-      `*Rolled back* by ${who(r.rollback.by)} at ${utcClock(r.rollback.at)}: ${escapeMrkdwn(truncate(r.rollback.reason, 200))}`,
+      `*Rolled back* by ${who(r.rollback.by)} at ${utcClock(r.rollback.at)}: ${plain(truncate(r.rollback.reason, 200))}`,
     );
-  if (r.error) lines.push(`*Error*: ${escapeMrkdwn(truncate(r.error, 400))}`);
+  if (r.error) lines.push(`*Error*: ${plain(truncate(r.error, 400))}`);
   lines.push(`*Next*: ${r.nextSteps}`);
   return truncate(lines.join("\n"), LIMITS.sectionText);
 }
