@@ -178,7 +178,7 @@ export function currentGate(m: Migration): { step: Step; startedAt: number } | u
   if (m.status !== "awaiting-approval") return undefined;
   const step = m.steps[m.cursor];
   // A gate step, or a step paused partway for approval (weighted shift with approveEachStep).
-  if (!step || step.status.state !== "awaiting-approval") return undefined;
+  if (step?.status.state !== "awaiting-approval") return undefined;
   return { step, startedAt: step.status.startedAt };
 }
 
