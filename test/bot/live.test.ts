@@ -62,6 +62,18 @@ function holdRestore(): () => void {
   return release;
 }
 
+/** A second bot process on the same engine (a restart, or a replica). */
+const anotherBot = () =>
+  createSlackBot({
+    config: w.config,
+    commands: w.engine.commands,
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    slackApiUrl: w.host.apiUrl,
+    port: 0,
+    host: "127.0.0.1",
+  });
+
 const updatesOf = (ts: string, since = 0) =>
   w.host.calls.filter((c) => c.method === "chat.update" && c.args.ts === ts && c.at >= since);
 
@@ -144,15 +156,7 @@ describe("live message", () => {
     const approved = await w.engine.commands.approve({ migrationId: id }, { userId: PAT });
     expect(approved.ok).toBe(true);
     await waitForGate(w.engine, id, "gate-decommission");
-    const bot2 = createSlackBot({
-      config: w.config,
-      commands: w.engine.commands,
-      signingSecret: SIGNING_SECRET,
-      botToken: BOT_TOKEN,
-      slackApiUrl: w.host.apiUrl,
-      port: 0,
-      host: "127.0.0.1",
-    });
+    const bot2 = anotherBot();
     await bot2.start();
     try {
       await messageShows(w, id, /\[ Approve decommission/);
@@ -171,15 +175,7 @@ describe("live message", () => {
   });
 
   it("two bot processes agree on one live message", async () => {
-    const bot2 = createSlackBot({
-      config: w.config,
-      commands: w.engine.commands,
-      signingSecret: SIGNING_SECRET,
-      botToken: BOT_TOKEN,
-      slackApiUrl: w.host.apiUrl,
-      port: 0,
-      host: "127.0.0.1",
-    });
+    const bot2 = anotherBot();
     await bot2.start();
     try {
       const id = await startMigration(w, ALICE);
@@ -230,15 +226,7 @@ describe("live message", () => {
     const id = started.value.id;
     await waitForGate(w.engine, id, "gate-cutover");
     expect((await w.engine.store.get(id))!.slack).toBeUndefined();
-    const bot2 = createSlackBot({
-      config: w.config,
-      commands: w.engine.commands,
-      signingSecret: SIGNING_SECRET,
-      botToken: BOT_TOKEN,
-      slackApiUrl: w.host.apiUrl,
-      port: 0,
-      host: "127.0.0.1",
-    });
+    const bot2 = anotherBot();
     await bot2.start();
     try {
       const msg = await messageShows(w, id, /\[ Approve cutover/);
@@ -246,15 +234,7 @@ describe("live message", () => {
       expect(w.host.channelMessages(CHANNEL)).toHaveLength(1);
       // A restart with the ref recorded redraws the same message instead of posting another.
       await bot2.stop();
-      const bot3 = createSlackBot({
-        config: w.config,
-        commands: w.engine.commands,
-        signingSecret: SIGNING_SECRET,
-        botToken: BOT_TOKEN,
-        slackApiUrl: w.host.apiUrl,
-        port: 0,
-        host: "127.0.0.1",
-      });
+      const bot3 = anotherBot();
       const threadBefore = w.host.replies(CHANNEL, msg.ts).length;
       await bot3.start();
       await sleep(1500);
