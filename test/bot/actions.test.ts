@@ -1,43 +1,25 @@
 // Button clicks end to end: signed block_actions payloads for the buttons in the live message as the
 // Slack test host stores it, into the real Bolt receiver and the real engine.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACTION_APPROVE, encodeButtonValue } from "../../src/bot/actions/value.js";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { waitFor } from "../support/waitFor.js";
 import {
   ALICE,
   BOB,
-  type BotWorld,
   buttonLabels,
   ephemeralFor,
   ephemeralsFor,
-  flushRedis,
   MALLORY,
   messageShows,
   OLLY,
   PAT,
-  startBotWorld,
   startMigration,
+  useBotWorld,
 } from "./harness.js";
 
-let redis: RedisServerHandle;
-let w: BotWorld;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await flushRedis(redis.url);
-  w = await startBotWorld(redis.url);
-});
-afterEach(async () => {
-  await w.close();
-});
+const w = useBotWorld();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

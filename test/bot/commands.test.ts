@@ -1,44 +1,26 @@
 // /migrate end to end: signed slash commands into the real Bolt receiver, the real engine on a real
 // redis-server, answers through response_urls and the live message on the Slack test host.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { waitFor } from "../support/waitFor.js";
 import {
   ALICE,
   ackText,
   BOB,
-  type BotWorld,
   buttonLabels,
   CHANNEL,
   ephemeralFor,
   ephemeralsFor,
-  flushRedis,
   MALLORY,
   messageShows,
   OLLY,
   PAT,
-  startBotWorld,
   startMigration,
+  useBotWorld,
 } from "./harness.js";
 
-let redis: RedisServerHandle;
-let w: BotWorld;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await flushRedis(redis.url);
-  w = await startBotWorld(redis.url);
-});
-afterEach(async () => {
-  await w.close();
-});
+const w = useBotWorld();
 
 describe("/migrate parsing answers in the ack, and changes nothing", () => {
   it("help, unknown environment, unknown command, missing argument, wrong cluster", async () => {

@@ -4,6 +4,7 @@
 
 import { Redis } from "ioredis";
 import pino from "pino";
+import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { createSlackBot, type SlackBot } from "../../src/bot/app.js";
 import type { BotLogger } from "../../src/bot/log.js";
 import { parseConfig } from "../../src/config/load.js";
@@ -14,6 +15,7 @@ import { type RateLimit, type SlackTestHost, startSlackTestHost } from "../../sr
 import { buttonsOf, SlackTestClient } from "../../src/sandbox/slack/slackClient.js";
 import type { StoredMessage } from "../../src/sandbox/slack/store.js";
 import { startTestEngine } from "../support/engineHarness.js";
+import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { createTestPorts } from "../support/testPorts.js";
 import { waitFor } from "../support/waitFor.js";
 
@@ -210,4 +212,39 @@ export async function startMigration(w: BotWorld, userId = ALICE): Promise<strin
   const id = /Started (production-\d{8}-\d+)/.exec(text)?.[1];
   if (!id) throw new Error(`start failed: ${text}`);
   return id;
+}
+
+/**
+ * The lifecycle every Slack integration test file shares: a real redis-server for the file, a fresh bot
+ * world (engine, Bolt, Slack test host) per test. Returns a handle that always refers to the current
+ * test's world.
+ */
+export function useBotWorld(
+  opts: Parameters<typeof startBotWorld>[1] = {},
+  hooks: { beforeStart?: () => void; beforeClose?: () => void } = {},
+): BotWorld {
+  let redis: RedisServerHandle | undefined;
+  let current: BotWorld | undefined;
+  beforeAll(async () => {
+    redis = await startRedisServer();
+  });
+  afterAll(async () => {
+    await redis?.stop();
+  });
+  beforeEach(async () => {
+    await flushRedis(redis!.url);
+    hooks.beforeStart?.();
+    current = await startBotWorld(redis!.url, opts);
+  });
+  afterEach(async () => {
+    hooks.beforeClose?.();
+    await current?.close();
+    current = undefined;
+  });
+  return new Proxy({} as BotWorld, {
+    get(_target, prop) {
+      if (!current) throw new Error("the bot world exists only inside a test");
+      return Reflect.get(current, prop);
+    },
+  });
 }

@@ -1,51 +1,36 @@
 // The live message driven by the engine's events: coalesced updates under a burst, Retry-After honoured,
 // the thread, and catch-up at start-up. Real engine, real Bolt, the Slack test host's rate limits.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createSlackBot } from "../../src/bot/app.js";
 import { renderMessageText } from "../../src/sandbox/slack/console.js";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { waitFor } from "../support/waitFor.js";
 import {
   ALICE,
   BOT_TOKEN,
-  type BotWorld,
   CHANNEL,
-  flushRedis,
   liveMessage,
   messageShows,
   PAT,
   SIGNING_SECRET,
-  startBotWorld,
   startMigration,
+  useBotWorld,
 } from "./harness.js";
 
-let redis: RedisServerHandle;
-let w: BotWorld;
 let releaseHeld: () => void = () => {};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await flushRedis(redis.url);
-  // Stricter than Slack: one chat.update per message per 900 ms, one post per channel per 900 ms.
-  w = await startBotWorld(redis.url, {
+// Stricter than Slack: one chat.update per message per 900 ms, one post per channel per 900 ms.
+const w = useBotWorld(
+  {
     rateLimits: {
       "chat.update": { limit: 1, windowMs: 900, per: "message" },
       "chat.postMessage": { limit: 1, windowMs: 900, per: "channel" },
     },
-  });
-});
-afterEach(async () => {
-  releaseHeld();
-  await w.close();
-});
+  },
+  { beforeClose: () => releaseHeld() },
+);
 
 /** Holds the restore step open so the test can drive its progress. */
 function holdRestore(): () => void {

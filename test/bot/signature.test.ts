@@ -1,28 +1,12 @@
 // The receiver's front door: Slack's signing scheme and its 5-minute replay window. A refused request
 // gets 401 and changes nothing: no engine call, no reply, no Slack call.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ACTION_ROLLBACK, encodeButtonValue } from "../../src/bot/actions/value.js";
 import { waitForGate } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
-import { ALICE, type BotWorld, CHANNEL, flushRedis, OLLY, startBotWorld, startMigration } from "./harness.js";
+import { ALICE, CHANNEL, OLLY, startMigration, useBotWorld } from "./harness.js";
 
-let redis: RedisServerHandle;
-let w: BotWorld;
-
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await flushRedis(redis.url);
-  w = await startBotWorld(redis.url);
-});
-afterEach(async () => {
-  await w.close();
-});
+const w = useBotWorld();
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

@@ -1,25 +1,14 @@
 // Socket Mode: the same listeners over Slack's WebSocket envelope protocol (the test host's Socket Mode
 // server), acks within the envelope, and loud logs when the connection drops and comes back.
 
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { BotLogger } from "../../src/bot/log.js";
 import { renderMessageText } from "../../src/sandbox/slack/console.js";
 import { waitForGate } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { waitFor } from "../support/waitFor.js";
-import {
-  ALICE,
-  type BotWorld,
-  ephemeralFor,
-  flushRedis,
-  messageShows,
-  PAT,
-  startBotWorld,
-} from "./harness.js";
+import { ALICE, ephemeralFor, messageShows, PAT, useBotWorld } from "./harness.js";
 
 const APP_TOKEN = "xapp-1-A0HIKKOSHI-1234567890-0123456789abcdef";
-let redis: RedisServerHandle;
-let w: BotWorld;
 const logs: Array<{ level: string; msg: string }> = [];
 const logger: BotLogger = {
   debug: () => {},
@@ -28,20 +17,14 @@ const logger: BotLogger = {
   error: (_o, msg) => logs.push({ level: "error", msg: msg ?? "" }),
 };
 
-beforeAll(async () => {
-  redis = await startRedisServer();
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  await flushRedis(redis.url);
-  logs.length = 0;
-  w = await startBotWorld(redis.url, { appToken: APP_TOKEN, logger });
-});
-afterEach(async () => {
-  await w.close();
-});
+const w = useBotWorld(
+  { appToken: APP_TOKEN, logger },
+  {
+    beforeStart: () => {
+      logs.length = 0;
+    },
+  },
+);
 
 describe("Socket Mode", () => {
   it("answers commands and clicks through envelopes, acking each one", async () => {
