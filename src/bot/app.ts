@@ -186,6 +186,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       let behind = 0;
       for (const env of Object.keys(opts.config.environments)) {
         for (const h of await opts.commands.history(env, 5)) {
+          if (!isTerminal(h.status)) continue; // active ones were notified above
           const m = (await opts.commands.get(h.id))?.migration;
           if (m?.slack && isTerminal(m.status) && (m.slack.renderedVersion ?? 0) < m.version) {
             live.notify(m.id);

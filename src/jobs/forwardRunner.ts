@@ -5,7 +5,7 @@ import { beginStep, failStep, finishStep } from "../migration/transitions/forwar
 import { interruptStep } from "../migration/transitions/rollback.js";
 import { isGate } from "../migration/types.js";
 import { commit, type EngineRuntime } from "./runtime.js";
-import { buildStepContext, envContextOf } from "./stepContext.js";
+import { buildStepContext } from "./stepContext.js";
 import type { StepJobData } from "./stepJobs.js";
 
 /**
@@ -52,7 +52,6 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
     );
   }, rt.cancelPollMs);
   try {
-    envContextOf(rt.config, m); // config problems are permanent: surface them before running
     const ctx = buildStepContext({
       config: rt.config,
       ports: rt.ports,

@@ -1,7 +1,7 @@
 // Drives hikkoshi the way Slack does (signed slash commands and button clicks), and reads what Slack
 // would show. Used by the sandbox walkthrough and the end-to-end tests.
 import { renderBlocksText, renderConversation } from "./slack/console.js";
-import { buttonsOf } from "./slack/slackClient.js";
+import { buttonsOf, type SlackResponse } from "./slack/slackClient.js";
 import type { StoredMessage } from "./slack/store.js";
 import { SANDBOX_CHANNEL, SANDBOX_USERS, type SandboxWorld } from "./world.js";
 
@@ -77,12 +77,11 @@ export class SlackDriver {
     }
   }
 
-  /** Clicks a button of the live message as `user`; returns the ephemeral reply, if any. */
-  async click(user: string, button: Button): Promise<string> {
+  /** Sends a click on a button of the live message as `user`, signed as Slack signs it. */
+  async sendClick(user: string, button: Button): Promise<SlackResponse> {
     const m = this.liveMessage();
     if (!m) throw new Error("no live message to click on");
-    const before = this.world.slack.ephemerals.length;
-    const res = await this.world.client.click({
+    return this.world.client.click({
       userId: user,
       actionId: button.action_id,
       ...(button.value !== undefined ? { value: button.value } : {}),
@@ -92,11 +91,17 @@ export class SlackDriver {
       messageTs: m.ts,
       message: { text: m.text, blocks: m.blocks },
     });
+  }
+
+  /** Clicks as `user`; returns the ephemeral reply if one comes within a second (an accepted click has none). */
+  async click(user: string, button: Button): Promise<string> {
+    const before = this.world.slack.ephemerals.length;
+    const res = await this.sendClick(user, button);
     if (res.status !== 200) return `HTTP ${res.status}`;
-    await sleep(300);
+    for (let i = 0; i < 20 && this.world.slack.ephemerals.length === before; i++) await sleep(50);
     return this.world.slack.ephemerals
       .slice(before)
-      .map((e) => e.text)
+      .map((e) => renderBlocksText(e.blocks, e.text, NAMES))
       .join("\n");
   }
 

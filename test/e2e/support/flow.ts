@@ -66,18 +66,7 @@ export async function waitForButton(e: E2eWorld, label: RegExp, timeoutMs = 90_0
 
 /** Sends a click as Slack does; resolves once the bot acked it (HTTP 200). */
 export async function click(e: E2eWorld, user: string, button: Button): Promise<void> {
-  const m = e.slack.liveMessage();
-  if (!m) throw new Error("no live message to click on");
-  const res = await e.world.client.click({
-    userId: user,
-    actionId: button.action_id,
-    ...(button.value !== undefined ? { value: button.value } : {}),
-    ...(button.block_id ? { blockId: button.block_id } : {}),
-    label: button.text,
-    channelId: m.channel,
-    messageTs: m.ts,
-    message: { text: m.text, blocks: m.blocks },
-  });
+  const res = await e.slack.sendClick(user, button);
   if (res.status !== 200)
     throw new Error(`click "${button.text}" as ${user}: HTTP ${res.status} ${res.body}`);
 }

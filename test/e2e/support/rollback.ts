@@ -69,6 +69,12 @@ function newWeight(e: E2eWorld): number {
 
 const gateCutover = (e: E2eWorld) => waitForStep(e, "gate-cutover", ["awaiting-approval"]);
 const gateDecommission = (e: E2eWorld) => waitForStep(e, "gate-decommission", ["awaiting-approval"], 120_000);
+/** From the start to the decommission gate: cutover approved, traffic shifted, soaked. */
+async function throughCutover(e: E2eWorld): Promise<void> {
+  await gateCutover(e);
+  await approveCutover(e);
+  await gateDecommission(e);
+}
 
 const isRunning = (m: Migration, step: string) => stepState(m, step) === "running";
 
@@ -178,33 +184,21 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
     file: "late",
     strategy: "weighted",
     by: "button",
-    async reach(e) {
-      await gateCutover(e);
-      await approveCutover(e);
-      await gateDecommission(e);
-    },
+    reach: throughCutover,
   },
   {
     name: "at the decommission gate (CNAME swap)",
     file: "late",
     strategy: "cnameSwap",
     by: "command",
-    async reach(e) {
-      await gateCutover(e);
-      await approveCutover(e);
-      await gateDecommission(e);
-    },
+    reach: throughCutover,
   },
   {
     name: "at the decommission gate, pressed twice at once; restart, API 500s and Route 53 throttling while compensating",
     file: "early",
     strategy: "weighted",
     by: "both",
-    async reach(e) {
-      await gateCutover(e);
-      await approveCutover(e);
-      await gateDecommission(e);
-    },
+    reach: throughCutover,
     async whileRollingBack(e) {
       e.world.old.faults.set({ errorRate: 0.3, seed: 3 });
       e.world.new.faults.set({ errorRate: 0.3, seed: 4 });
@@ -240,9 +234,7 @@ export const ROLLBACK_POINTS: RollbackPoint[] = [
     readyDelayMs: { old: 1_500 },
     during: "decommission",
     async reach(e) {
-      await gateCutover(e);
-      await approveCutover(e);
-      await gateDecommission(e);
+      await throughCutover(e);
       e.world.old.faults.set({ latencyMs: 800, filter: { resource: "deployments.apps" } });
       await approveDecommission(e);
       await waitForMigration(
