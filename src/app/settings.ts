@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { formatPath } from "../config/load.js";
+import { describeIssue, formatPath } from "../config/load.js";
 
 // The process reads only environment variables and the config file (ARCHITECTURE.md, external contracts).
 const settingsSchema = z.object({
@@ -59,8 +59,8 @@ export function readSettings(env: NodeJS.ProcessEnv): Settings {
   throw new SettingsError([
     ...issues.map((i) => {
       const name = formatPath(i.path);
-      const missing = i.code === "invalid_type" && i.received === "undefined";
-      return `${name}: ${missing ? `required; ${HINTS[name] ?? "see .env.example"}` : i.message}`;
+      const missing = i.code === "invalid_type" && env[name] === undefined;
+      return missing ? `${name}: required; ${HINTS[name] ?? "see .env.example"}` : describeIssue(i, env);
     }),
     ...extra,
   ]);

@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { parseDocument } from "yaml";
-import type { ZodIssue } from "zod";
+import type { z } from "zod";
 import { configSchema, type HikkoshiConfig } from "./schema.js";
 
 /** Thrown when the config file cannot be used; `problems` lists every one, each prefixed by its path. */
@@ -15,22 +15,40 @@ export class ConfigError extends Error {
 }
 
 /** `environments.production.clusters[1].context` */
-export function formatPath(path: ReadonlyArray<string | number>): string {
+export function formatPath(path: ReadonlyArray<PropertyKey>): string {
   let out = "";
   for (const part of path) {
     if (typeof part === "number") out += `[${part}]`;
-    else out += out === "" ? part : `.${part}`;
+    else out += out === "" ? String(part) : `.${String(part)}`;
   }
   return out === "" ? "(root)" : out;
 }
 
-function describeIssue(issue: ZodIssue): string {
+/** The value at `path` in the raw input: zod 4 issues no longer carry what they received. */
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let cur: unknown = input;
+  for (const part of path) {
+    if (cur === null || typeof cur !== "object") return undefined;
+    cur = (cur as Record<PropertyKey, unknown>)[part];
+  }
+  return cur;
+}
+
+function typeName(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "array";
+  return typeof value;
+}
+
+/** One line per problem, `path: what is wrong`, for the config file and the process environment alike. */
+export function describeIssue(issue: z.core.$ZodIssue, input: unknown): string {
   const path = formatPath(issue.path);
-  if (issue.code === "invalid_type" && issue.received === "undefined") return `${path}: required`;
+  const received = valueAt(input, issue.path);
+  if (issue.code === "invalid_type" && received === undefined) return `${path}: required`;
   if (issue.code === "unrecognized_keys") {
     return `${path}: unknown field${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => `"${k}"`).join(", ")}`;
   }
-  if (issue.code === "invalid_type") return `${path}: expected ${issue.expected}, got ${issue.received}`;
+  if (issue.code === "invalid_type") return `${path}: expected ${issue.expected}, got ${typeName(received)}`;
   return `${path}: ${issue.message}`;
 }
 
@@ -42,8 +60,13 @@ export function parseConfig(text: string, source = "config"): HikkoshiConfig {
       doc.errors.map((e) => `YAML syntax: ${e.message.split("\n")[0]}`),
     );
   }
-  const result = configSchema.safeParse(doc.toJS());
-  if (!result.success) throw new ConfigError(source, result.error.issues.map(describeIssue));
+  const input: unknown = doc.toJS();
+  const result = configSchema.safeParse(input);
+  if (!result.success)
+    throw new ConfigError(
+      source,
+      result.error.issues.map((i) => describeIssue(i, input)),
+    );
   return result.data;
 }
 

@@ -32,7 +32,7 @@ export const clusterSchema = z
         service: namespacedName.default("ingress-nginx/ingress-nginx-controller"),
       })
       .strict()
-      .default({}),
+      .prefault({}),
   })
   .strict();
 
@@ -90,9 +90,9 @@ export const environmentSchema = z
     channel: z.string().regex(/^[CG][A-Z0-9]{2,}$/, "must be a Slack channel id like C012ABCDEF"),
     permissions: z
       .object({
-        start: principalsSchema.default({}),
-        approve: principalsSchema.default({}),
-        rollback: principalsSchema.default({}),
+        start: principalsSchema.prefault({}),
+        approve: principalsSchema.prefault({}),
+        rollback: principalsSchema.prefault({}),
       })
       .strict(),
     fourEyes: z.boolean().default(false),
@@ -107,7 +107,7 @@ export const environmentSchema = z
         lowerTtl: z
           .object({ enabled: z.boolean().default(true), ttlSeconds: z.number().int().min(1).default(60) })
           .strict()
-          .default({}),
+          .prefault({}),
         changeTimeoutSeconds: z.number().positive().default(300),
         drainMarginSeconds: z.number().min(0).default(60),
       })
@@ -118,7 +118,7 @@ export const environmentSchema = z
         verify: z.array(httpCheckSchema).default([]),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     duplicationForbiddenLabel: z
       .string()
       .regex(/^[^=]+=[^=]+$/, "must be key=value")
@@ -137,7 +137,7 @@ export const environmentSchema = z
         syncTimeoutMinutes: z.number().positive().default(5),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     handoff: z
       .object({
         concurrency: z.number().int().min(1).max(64).default(16),
@@ -146,7 +146,7 @@ export const environmentSchema = z
         activeJobsTimeoutMinutes: z.number().positive().default(30),
       })
       .strict()
-      .default({}),
+      .prefault({}),
     readinessTimeoutMinutes: z.number().positive().default(20),
     decommissionSoakMinutes: z.number().min(0).default(60),
   })

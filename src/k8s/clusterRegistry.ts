@@ -13,9 +13,10 @@ import {
   HttpMethod,
   KubeConfig,
   type Middleware,
+  type RequestContext,
   ServerConfiguration,
 } from "@kubernetes/client-node";
-import { AgentPool } from "./agents.js";
+import { SharedDispatcher } from "./dispatchers.js";
 import { asRecord, getArray, getString } from "./objects.js";
 import { defaultRetry, type RequestLimits, RequestPolicy, type RetryOptions } from "./requestPolicy.js";
 import { type Clock, type K8sLogger, silentLogger, systemClock } from "./runtime.js";
@@ -183,12 +184,16 @@ export class ClusterRegistry {
     const server = kc.getCurrentCluster()?.server;
     if (!server) throw new Error(`kubeconfig context "${context}" has no cluster server`);
     // Every request gets a deadline: a request that hangs is retried like a reset connection.
-    const agents = new AgentPool(limits.concurrency * 2);
+    const dispatcher = new SharedDispatcher(kc, limits.concurrency * 2);
+    const reuseConnections = async (req: RequestContext) => {
+      if (req.getDispatcher() === undefined) return;
+      const shared = await dispatcher.get();
+      if (shared) req.setDispatcher(shared);
+    };
     const timeout: Middleware = {
       pre: async (req) => {
         req.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
-        const agent = agents.pooled(req.getAgent());
-        if (agent) req.setAgent(agent);
+        await reuseConnections(req);
         return req;
       },
       post: async (res) => res,
@@ -203,8 +208,7 @@ export class ClusterRegistry {
       req.setHeaderParam("Accept", "application/json");
       req.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
       await kc.applySecurityAuthentication(req);
-      const agent = agents.pooled(req.getAgent());
-      if (agent) req.setAgent(agent);
+      await reuseConnections(req);
       const res = await config.httpApi.send(req).toPromise();
       const text = (await res.body.text()) || "null";
       let body: unknown = text;

@@ -47,6 +47,10 @@ const networkCodes = new Set([
   "ESOCKETTIMEDOUT",
   "EAI_AGAIN",
   "UND_ERR_SOCKET",
+  "UND_ERR_CONNECT_TIMEOUT",
+  "UND_ERR_HEADERS_TIMEOUT",
+  "UND_ERR_BODY_TIMEOUT",
+  "UND_ERR_CLOSED",
 ]);
 
 function field(obj: unknown, key: string): unknown {
@@ -65,15 +69,22 @@ export function parseRetryAfter(value: string | undefined, now: number): number 
 export function describeFailure(err: unknown, now = Date.now()): FailureInfo {
   const info: FailureInfo = {};
   const code = field(err, "code");
-  if (typeof code === "number") info.status = code;
+  // ApiException's `code` is the HTTP status; a DOMException's (AbortSignal.timeout) is a small number.
+  if (typeof code === "number" && code >= 100) info.status = code;
   const statusCode = field(err, "statusCode");
   if (info.status === undefined && typeof statusCode === "number") info.status = statusCode;
   if (typeof code === "string") info.networkCode = code;
   const cause = field(err, "cause");
   const causeCode = field(cause, "code");
   if (info.networkCode === undefined && typeof causeCode === "string") info.networkCode = causeCode;
-  // node-fetch's AbortError (our per-request timeout fired): a transient failure like a reset.
-  if (info.networkCode === undefined && field(err, "type") === "aborted") info.networkCode = "ETIMEDOUT";
+  // Our per-request deadline fired (undici: DOMException TimeoutError/AbortError; node-fetch: type
+  // "aborted"): a transient failure like a reset.
+  const name = field(err, "name");
+  if (
+    info.networkCode === undefined &&
+    (field(err, "type") === "aborted" || name === "TimeoutError" || name === "AbortError")
+  )
+    info.networkCode = "ETIMEDOUT";
   const errno = field(err, "errno");
   if (info.networkCode === undefined && typeof errno === "string") info.networkCode = errno;
 

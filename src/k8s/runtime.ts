@@ -75,7 +75,8 @@ export const defaultPollIntervals: PollIntervals = {
 
 export function errorMessage(err: unknown): string {
   const status = (err as { code?: unknown } | null)?.code;
-  if (typeof status === "number") {
+  // ApiException carries the HTTP status in `code`; a DOMException (timeout) has a small number there too.
+  if (typeof status === "number" && status >= 100) {
     // ApiException: its message embeds the whole response; say it in one line.
     const body = (err as { body?: unknown }).body;
     let parsed: unknown = body;
@@ -91,5 +92,9 @@ export function errorMessage(err: unknown): string {
     const message = typeof p.message === "string" ? `: ${p.message}` : "";
     return `HTTP ${status}${reason}${message}`;
   }
-  return err instanceof Error ? err.message : String(err);
+  if (!(err instanceof Error)) return String(err);
+  // undici's fetch says only "fetch failed"; what failed (ECONNREFUSED 127.0.0.1:6443) is in its cause.
+  const cause = err.cause;
+  if (err.message === "fetch failed" && cause instanceof Error) return `${err.message}: ${cause.message}`;
+  return err.message;
 }
