@@ -8,10 +8,10 @@
 
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
+import { startKubeHost } from "@hikkoshi/test-hosts/kube";
 import { mergeKubeconfigs } from "../src/k8s/clusterRegistry.js";
 import { createKubernetesClusters } from "../src/k8s/kubernetesClusters.js";
 import type { EnvContext } from "../src/migration/ports.js";
-import { startKubeHost } from "../src/sandbox/kube/index.js";
 import { cronJob, envContext, FORBIDDEN } from "../test/k8s/support.js";
 
 const CRONJOBS = 800;

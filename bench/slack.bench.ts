@@ -4,11 +4,11 @@
 
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { startSlackTestHost } from "@hikkoshi/test-hosts/slack/host";
+import { type SignedRequest, SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { ACTION_APPROVE, encodeButtonValue } from "../src/bot/actions/value.js";
 import { createSlackBot } from "../src/bot/app.js";
-import { startSlackTestHost } from "../src/sandbox/slack/host.js";
-import { type SignedRequest, SlackTestClient } from "../src/sandbox/slack/slackClient.js";
 import { BOB, BOT_TOKEN, botTestConfig, CHANNEL, OLLY, PAT, SIGNING_SECRET } from "../test/bot/harness.js";
 import { startTestEngine, waitForGate } from "../test/support/engineHarness.js";
 import { startRedisServer } from "../test/support/redisServer.js";

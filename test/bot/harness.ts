@@ -2,6 +2,10 @@
 // BullMQ workers and the test ports, the real Bolt app over HTTP on 127.0.0.1, and the Slack test host
 // for the Web API and response_urls. Requests are signed like Slack signs them.
 
+import { renderMessageText } from "@hikkoshi/test-hosts/slack/console";
+import { type RateLimit, type SlackTestHost, startSlackTestHost } from "@hikkoshi/test-hosts/slack/host";
+import { buttonsOf, SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
+import type { StoredMessage } from "@hikkoshi/test-hosts/slack/store";
 import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
@@ -10,10 +14,6 @@ import type { BotLogger } from "../../src/bot/log.js";
 import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
 import type { Engine } from "../../src/jobs/engine.js";
-import { renderMessageText } from "../../src/sandbox/slack/console.js";
-import { type RateLimit, type SlackTestHost, startSlackTestHost } from "../../src/sandbox/slack/host.js";
-import { buttonsOf, SlackTestClient } from "../../src/sandbox/slack/slackClient.js";
-import type { StoredMessage } from "../../src/sandbox/slack/store.js";
 import { startTestEngine } from "../support/engineHarness.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { createTestPorts } from "../support/testPorts.js";

@@ -1,9 +1,9 @@
 // The live message driven by the engine's events: coalesced updates under a burst, Retry-After honoured,
 // the thread, and catch-up at start-up. Real engine, real Bolt, the Slack test host's rate limits.
 
+import { renderMessageText } from "@hikkoshi/test-hosts/slack/console";
 import { describe, expect, it } from "vitest";
 import { createSlackBot } from "../../src/bot/app.js";
-import { renderMessageText } from "../../src/sandbox/slack/console.js";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { waitFor } from "../support/waitFor.js";
 import {

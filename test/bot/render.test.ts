@@ -1,3 +1,5 @@
+import { validateBlocks } from "@hikkoshi/test-hosts/slack/blockKit";
+import { renderMessageText } from "@hikkoshi/test-hosts/slack/console";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { decodeButtonValue } from "../../src/bot/actions/value.js";
@@ -14,8 +16,6 @@ import type {
   StepKind,
   StepStatus,
 } from "../../src/migration/types.js";
-import { validateBlocks } from "../../src/sandbox/slack/blockKit.js";
-import { renderMessageText } from "../../src/sandbox/slack/console.js";
 import { DEFAULT_KINDS, migrationAt, T0 } from "./fixtures.js";
 
 const settings = { approvalExpiresMinutes: 45, fourEyes: true };

@@ -1,9 +1,9 @@
 // Socket Mode: the same listeners over Slack's WebSocket envelope protocol (the test host's Socket Mode
 // server), acks within the envelope, and loud logs when the connection drops and comes back.
 
+import { renderMessageText } from "@hikkoshi/test-hosts/slack/console";
 import { describe, expect, it } from "vitest";
 import type { BotLogger } from "../../src/bot/log.js";
-import { renderMessageText } from "../../src/sandbox/slack/console.js";
 import { waitForGate } from "../support/engineHarness.js";
 import { waitFor } from "../support/waitFor.js";
 import { ALICE, ephemeralFor, messageShows, PAT, useBotWorld } from "./harness.js";

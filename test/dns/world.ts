@@ -1,10 +1,10 @@
 // A Route 53 test host with one zone, an environment config, and the real adapter talking to it over HTTP.
 
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+import { type Route53Host, startRoute53Host } from "@hikkoshi/test-hosts/route53";
 import { environmentSchema } from "../../src/config/schema.js";
 import { createRoute53Traffic, type Route53TrafficOptions } from "../../src/dns/index.js";
 import type { EnvContext, TrafficPort } from "../../src/migration/ports.js";
-import { type Route53Host, startRoute53Host } from "../../src/sandbox/route53/index.js";
 
 export const SRC = "old-lb-1234.eu-central-1.elb.amazonaws.com";
 export const TGT = "new-lb-5678.eu-central-1.elb.amazonaws.com";

@@ -2,8 +2,8 @@
 // redis-server restarted, the Kubernetes API answering 500s, Route 53 throttling. Each run must still
 // complete, with every effect once, the live message caught up, and the invariants held throughout.
 
+import { OLD_INGRESS } from "@hikkoshi/sandbox/world";
 import { describe, expect, it } from "vitest";
-import { OLD_INGRESS } from "../../src/sandbox/world.js";
 import { newestMigration, startMigration, stepState, waitForMigration, waitForStep } from "./support/flow.js";
 import { approveCutover } from "./support/rollback.js";
 import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenario.js";

@@ -1,8 +1,8 @@
 // The e2e tooling can fail: the invariant monitor and the snapshot comparison catch each kind of breakage
 // when the world is broken by hand (no migration; the hosts' fixtures are edited directly).
 
+import type { KubeObject } from "@hikkoshi/test-hosts/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { KubeObject } from "../../src/sandbox/kube/index.js";
 import { startInvariantMonitor } from "./support/monitor.js";
 import { rollbackDifferences, snapshotWorld } from "./support/snapshot.js";
 import { waitUntil } from "./support/wait.js";

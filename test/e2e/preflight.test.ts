@@ -1,8 +1,8 @@
 // A hazard preflight finds stops the migration before anything changes: a StatefulSet with
 // volumeClaimTemplates (state on a volume, tolerating neither duplication nor loss), not acknowledged.
 
+import type { KubeHost } from "@hikkoshi/test-hosts/kube";
 import { describe, expect, it } from "vitest";
-import type { KubeHost } from "../../src/sandbox/kube/index.js";
 import { alice, liveButtons, waitForLiveMessage, waitForStatus } from "./support/flow.js";
 import { withWorld } from "./support/scenario.js";
 import { rollbackDifferences, snapshotWorld } from "./support/snapshot.js";

@@ -3,8 +3,8 @@
 // handoff carries lastScheduleTime over (or, when the status subresource is refused, uses a short
 // startingDeadlineSeconds and restores the original afterwards) and nothing runs twice.
 
+import { ScaledClock } from "@hikkoshi/test-hosts/kube";
 import { afterEach, describe, expect, it } from "vitest";
-import { ScaledClock } from "../../src/sandbox/kube/index.js";
 import { doubleRuns } from "./monitor.js";
 import { cronJob, envContext, FORBIDDEN, never, noProgress, startWorld, type World } from "./support.js";
 

@@ -2,10 +2,10 @@
 // 1% transient errors: never unsuspended on both clusters (monitored throughout), no schedule runs on both,
 // originals restored exactly by the compensation.
 
+import { ScaledClock } from "@hikkoshi/test-hosts/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { AbortError } from "../../src/k8s/runtime.js";
 import type { ForbiddenSnapshot } from "../../src/migration/ports.js";
-import { ScaledClock } from "../../src/sandbox/kube/index.js";
 import { doubleRuns, monitorSuspend } from "./monitor.js";
 import {
   cronJob,

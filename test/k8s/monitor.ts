@@ -1,7 +1,7 @@
 // Watches both hosts' stores for the handoff invariant: a forbidden CronJob is never unsuspended on both
 // clusters at once. Checks on every CronJob change (synchronously, so no state is missed) and also polls.
 
-import type { KubeHost } from "../../src/sandbox/kube/index.js";
+import type { KubeHost } from "@hikkoshi/test-hosts/kube";
 
 export interface SuspendMonitor {
   violations: string[];

@@ -1,16 +1,11 @@
 // Every preflight finding is produced by a fixture that has the hazard, and absent from one that does not.
 
+import { type KubeHost, type KubeObject, kubeconfigFor, startKubeHost } from "@hikkoshi/test-hosts/kube";
+import { buildEstate } from "@hikkoshi/test-hosts/kube/estate";
+import { VeleroStore } from "@hikkoshi/test-hosts/kube/velero/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createKubernetesClusters } from "../../src/k8s/kubernetesClusters.js";
 import type { Finding } from "../../src/migration/types.js";
-import { buildEstate } from "../../src/sandbox/kube/estate.js";
-import {
-  type KubeHost,
-  type KubeObject,
-  kubeconfigFor,
-  startKubeHost,
-} from "../../src/sandbox/kube/index.js";
-import { VeleroStore } from "../../src/sandbox/kube/velero/store.js";
 import { envContext, fastPoll } from "./support.js";
 
 const CLEAN = { source: "production-20251101", target: "production-20261125" };

@@ -1,16 +1,16 @@
 // Two Kubernetes API test hosts (old and new cluster) and an EnvContext pointing hikkoshi at them.
 
-import { parseConfig } from "../../src/config/load.js";
-import { createKubernetesClusters, type KubernetesClusters } from "../../src/k8s/kubernetesClusters.js";
-import type { K8sLogger } from "../../src/k8s/runtime.js";
-import type { EnvContext } from "../../src/migration/ports.js";
 import {
   type KubeHost,
   type KubeHostOptions,
   type KubeObject,
   kubeconfigFor,
   startKubeHost,
-} from "../../src/sandbox/kube/index.js";
+} from "@hikkoshi/test-hosts/kube";
+import { parseConfig } from "../../src/config/load.js";
+import { createKubernetesClusters, type KubernetesClusters } from "../../src/k8s/kubernetesClusters.js";
+import type { K8sLogger } from "../../src/k8s/runtime.js";
+import type { EnvContext } from "../../src/migration/ports.js";
 
 export const SOURCE = "production-20251101";
 export const TARGET = "production-20261125";

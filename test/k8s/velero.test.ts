@@ -2,10 +2,10 @@
 // tolerant resources restored as they were, forbidden ones restored suspended / at 0 replicas, no Jobs or
 // Pods, the target's NEW ingress hostname read back, idempotent names, failures reported with counts.
 
+import { buildEstate } from "@hikkoshi/test-hosts/kube/estate";
+import type { VeleroStore as VeleroStoreType } from "@hikkoshi/test-hosts/kube/velero/store";
+import { VeleroStore } from "@hikkoshi/test-hosts/kube/velero/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildEstate } from "../../src/sandbox/kube/estate.js";
-import type { VeleroStore as VeleroStoreType } from "../../src/sandbox/kube/velero/store.js";
-import { VeleroStore } from "../../src/sandbox/kube/velero/store.js";
 import { deployment, envContext, FORBIDDEN, never, noProgress, startWorld, type World } from "./support.js";
 
 const BACKUP = "hikkoshi-production-20261125-1";

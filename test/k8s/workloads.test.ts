@@ -1,10 +1,10 @@
 // Readiness, forbidden Deployment handoff, decommission, inventory, ingress hostname and 409 handling,
 // against test hosts through the real client.
 
+import { kubeconfigFor } from "@hikkoshi/test-hosts/kube";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClusterRegistry } from "../../src/k8s/clusterRegistry.js";
 import { setCronSpec, viewOf } from "../../src/k8s/handoff/cronjobs.js";
-import { kubeconfigFor } from "../../src/sandbox/kube/index.js";
 import {
   cronJob,
   deployment,

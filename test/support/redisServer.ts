@@ -1,2 +1,2 @@
 // The tests and the sandbox start redis-server the same way.
-export { freePort, type RedisServerHandle, startRedisServer } from "../../src/sandbox/redisServer.js";
+export { freePort, type RedisServerHandle, startRedisServer } from "@hikkoshi/test-hosts/redisServer";

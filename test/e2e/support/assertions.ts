@@ -1,7 +1,7 @@
 // What a completed migration must have left in the world, read from the hosts.
 
+import type { SandboxWorld } from "@hikkoshi/sandbox/world";
 import { expect } from "vitest";
-import type { SandboxWorld } from "../../../src/sandbox/world.js";
 import type { WorldSnapshot } from "./snapshot.js";
 import { loadBalancerHostnames, notReadyDeployments } from "./world.js";
 

@@ -1,13 +1,13 @@
 // Driving a migration as people do in Slack (slash commands, button clicks), and reading where it is
 // from Redis (the source of truth) and from the Slack host (what people see).
 
+import type { Button } from "@hikkoshi/sandbox/driver";
+import { SANDBOX_CHANNEL, SANDBOX_USERS } from "@hikkoshi/sandbox/world";
+import { renderBlocksText } from "@hikkoshi/test-hosts/slack/console";
+import { buttonsOf } from "@hikkoshi/test-hosts/slack/slackClient";
+import type { EphemeralMessage } from "@hikkoshi/test-hosts/slack/store";
 import type { AuditEntry } from "../../../src/migration/commands.js";
 import type { Migration, StepState } from "../../../src/migration/types.js";
-import type { Button } from "../../../src/sandbox/driver.js";
-import { renderBlocksText } from "../../../src/sandbox/slack/console.js";
-import { buttonsOf } from "../../../src/sandbox/slack/slackClient.js";
-import type { EphemeralMessage } from "../../../src/sandbox/slack/store.js";
-import { SANDBOX_CHANNEL, SANDBOX_USERS } from "../../../src/sandbox/world.js";
 import { waitUntil } from "./wait.js";
 import type { E2eWorld } from "./world.js";
 

@@ -7,8 +7,8 @@
 //      Duplication-forbidden singletons are left out: a gap in them is accepted (FINDINGS.md #2);
 //  (c) no schedule (CronJob + scheduledTime) ran on both clusters (from the CronJob controllers' events).
 
-import type { KubeHost } from "../../../src/sandbox/kube/index.js";
-import { OLD_INGRESS, type SandboxWorld } from "../../../src/sandbox/world.js";
+import { OLD_INGRESS, type SandboxWorld } from "@hikkoshi/sandbox/world";
+import type { KubeHost } from "@hikkoshi/test-hosts/kube";
 import { loadBalancerHostnames, notReadyDeployments } from "./world.js";
 
 export interface InvariantMonitor {

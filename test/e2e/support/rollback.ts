@@ -2,9 +2,9 @@
 // then the world compared with its starting snapshot. Slow steps are slowed down with the hosts' own
 // faults (INSYNC delay, request latency) so a press lands while the step is part-way through.
 
+import { OLD_INGRESS } from "@hikkoshi/sandbox/world";
 import { expect } from "vitest";
 import type { Migration } from "../../../src/migration/types.js";
-import { OLD_INGRESS } from "../../../src/sandbox/world.js";
 import {
   alice,
   audit,

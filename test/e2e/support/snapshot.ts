@@ -2,8 +2,8 @@
 // CronJob and the replica counts of every Deployment and StatefulSet on both clusters. Read straight from
 // the hosts (no HTTP, no hikkoshi code).
 
-import type { KubeHost, KubeObject } from "../../../src/sandbox/kube/index.js";
-import type { SandboxWorld } from "../../../src/sandbox/world.js";
+import type { SandboxWorld } from "@hikkoshi/sandbox/world";
+import type { KubeHost, KubeObject } from "@hikkoshi/test-hosts/kube";
 
 type RecordSet = ReturnType<SandboxWorld["route53"]["recordSets"]>[number];
 

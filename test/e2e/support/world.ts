@@ -2,11 +2,11 @@
 // seconds, so double runs would show), hikkoshi wired as `npm start` wires it, and a Slack driver.
 // Everything goes in through signed Slack requests; tests read the world through the hosts.
 
+import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
+import { SlackDriver } from "@hikkoshi/sandbox/driver";
+import { type SandboxOptions, type SandboxWorld, startSandboxWorld } from "@hikkoshi/sandbox/world";
+import { type KubeHost, type KubeObject, ScaledClock } from "@hikkoshi/test-hosts/kube";
 import pino from "pino";
-import type { EstateSize } from "../../../src/sandbox/demoEstate.js";
-import { SlackDriver } from "../../../src/sandbox/driver.js";
-import { type KubeHost, type KubeObject, ScaledClock } from "../../../src/sandbox/kube/index.js";
-import { type SandboxOptions, type SandboxWorld, startSandboxWorld } from "../../../src/sandbox/world.js";
 import { waitUntil } from "./wait.js";
 
 export const FORBIDDEN_LABEL = { "hikkoshi.dev/duplication": "forbidden" } as const;

@@ -5,8 +5,8 @@
 // controller's own interval fires before the deferred write.
 
 import { afterEach, describe, expect, it } from "vitest";
-import { type KubeHost, ManualClock, startKubeHost } from "../../../src/sandbox/kube/index.js";
-import type { KubeObject } from "../../../src/sandbox/kube/types.js";
+import { type KubeHost, ManualClock, startKubeHost } from "../../src/kube/index.js";
+import type { KubeObject } from "../../src/kube/types.js";
 import { cronJob } from "./helpers.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

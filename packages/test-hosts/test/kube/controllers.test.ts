@@ -1,6 +1,6 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeHost, ManualClock, startKubeHost } from "../../../src/sandbox/kube/index.js";
+import { type KubeHost, ManualClock, startKubeHost } from "../../src/kube/index.js";
 import { type Clients, clientsFor, cronJob, deployment, failure, waitFor } from "./helpers.js";
 
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);

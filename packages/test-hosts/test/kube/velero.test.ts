@@ -1,10 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createVeleroStore,
-  type KubeHost,
-  type KubeObject,
-  startKubeHost,
-} from "../../../src/sandbox/kube/index.js";
+import { createVeleroStore, type KubeHost, type KubeObject, startKubeHost } from "../../src/kube/index.js";
 import { type Clients, clientsFor, cronJob, deployment, waitFor } from "./helpers.js";
 
 const FORBIDDEN = { "hikkoshi.dev/duplication": "forbidden" };

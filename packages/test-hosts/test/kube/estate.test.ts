@@ -1,6 +1,6 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, describe, expect, it } from "vitest";
-import { buildEstate, type KubeHost, ManualClock, startKubeHost } from "../../../src/sandbox/kube/index.js";
+import { buildEstate, type KubeHost, ManualClock, startKubeHost } from "../../src/kube/index.js";
 import { clientsFor, cronJob, waitFor } from "./helpers.js";
 
 const merge = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);

@@ -1,8 +1,8 @@
 import { verifySlackRequest, webApi } from "@slack/bolt";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { renderConversation } from "../../../src/sandbox/slack/console.js";
-import { type SlackTestHost, startSlackTestHost } from "../../../src/sandbox/slack/host.js";
-import { SlackTestClient, signature } from "../../../src/sandbox/slack/slackClient.js";
+import { renderConversation } from "../../src/slack/console.js";
+import { type SlackTestHost, startSlackTestHost } from "../../src/slack/host.js";
+import { SlackTestClient, signature } from "../../src/slack/slackClient.js";
 
 const TOKEN = "xoxb-test-token";
 let host: SlackTestHost;

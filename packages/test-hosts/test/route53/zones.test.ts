@@ -6,7 +6,7 @@ import {
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Route53Host, startRoute53Host } from "../../../src/sandbox/route53/index.js";
+import { type Route53Host, startRoute53Host } from "../../src/route53/index.js";
 import { rejection, sdkClient } from "./client.js";
 
 let host: Route53Host;

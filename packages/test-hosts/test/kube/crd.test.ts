@@ -1,6 +1,6 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeHost, startKubeHost } from "../../../src/sandbox/kube/index.js";
+import { type KubeHost, startKubeHost } from "../../src/kube/index.js";
 import { type Clients, clientsFor, cronJob, failure, getJson } from "./helpers.js";
 
 let host: KubeHost;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type KubeHost, startKubeHost } from "../../../src/sandbox/kube/index.js";
+import { type KubeHost, startKubeHost } from "../../src/kube/index.js";
 import { type Clients, clientsFor, failure } from "./helpers.js";
 
 let host: KubeHost;

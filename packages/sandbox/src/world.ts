@@ -4,23 +4,28 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startEdgeServer } from "@hikkoshi/test-hosts/edgeServer";
+import {
+  type Clock,
+  type CronJobControllerOptions,
+  type KubeHost,
+  startKubeHost,
+} from "@hikkoshi/test-hosts/kube";
+import { createVeleroStore } from "@hikkoshi/test-hosts/kube/velero/store";
+import { type RedisServerHandle, startRedisServer } from "@hikkoshi/test-hosts/redisServer";
+import { type Route53Host, startRoute53Host } from "@hikkoshi/test-hosts/route53";
+import { type SlackTestHost, startSlackTestHost } from "@hikkoshi/test-hosts/slack/host";
+import { SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
 import type { Logger } from "pino";
-import { readSettings } from "../app/settings.js";
-import { type Hikkoshi, startHikkoshi } from "../app/startHikkoshi.js";
-import { createHttpChecks } from "../checks/httpChecks.js";
-import type { HikkoshiConfig } from "../config/schema.js";
-import { createRoute53Traffic } from "../dns/index.js";
-import type { EngineOptions } from "../jobs/engine.js";
-import { createKubernetesClusters, mergeKubeconfigs } from "../k8s/index.js";
+import { readSettings } from "../../../src/app/settings.js";
+import { type Hikkoshi, startHikkoshi } from "../../../src/app/startHikkoshi.js";
+import { createHttpChecks } from "../../../src/checks/httpChecks.js";
+import type { HikkoshiConfig } from "../../../src/config/schema.js";
+import { createRoute53Traffic } from "../../../src/dns/index.js";
+import type { EngineOptions } from "../../../src/jobs/engine.js";
+import { createKubernetesClusters, mergeKubeconfigs } from "../../../src/k8s/index.js";
 import { DEMO_ESTATE, type EstateSize, populateEstate } from "./demoEstate.js";
-import { startEdgeServer } from "./edgeServer.js";
-import { type Clock, type CronJobControllerOptions, type KubeHost, startKubeHost } from "./kube/index.js";
-import { createVeleroStore } from "./kube/velero/store.js";
-import { type RedisServerHandle, startRedisServer } from "./redisServer.js";
-import { type Route53Host, startRoute53Host } from "./route53/index.js";
 import { SANDBOX_CHANNEL, SANDBOX_USERS, sandboxConfig } from "./sandboxConfig.js";
-import { type SlackTestHost, startSlackTestHost } from "./slack/host.js";
-import { SlackTestClient } from "./slack/slackClient.js";
 
 export const OLD_INGRESS = "old-ingress.us-east-1.elb.amazonaws.com";
 

@@ -1,8 +1,8 @@
 // Drives hikkoshi the way Slack does (signed slash commands and button clicks), and reads what Slack
 // would show. Used by the sandbox walkthrough and the end-to-end tests.
-import { renderBlocksText, renderConversation } from "./slack/console.js";
-import { buttonsOf, type SlackResponse } from "./slack/slackClient.js";
-import type { StoredMessage } from "./slack/store.js";
+import { renderBlocksText, renderConversation } from "@hikkoshi/test-hosts/slack/console";
+import { buttonsOf, type SlackResponse } from "@hikkoshi/test-hosts/slack/slackClient";
+import type { StoredMessage } from "@hikkoshi/test-hosts/slack/store";
 import { SANDBOX_CHANNEL, SANDBOX_USERS, type SandboxWorld } from "./world.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

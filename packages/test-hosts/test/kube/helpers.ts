@@ -9,7 +9,7 @@ import {
   KubeConfig,
   KubernetesObjectApi,
 } from "@kubernetes/client-node";
-import type { KubeHost } from "../../../src/sandbox/kube/index.js";
+import type { KubeHost } from "../../src/kube/index.js";
 
 export interface Clients {
   kc: KubeConfig;

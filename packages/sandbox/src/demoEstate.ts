@@ -1,4 +1,4 @@
-import type { ObjectAccess } from "./kube/fixtures.js";
+import type { ObjectAccess } from "@hikkoshi/test-hosts/kube/fixtures";
 
 const FORBIDDEN = { "hikkoshi.dev/duplication": "forbidden" };
 const TOLERANT = { "hikkoshi.dev/duplication": "tolerant" };

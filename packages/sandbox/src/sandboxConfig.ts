@@ -1,5 +1,5 @@
-import { parseConfig } from "../config/load.js";
-import type { HikkoshiConfig } from "../config/schema.js";
+import { parseConfig } from "../../../src/config/load.js";
+import type { HikkoshiConfig } from "../../../src/config/schema.js";
 
 export const SANDBOX_USERS = {
   alice: "U0ALICE001",
