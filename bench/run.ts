@@ -1,6 +1,6 @@
 // `npm run bench`: every benchmark, each against a baseline measured in the same run, written to
 // bench/results.json. Traffic goes only to test hosts on 127.0.0.1; every loop is bounded.
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { runHandoffBench } from "./handoff.bench.js";
 import { runMigrationBench } from "./migration.bench.js";
 import { runSlackBench } from "./slack.bench.js";
@@ -12,7 +12,18 @@ const benches: Record<string, () => Promise<Record<string, unknown>>> = {
 };
 
 const only = process.argv[2];
-const results: Record<string, unknown> = { measuredAt: new Date().toISOString(), node: process.version };
+if (only && !(only in benches)) {
+  process.stderr.write(`unknown bench "${only}"; one of: ${Object.keys(benches).join(", ")}\n`);
+  process.exit(2);
+}
+// A single bench (`npm run bench -- handoff`) replaces only its own entry; the others keep their figures.
+const previous: Record<string, unknown> =
+  only && existsSync("bench/results.json") ? JSON.parse(readFileSync("bench/results.json", "utf8")) : {};
+const results: Record<string, unknown> = {
+  ...previous,
+  measuredAt: new Date().toISOString(),
+  node: process.version,
+};
 for (const [name, run] of Object.entries(benches)) {
   if (only && only !== name) continue;
   process.stdout.write(`bench ${name}...\n`);
