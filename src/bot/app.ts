@@ -14,7 +14,7 @@ import { registerMigrateCommand } from "./commands/index.js";
 import type { BotDeps } from "./context.js";
 import { createRecentKeys } from "./dedupe.js";
 import { type Clock, createLiveMessages, type LiveMessages, realClock } from "./liveMessages.js";
-import { type BotLogger, errorText, silentLogger, toBoltLogger } from "./log.js";
+import { errorText, type Logger, silentLogger, toBoltLogger } from "./log.js";
 import { createGroupDirectory } from "./permissions.js";
 import { createSlackApi, createWebClient } from "./slackApi.js";
 
@@ -47,7 +47,7 @@ export interface SlackBotOptions {
   port?: number;
   /** HTTP listen address; default all interfaces. */
   host?: string;
-  logger?: BotLogger;
+  logger?: Logger;
   /** Minimum time between two updates of one live message (default 1000 ms). */
   minUpdateIntervalMs?: number;
   /** How long user-group memberships are cached (default 60 s). */

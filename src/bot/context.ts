@@ -5,7 +5,7 @@ import type { HikkoshiConfig } from "../config/schema.js";
 import type { Actor, CommandResult, MigrationCommands, MigrationView } from "../migration/commands.js";
 import type { RecentKeys } from "./dedupe.js";
 import type { LiveMessages } from "./liveMessages.js";
-import type { BotLogger } from "./log.js";
+import type { Logger } from "./log.js";
 import type { GroupDirectory } from "./permissions.js";
 import type { RenderedMessage } from "./render/blocks.js";
 import { rejectionMessage } from "./render/replies.js";
@@ -16,7 +16,7 @@ export interface BotDeps {
   groups: GroupDirectory;
   live: LiveMessages;
   recent: RecentKeys;
-  log: BotLogger;
+  log: Logger;
   now: () => number;
 }
 

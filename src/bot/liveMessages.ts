@@ -6,24 +6,16 @@
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { AuditEntry, MigrationCommands } from "../migration/commands.js";
 import { isTerminal, type SlackRef } from "../migration/types.js";
-import { type BotLogger, errorText, silentLogger } from "./log.js";
+import { type Clock, systemClock } from "../runtime/clock.js";
+import { errorText, type Logger, silentLogger } from "./log.js";
 import { renderMigrationMessage } from "./render/migration.js";
 import { renderReport } from "./render/report.js";
 import { auditReplies, errorReply, findingsReply, userIdsIn } from "./render/thread.js";
 import { type PostArgs, type SlackApi, SlackPlatformError, SlackRateLimited } from "./slackApi.js";
 import { createUserNames } from "./userNames.js";
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+export type { Clock };
+export const realClock: Clock = systemClock;
 
 export type LiveCommands = Pick<
   MigrationCommands,
@@ -44,7 +36,7 @@ export interface LiveMessagesOptions {
   clock?: Clock;
   /** Minimum time between two flushes of one message (default 1000 ms). */
   minIntervalMs?: number;
-  logger?: BotLogger;
+  logger?: Logger;
 }
 
 export interface LiveMessages {

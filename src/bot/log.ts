@@ -1,21 +1,11 @@
-// The logger the bot writes to (a pino logger fits), and an adapter for Bolt's own logger interface.
+// The bot writes to the one Logger (src/runtime/logger.ts); here: an adapter for Bolt's own logger interface.
 // Nothing here ever receives a token: Bolt's messages are passed through a redaction step anyway.
 
 import { type Logger as BoltLogger, LogLevel } from "@slack/bolt";
 
-export interface BotLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from "../runtime/logger.js";
 
-export const silentLogger: BotLogger = {
-  debug() {},
-  info() {},
-  warn() {},
-  error() {},
-};
+export { type Logger, silentLogger } from "../runtime/logger.js";
 
 /** Slack tokens look like `xoxb-...`, `xapp-...`, `xoxp-...`; never let one reach a log line. */
 export function redact(text: string): string {
@@ -30,7 +20,7 @@ function join(args: unknown[]): string {
   );
 }
 
-export function toBoltLogger(log: BotLogger): BoltLogger {
+export function toBoltLogger(log: Logger): BoltLogger {
   let level: LogLevel = LogLevel.INFO;
   return {
     debug: (...args: unknown[]) => log.debug({ component: "bolt" }, join(args)),

@@ -5,7 +5,6 @@ export { PermanentDnsError } from "./errors.js";
 export {
   createRoute53Client,
   createRoute53Traffic,
-  type DnsLogger,
   type PollOptions,
   type RetryOptions,
   type Route53TrafficOptions,

@@ -1,7 +1,7 @@
-import type { Logger } from "pino";
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { Ports } from "../migration/ports.js";
 import type { Effect } from "../migration/transitions/result.js";
+import type { Logger } from "../runtime/logger.js";
 import type { MigrationStore, TransactResult } from "../store/migrationStore.js";
 import type { StepQueue } from "./stepJobs.js";
 

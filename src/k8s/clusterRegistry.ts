@@ -19,7 +19,7 @@ import {
 import { SharedDispatcher } from "./dispatchers.js";
 import { asRecord, getArray, getString } from "./objects.js";
 import { defaultRetry, type RequestLimits, RequestPolicy, type RetryOptions } from "./requestPolicy.js";
-import { type Clock, type K8sLogger, silentLogger, systemClock } from "./runtime.js";
+import { type Clock, type Logger, silentLogger, systemClock } from "./runtime.js";
 
 export interface ServerVersion {
   major: number;
@@ -139,7 +139,7 @@ function contextConfig(base: KubeConfig, context: string): KubeConfig {
 
 export interface RegistryOptions {
   kubeconfig?: KubeConfig | string;
-  logger?: K8sLogger;
+  logger?: Logger;
   clock?: Clock;
   retry?: RetryOptions;
   /** Per-request deadline in ms (default 30 s). */
@@ -149,7 +149,7 @@ export interface RegistryOptions {
 export class ClusterRegistry {
   private readonly base: KubeConfig;
   private readonly clients = new Map<string, ClusterClient>();
-  private readonly logger: K8sLogger;
+  private readonly logger: Logger;
   private readonly clock: Clock;
   private readonly retry: RetryOptions;
   private readonly requestTimeoutMs: number;

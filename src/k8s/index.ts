@@ -13,4 +13,4 @@ export {
   RequestPolicy,
   type RetryOptions,
 } from "./requestPolicy.js";
-export { AbortError, type Clock, type K8sLogger, type PollIntervals } from "./runtime.js";
+export { AbortError, type Clock, type Logger, type PollIntervals } from "./runtime.js";

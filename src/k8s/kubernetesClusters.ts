@@ -26,7 +26,7 @@ import { defaultRetry, type RequestLimits, type RetryOptions } from "./requestPo
 import {
   type Clock,
   defaultPollIntervals,
-  type K8sLogger,
+  type Logger,
   type PollIntervals,
   silentLogger,
   systemClock,
@@ -38,7 +38,7 @@ import { decommission, revertDecommission, snapshotWorkloads } from "./workloads
 export interface KubernetesClustersOptions {
   /** A KubeConfig, a kubeconfig path or YAML; default: `KUBECONFIG` / the default loading rules. */
   kubeconfig?: KubeConfig | string;
-  logger?: K8sLogger;
+  logger?: Logger;
   clock?: Clock;
   /** Polling intervals (tests shorten them). */
   poll?: Partial<PollIntervals>;

@@ -4,7 +4,7 @@
 // again", which `updateWithRetry` does with a fresh read.
 
 import { AsyncLocalStorage } from "node:async_hooks";
-import { type Clock, type K8sLogger, silentLogger, systemClock } from "./runtime.js";
+import { type Clock, type Logger, silentLogger, systemClock } from "./runtime.js";
 
 export interface RequestLimits {
   concurrency: number;
@@ -213,7 +213,7 @@ export class RequestPolicy {
     readonly limits: RequestLimits = defaultLimits,
     private readonly retry: RetryOptions = defaultRetry,
     private readonly clock: Clock = systemClock,
-    private readonly logger: K8sLogger = silentLogger,
+    private readonly logger: Logger = silentLogger,
   ) {
     this.inFlight = new Semaphore(limits.concurrency);
     this.bucket = new TokenBucket(limits.requestsPerSecond, Math.max(1, limits.concurrency), clock);

@@ -1,54 +1,10 @@
-// Small runtime seams shared by the Kubernetes adapters: a logger shape (pino-compatible), a clock that
-// tests can speed up, and the AbortError a rollback request turns into.
+// Small runtime seams shared by the Kubernetes adapters: the one Clock and Logger (src/runtime, re-exported),
+// abort checks and polling intervals.
 
-export interface K8sLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-  child?(bindings: object): K8sLogger;
-}
+import { AbortError } from "../runtime/clock.js";
 
-export const silentLogger: K8sLogger = {
-  debug: () => {},
-  info: () => {},
-  warn: () => {},
-  error: () => {},
-};
-
-export interface Clock {
-  now(): number;
-  /** Resolves after `ms`; rejects with AbortError when `signal` aborts first. */
-  sleep(ms: number, signal?: AbortSignal): Promise<void>;
-}
-
-export const systemClock: Clock = {
-  now: () => Date.now(),
-  sleep: (ms, signal) =>
-    new Promise<void>((resolve, reject) => {
-      if (signal?.aborted) {
-        reject(new AbortError("aborted while waiting"));
-        return;
-      }
-      const onAbort = () => {
-        clearTimeout(timer);
-        reject(new AbortError("aborted while waiting"));
-      };
-      const timer = setTimeout(() => {
-        signal?.removeEventListener("abort", onAbort);
-        resolve();
-      }, ms);
-      signal?.addEventListener("abort", onAbort, { once: true });
-    }),
-};
-
-/** Thrown when the caller's AbortSignal fired (a rollback was requested). Named like the DOM one. */
-export class AbortError extends Error {
-  constructor(message = "aborted") {
-    super(message);
-    this.name = "AbortError";
-  }
-}
+export { AbortError, type Clock, systemClock } from "../runtime/clock.js";
+export { type Logger, silentLogger } from "../runtime/logger.js";
 
 export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
   if (signal?.aborted) throw new AbortError(`${what}: aborted (rollback requested)`);

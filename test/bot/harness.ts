@@ -10,7 +10,7 @@ import { Redis } from "ioredis";
 import pino from "pino";
 import { afterAll, afterEach, beforeAll, beforeEach } from "vitest";
 import { createSlackBot, type SlackBot } from "../../src/bot/app.js";
-import type { BotLogger } from "../../src/bot/log.js";
+import type { Logger } from "../../src/bot/log.js";
 import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
 import type { Engine } from "../../src/jobs/engine.js";
@@ -84,7 +84,7 @@ export async function startBotWorld(
     portOpts?: Partial<Parameters<typeof createTestPorts>[0]>;
     /** Socket Mode instead of the HTTP receiver. */
     appToken?: string;
-    logger?: BotLogger;
+    logger?: Logger;
   } = {},
 ): Promise<BotWorld> {
   const config = botTestConfig(opts);

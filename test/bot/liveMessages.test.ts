@@ -22,6 +22,10 @@ class ManualClock implements Clock {
   clearTimeout = (h: unknown) => {
     this.timers = this.timers.filter((x) => x.id !== h);
   };
+  sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      this.setTimeout(resolve, ms);
+    });
   async settle() {
     for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
   }

@@ -3,14 +3,14 @@
 
 import { renderMessageText } from "@hikkoshi/test-hosts/slack/console";
 import { describe, expect, it } from "vitest";
-import type { BotLogger } from "../../src/bot/log.js";
+import type { Logger } from "../../src/bot/log.js";
 import { waitForGate } from "../support/engineHarness.js";
 import { waitFor } from "../support/waitFor.js";
 import { ALICE, ephemeralFor, messageShows, PAT, useBotWorld } from "./harness.js";
 
 const APP_TOKEN = "xapp-1-A0HIKKOSHI-1234567890-0123456789abcdef";
 const logs: Array<{ level: string; msg: string }> = [];
-const logger: BotLogger = {
+const logger: Logger = {
   debug: () => {},
   info: (_o, msg) => logs.push({ level: "info", msg: msg ?? "" }),
   warn: (_o, msg) => logs.push({ level: "warn", msg: msg ?? "" }),

@@ -8,13 +8,14 @@ import {
   RequestPolicy,
   retryDelayMs,
 } from "../../src/k8s/requestPolicy.js";
-import type { Clock } from "../../src/k8s/runtime.js";
+import { type Clock, systemClock } from "../../src/k8s/runtime.js";
 
 /** A clock whose sleeps advance time instantly, recording each delay. */
 function fakeClock(): Clock & { slept: number[] } {
   let t = 0;
   const slept: number[] = [];
   return {
+    ...systemClock,
     slept,
     now: () => t,
     sleep: async (ms) => {
@@ -119,6 +120,7 @@ describe("RequestPolicy", () => {
   it("keeps at most `concurrency` requests in flight and holds the rate", async () => {
     let t = 0;
     const clock: Clock = {
+      ...systemClock,
       now: () => t,
       sleep: async (ms) => {
         t += ms;

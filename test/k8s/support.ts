@@ -9,7 +9,7 @@ import {
 } from "@hikkoshi/test-hosts/kube";
 import { parseConfig } from "../../src/config/load.js";
 import { createKubernetesClusters, type KubernetesClusters } from "../../src/k8s/kubernetesClusters.js";
-import type { K8sLogger } from "../../src/k8s/runtime.js";
+import type { Logger } from "../../src/k8s/runtime.js";
 import type { EnvContext } from "../../src/migration/ports.js";
 
 export const SOURCE = "production-20251101";
@@ -55,7 +55,7 @@ export async function startWorld(
     source?: Partial<KubeHostOptions>;
     target?: Partial<KubeHostOptions>;
     poll?: Partial<typeof fastPoll>;
-    logger?: K8sLogger;
+    logger?: Logger;
   } = {},
 ): Promise<World> {
   const source = await startKubeHost({ name: SOURCE, ...opts.source });

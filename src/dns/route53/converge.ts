@@ -3,6 +3,7 @@
 // failure of the change call re-reads before resending, so a retried or lost change never applies twice.
 
 import type { DnsChangeReport } from "../../migration/ports.js";
+import type { Logger } from "../../runtime/logger.js";
 import { PermanentDnsError } from "../errors.js";
 import { classify } from "./errors.js";
 import type { Route53Gateway } from "./gateway.js";
@@ -19,11 +20,6 @@ import {
   sortSets,
 } from "./records.js";
 import { backoffMs, type RetryOptions, sleep } from "./retry.js";
-
-export interface DnsLogger {
-  info(obj: object, msg: string): void;
-  warn(obj: object, msg: string): void;
-}
 
 export interface ConvergeRequest {
   zoneId: string;
@@ -42,7 +38,7 @@ export class Converger {
   constructor(
     private readonly gw: Route53Gateway,
     private readonly retry: RetryOptions,
-    private readonly log: DnsLogger,
+    private readonly log: Logger,
   ) {}
 
   private async current(req: ConvergeRequest): Promise<RecordSet[]> {

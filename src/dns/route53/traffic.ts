@@ -11,8 +11,9 @@ import type {
   TrafficPort,
 } from "../../migration/ports.js";
 import type { Finding } from "../../migration/types.js";
+import { type Logger, silentLogger } from "../../runtime/logger.js";
 import { PermanentDnsError } from "../errors.js";
-import { Converger, type DnsLogger } from "./converge.js";
+import { Converger } from "./converge.js";
 import { dnsFindings, type NameRecords, zoneNotFoundFinding } from "./findings.js";
 import { type PollOptions, Route53Gateway } from "./gateway.js";
 import { shiftDesired, ttlDesired } from "./plan.js";
@@ -25,14 +26,12 @@ export interface Route53TrafficOptions {
   client?: Route53Client;
   /** Settings for the client created here (endpoint, credentials, region...); the SDK's standard chain otherwise. */
   clientConfig?: Route53ClientConfig;
-  logger?: DnsLogger;
+  logger?: Logger;
   retry?: Partial<RetryOptions>;
   poll?: Partial<PollOptions>;
   /** MaxItems per ListResourceRecordSets page (Route 53 allows up to 300). */
   pageSize?: number;
 }
-
-const silent: DnsLogger = { info: () => {}, warn: () => {} };
 
 /**
  * A client with the SDK's standard credential chain and endpoint settings (AWS_ENDPOINT_URL_ROUTE_53 /
@@ -61,7 +60,7 @@ const OWNERSHIP_PREFIXES = ["cname-", "a-", "aaaa-"];
 export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficPort {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...opts.retry };
   const poll: PollOptions = { pollMs: 2000, maxPollMs: 10_000, ...opts.poll };
-  const log = opts.logger ?? silent;
+  const log = opts.logger ?? silentLogger;
   const client = opts.client ?? createRoute53Client(opts.clientConfig);
   const gw = new Route53Gateway(client, retry, poll, opts.pageSize ?? 100, (info) =>
     log.warn(info, "route53 request retried"),

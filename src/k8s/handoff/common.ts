@@ -3,7 +3,7 @@
 
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { ClusterClient } from "../clusterRegistry.js";
-import { AbortError, type Clock, errorMessage, type K8sLogger } from "../runtime.js";
+import { AbortError, type Clock, errorMessage, type Logger } from "../runtime.js";
 import type { PoolResult } from "./pool.js";
 
 export const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
@@ -12,7 +12,7 @@ export interface HandoffDeps {
   source: ClusterClient;
   target: ClusterClient;
   clock: Clock;
-  logger: K8sLogger;
+  logger: Logger;
   concurrency: number;
   drainPollMs: number;
   settleMs: number;

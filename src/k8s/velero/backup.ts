@@ -2,14 +2,14 @@
 
 import type { BackupReport, EnvContext, ProgressFn } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
-import type { Clock, K8sLogger } from "../runtime.js";
+import type { Clock, Logger } from "../runtime.js";
 import { describeCommand } from "./phases.js";
 import { backupObject } from "./specs.js";
 import { ensureVeleroObject, waitForTerminal } from "./watch.js";
 
 export interface VeleroDeps {
   clock: Clock;
-  logger: K8sLogger;
+  logger: Logger;
   pollMs: number;
 }
 
