@@ -1,11 +1,22 @@
 import { z } from "zod";
 import { describeIssue, formatPath } from "../config/load.js";
+import { parseRedisUrl } from "../store/redisConnection.js";
 
 // The process reads only environment variables and the config file (ARCHITECTURE.md, external contracts).
 const settingsSchema = z.object({
   HIKKOSHI_CONFIG: z.string().min(1),
   HIKKOSHI_ROLE: z.enum(["all", "bot", "worker"]).default("all"),
-  REDIS_URL: z.string().url().default("redis://127.0.0.1:6379"),
+  // redis://, rediss:// (TLS), redis+sentinel://host:26379,host2:26379/<master> (src/store/redisConnection.ts)
+  REDIS_URL: z
+    .string()
+    .default("redis://127.0.0.1:6379")
+    .superRefine((url, ctx) => {
+      try {
+        parseRedisUrl(url);
+      } catch (err) {
+        ctx.addIssue({ code: "custom", message: (err as Error).message.replace(/^REDIS_URL /, "") });
+      }
+    }),
   SLACK_SIGNING_SECRET: z.string().min(1).optional(),
   SLACK_BOT_TOKEN: z
     .string()
@@ -17,6 +28,8 @@ const settingsSchema = z.object({
     .optional(),
   SLACK_API_URL: z.string().url().optional(),
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  // The worker role's /healthz, /readyz and /metrics (the bot serves them on PORT).
+  OPS_PORT: z.coerce.number().int().min(0).max(65535).default(9090),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
 });
 

@@ -1,11 +1,14 @@
 import type { Worker } from "bullmq";
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import type { Logger } from "pino";
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
-import type { Ports } from "../migration/ports.js";
+import type { HandoffReport, Ports } from "../migration/ports.js";
+import { DATA } from "../migration/steps/dataKeys.js";
 import { createLogger } from "../observability/logger.js";
+import { HikkoshiMetrics } from "../observability/metrics.js";
 import { MigrationStore } from "../store/migrationStore.js";
+import { openRedis, refuseRedisCluster } from "../store/redisConnection.js";
 import { redisHealthWarnings } from "../store/redisHealth.js";
 import { EngineCommands } from "./engineCommands.js";
 import { reconcile } from "./reconciler.js";
@@ -24,20 +27,27 @@ export interface EngineOptions {
   /** How often active migrations are re-checked for a missing job (ms). */
   reconcileEveryMs?: number;
   cancelPollMs?: number;
+  /** Process metrics (event loop, heap) besides hikkoshi's own; default on. */
+  defaultMetrics?: boolean;
 }
 
 export interface Engine {
   commands: MigrationCommands;
   store: MigrationStore;
+  metrics: HikkoshiMetrics;
   /** Start processing steps in this process (the worker role). */
   startWorkers(): Promise<void>;
+  /** Whether this process runs step workers that are connected (for /readyz). */
+  workersRunning(): boolean;
+  /** Undefined when Redis answers a PING, else why not (for /readyz). */
+  redisProblem(): Promise<string | undefined>;
   /** Drain: stop taking jobs, let running steps finish, close connections. */
   close(): Promise<void>;
 }
 
 function connect(url: string, logger: Logger, forWorker: boolean): Redis {
   // BullMQ workers need maxRetriesPerRequest: null (they block on Redis); commands fail fast instead.
-  const redis = new Redis(url, { maxRetriesPerRequest: forWorker ? null : 20, enableReadyCheck: true });
+  const redis = openRedis(url, { maxRetriesPerRequest: forWorker ? null : 20, enableReadyCheck: true });
   redis.on("error", (err) => logger.warn({ err: err.message }, "redis connection error (retrying)"));
   return redis;
 }
@@ -45,9 +55,20 @@ function connect(url: string, logger: Logger, forWorker: boolean): Redis {
 export async function createEngine(opts: EngineOptions): Promise<Engine> {
   const logger = opts.logger ?? createLogger();
   const redis = connect(opts.redisUrl, logger, false);
+  try {
+    await refuseRedisCluster(redis);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
   const queueConn = connect(opts.redisUrl, logger, true);
-  const store = new MigrationStore(redis, opts.config.retentionDays);
+  const metrics = new HikkoshiMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  const store = new MigrationStore(redis, opts.config.retentionDays, metrics.onCommit);
   const queue = new StepQueue(queueConn, opts.retry ? { retry: opts.retry } : {});
+  metrics.setSources({
+    queueCounts: () => queue.queue.getJobCounts("waiting", "delayed", "prioritized", "active", "failed"),
+    handoffReport: (id) => store.dataGet<HandoffReport>(id, DATA.handoff),
+  });
   const rt: EngineRuntime = {
     config: opts.config,
     ports: opts.ports,
@@ -67,6 +88,16 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   return {
     commands,
     store,
+    metrics,
+    workersRunning: () => worker?.isRunning() === true,
+    async redisProblem() {
+      try {
+        await redis.ping();
+        return undefined;
+      } catch (err) {
+        return `Redis does not answer: ${(err as Error).message}`;
+      }
+    },
     async startWorkers() {
       if (worker) return;
       workerConn = connect(opts.redisUrl, logger, true);
@@ -84,6 +115,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       workerConn?.disconnect();
       queueConn.disconnect();
       redis.disconnect();
+      metrics.close();
     },
   };
 }

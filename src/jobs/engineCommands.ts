@@ -1,4 +1,3 @@
-import { Redis } from "ioredis";
 import type {
   Actor,
   CommandResult,
@@ -19,6 +18,7 @@ import { abortMigration, approveGate } from "../migration/transitions/gates.js";
 import { requestRollback } from "../migration/transitions/rollback.js";
 import type { Migration, SlackRef } from "../migration/types.js";
 import { EVENTS_CHANNEL } from "../store/migrationStore.js";
+import { openRedis } from "../store/redisConnection.js";
 import { commit, type EngineRuntime } from "./runtime.js";
 
 type Resolved = { ok: true; id: string } | { ok: false; rejection: { code: "not-found"; message: string } };
@@ -282,7 +282,7 @@ export class EngineCommands implements MigrationCommands {
   }
 
   async subscribe(handler: (event: MigrationEvent) => void): Promise<() => Promise<void>> {
-    const sub = new Redis(this.redisUrl, { maxRetriesPerRequest: null });
+    const sub = openRedis(this.redisUrl, { maxRetriesPerRequest: null });
     sub.on("error", (err) => this.rt.logger.warn({ err: err.message }, "event subscriber connection error"));
     sub.on("message", (_channel, message: string) => {
       try {

@@ -38,6 +38,8 @@ export class MigrationStore {
   constructor(
     redis: Redis,
     private readonly retentionDays: number,
+    /** Called after each committed change (`before` undefined on create); the metrics count from it. */
+    private readonly onCommit?: (before: Migration | undefined, after: Migration) => void,
   ) {
     redis.defineCommand("hikkoshiCreate", { numberOfKeys: 4, lua: CREATE_MIGRATION });
     redis.defineCommand("hikkoshiCas", { numberOfKeys: 5, lua: COMPARE_AND_SET });
@@ -63,6 +65,7 @@ export class MigrationStore {
       keys.migrationPrefix,
     );
     if (ok !== 1) return { ok: false, holder: value };
+    this.onCommit?.(undefined, { ...draft, id: value });
     return { ok: true, migration: { ...draft, id: value } };
   }
 
@@ -116,7 +119,10 @@ export class MigrationStore {
         keys.progress(id),
         ...result.audit.map((a) => auditJson(a, at)),
       );
-      if (ok === 1) return { ...result, committed: true };
+      if (ok === 1) {
+        this.onCommit?.(current, result.migration);
+        return { ...result, committed: true };
+      }
       if (ok === -1)
         return {
           ok: false,
