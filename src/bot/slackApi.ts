@@ -3,6 +3,7 @@
 // ourselves, so a burst collapses into the latest state instead of queueing stale ones).
 
 import { webApi } from "@slack/bolt";
+import { classifyCallError, recordExternalCall } from "../observability/externalCalls.js";
 import type { Block } from "./render/blocks.js";
 
 export class SlackRateLimited extends Error {
@@ -72,9 +73,13 @@ function translate(method: string, err: unknown): Error {
 
 async function call<T>(method: string, fn: () => Promise<T>): Promise<T> {
   try {
-    return await fn();
+    const value = await fn();
+    recordExternalCall("slack", "ok");
+    return value;
   } catch (err) {
-    throw translate(method, err);
+    const e = translate(method, err);
+    recordExternalCall("slack", classifyCallError(e instanceof SlackRateLimited ? e : err));
+    throw e;
   }
 }
 

@@ -4,6 +4,7 @@
 // again", which `updateWithRetry` does with a fresh read.
 
 import { AsyncLocalStorage } from "node:async_hooks";
+import { classifyCallError, recordExternalCall } from "../observability/externalCalls.js";
 import { type Clock, type Logger, silentLogger, systemClock } from "./runtime.js";
 
 export interface RequestLimits {
@@ -231,9 +232,12 @@ export class RequestPolicy {
       this.stats.requests += 1;
       let failure: unknown;
       try {
-        return await this.insideCall.run(true, fn);
+        const value = await this.insideCall.run(true, fn);
+        recordExternalCall("kubernetes", "ok");
+        return value;
       } catch (err) {
         failure = err;
+        recordExternalCall("kubernetes", classifyCallError(err));
       } finally {
         this.inFlight.release();
       }

@@ -1,6 +1,7 @@
 // Retry with jittered exponential backoff, under a request-rate limit (Route 53 allows 5 requests per second
 // per account). Only errors `classify` calls transient are retried.
 
+import { classifyCallError, recordExternalCall } from "../../observability/externalCalls.js";
 import { type CallSite, classify } from "./errors.js";
 
 export interface RetryOptions {
@@ -60,8 +61,11 @@ export async function withRetry<T>(
   for (let attempt = 1; ; attempt++) {
     await limiter.take();
     try {
-      return await fn();
+      const value = await fn();
+      recordExternalCall("route53", "ok");
+      return value;
     } catch (err) {
+      recordExternalCall("route53", classifyCallError(err));
       const c = classify(err, site);
       if (c.kind === "permanent") throw c.error;
       if (attempt >= opts.maxAttempts) {
