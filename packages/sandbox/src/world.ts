@@ -19,13 +19,14 @@ import { SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
 import type { Logger } from "pino";
 import { readSettings } from "../../../src/app/settings.js";
 import { type Hikkoshi, startHikkoshi } from "../../../src/app/startHikkoshi.js";
-import { createHttpChecks } from "../../../src/checks/httpChecks.js";
+import { parseConfig } from "../../../src/config/load.js";
 import type { HikkoshiConfig } from "../../../src/config/schema.js";
-import { createRoute53Traffic } from "../../../src/dns/index.js";
 import type { EngineOptions } from "../../../src/jobs/engine.js";
-import { createKubernetesClusters, mergeKubeconfigs } from "../../../src/k8s/index.js";
+import { mergeKubeconfigs } from "../../../src/k8s/index.js";
 import { DEMO_ESTATE, type EstateSize, populateEstate } from "./demoEstate.js";
-import { SANDBOX_CHANNEL, SANDBOX_USERS, sandboxConfig } from "./sandboxConfig.js";
+import { SANDBOX_CHANNEL, SANDBOX_USERS, sandboxConfigYaml } from "./sandboxConfig.js";
+import { sandboxPorts } from "./sandboxPorts.js";
+import { WorkerProcess } from "./workerProcess.js";
 
 export const OLD_INGRESS = "old-ingress.us-east-1.elb.amazonaws.com";
 
@@ -40,6 +41,8 @@ export interface SandboxWorld {
   client: SlackTestClient;
   app: Hikkoshi;
   estate: { cronJobs: number; forbidden: number };
+  /** The worker process, when the world runs workers apart from the bot (`workerProcess: true`). */
+  workers?: WorkerProcess;
   /** Restart hikkoshi (bot and workers) against the same world, as after a deploy or a crash. */
   restartApp(): Promise<void>;
   close(): Promise<void>;
@@ -58,6 +61,11 @@ export interface SandboxOptions {
   cronJobs?: CronJobControllerOptions;
   /** Real ms from a workload change until it reports ready, per cluster (default old 200, new 400). */
   readyDelayMs?: { old?: number; new?: number };
+  /**
+   * Run the workers in a process of their own (HIKKOSHI_ROLE=worker) and the bot here, so a worker can be
+   * killed for real (`world.workers.kill()`). Default: bot and workers in this process.
+   */
+  workerProcess?: { restartDelayMs?: number };
 }
 
 export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWorld> {
@@ -99,6 +107,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       [SANDBOX_USERS.alice]: { name: "alice" },
       [SANDBOX_USERS.bob]: { name: "bob" },
       [SANDBOX_USERS.mallory]: { name: "mallory" },
+      [SANDBOX_USERS.carol]: { name: "carol" },
     },
   });
 
@@ -114,12 +123,15 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     (host) => host === "www.example.com" || [...lbHostnames(old), ...lbHostnames(neu)].includes(host),
   );
 
-  const config = sandboxConfig({ edgeUrl: edge.url, strategy: opts.strategy ?? "weighted" });
+  const configYaml = sandboxConfigYaml({ edgeUrl: edge.url, strategy: opts.strategy ?? "weighted" });
+  const config = parseConfig(configYaml, "sandbox");
+  const configPath = join(dir, "hikkoshi.yaml");
+  writeFileSync(configPath, configYaml);
   const kubeconfigPath = join(dir, "kubeconfig");
   writeFileSync(kubeconfigPath, mergeKubeconfigs([old.kubeconfig(), neu.kubeconfig()]).exportConfig());
   // The same environment contract a production deployment uses (ARCHITECTURE.md, external contracts).
   const env = {
-    HIKKOSHI_CONFIG: "(embedded sandbox config)",
+    HIKKOSHI_CONFIG: configPath,
     REDIS_URL: redis.url,
     SLACK_SIGNING_SECRET: signingSecret,
     SLACK_BOT_TOKEN: botToken,
@@ -132,21 +144,23 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     AWS_REGION: "us-east-1",
   };
   Object.assign(process.env, env);
-  const settings = readSettings(env);
+  const settings = readSettings(opts.workerProcess ? { ...env, HIKKOSHI_ROLE: "bot" } : env);
+  const workers = opts.workerProcess
+    ? new WorkerProcess({
+        env,
+        ...(opts.engineOptions ? { engineOptions: opts.engineOptions } : {}),
+        ...(opts.workerProcess.restartDelayMs !== undefined
+          ? { restartDelayMs: opts.workerProcess.restartDelayMs }
+          : {}),
+      })
+    : undefined;
 
   const start = () =>
     startHikkoshi({
       settings,
       config,
       logger: opts.logger,
-      ports: {
-        clusters: createKubernetesClusters({
-          kubeconfig: kubeconfigPath,
-          poll: { veleroMs: 200, readinessMs: 200, drainMs: 200, settleMs: 200 },
-        }),
-        traffic: createRoute53Traffic({ poll: { pollMs: 100, maxPollMs: 500 } }),
-        checks: createHttpChecks(),
-      },
+      ports: sandboxPorts(kubeconfigPath),
       ...(opts.engineOptions ? { engineOptions: opts.engineOptions } : {}),
       botOptions: {
         host: "127.0.0.1",
@@ -154,6 +168,12 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       },
     });
   let app = await start();
+  try {
+    await workers?.start();
+  } catch (err) {
+    await app.stop();
+    throw err;
+  }
   const client = new SlackTestClient({
     requestUrl: `http://127.0.0.1:${app.port}/slack/events`,
     signingSecret,
@@ -171,6 +191,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     client,
     app,
     estate,
+    ...(workers ? { workers } : {}),
     async restartApp() {
       await app.stop();
       app = await start();
@@ -182,6 +203,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       });
     },
     async close() {
+      await workers?.close();
       await app.stop();
       await Promise.all([old.close(), neu.close(), route53.close(), slack.close(), edge.close()]);
       await redis.stop();
