@@ -3,12 +3,18 @@ import { createSlackBot, type SlackBot } from "../bot/app.js";
 import type { HikkoshiConfig } from "../config/schema.js";
 import { createEngine, type Engine, type EngineOptions } from "../jobs/engine.js";
 import type { Ports } from "../migration/ports.js";
+import type { OpsEndpoints } from "../observability/opsHttp.js";
+import { type OpsServer, startOpsServer } from "../observability/opsServer.js";
+import { buildOpsEndpoints } from "./opsEndpoints.js";
 import type { Settings } from "./settings.js";
 
 export interface Hikkoshi {
   engine: Engine;
   bot?: SlackBot;
+  /** The bot's port (Slack, and /healthz, /readyz, /metrics). */
   port?: number;
+  /** The worker-only role's port for /healthz, /readyz, /metrics (OPS_PORT). */
+  opsPort?: number;
   stop(): Promise<void>;
 }
 
@@ -23,6 +29,8 @@ export async function startHikkoshi(args: {
   logger: Logger;
   engineOptions?: Partial<EngineOptions>;
   botOptions?: { minUpdateIntervalMs?: number; host?: string };
+  /** Listen address of the worker role's ops port; default all interfaces. */
+  opsHost?: string;
 }): Promise<Hikkoshi> {
   const { settings, logger } = args;
   const engine = await createEngine({
@@ -32,11 +40,20 @@ export async function startHikkoshi(args: {
     logger,
     ...args.engineOptions,
   });
-  if (settings.HIKKOSHI_ROLE !== "bot") await engine.startWorkers();
+  const runsWorkers = settings.HIKKOSHI_ROLE !== "bot";
+  if (runsWorkers) await engine.startWorkers();
+  const ops = buildOpsEndpoints({ engine, config: args.config, runsWorkers });
   let bot: SlackBot | undefined;
   let port: number | undefined;
-  if (settings.HIKKOSHI_ROLE !== "worker") {
-    bot = createSlackBot({
+  let opsServer: OpsServer | undefined;
+  if (settings.HIKKOSHI_ROLE === "worker") {
+    opsServer = await startOpsServer(ops, {
+      port: settings.OPS_PORT,
+      ...(args.opsHost !== undefined ? { host: args.opsHost } : {}),
+    });
+  } else {
+    // `ops` is the bot's OpsEndpoints option (the Slack port serves /healthz, /readyz, /metrics).
+    const botOptions: Parameters<typeof createSlackBot>[0] & { ops?: OpsEndpoints } = {
       config: args.config,
       commands: engine.commands,
       signingSecret: settings.SLACK_SIGNING_SECRET ?? "",
@@ -45,21 +62,30 @@ export async function startHikkoshi(args: {
       ...(settings.SLACK_API_URL ? { slackApiUrl: settings.SLACK_API_URL } : {}),
       port: settings.PORT,
       logger: logger.child({ component: "bot" }),
+      ops,
       ...args.botOptions,
-    });
+    };
+    bot = createSlackBot(botOptions);
     port = (await bot.start()).port;
   }
   logger.info(
-    { role: settings.HIKKOSHI_ROLE, port, environments: Object.keys(args.config.environments) },
+    {
+      role: settings.HIKKOSHI_ROLE,
+      port,
+      opsPort: opsServer?.port,
+      environments: Object.keys(args.config.environments),
+    },
     "hikkoshi started",
   );
   return {
     engine,
     ...(bot ? { bot } : {}),
     ...(port !== undefined ? { port } : {}),
+    ...(opsServer ? { opsPort: opsServer.port } : {}),
     async stop() {
       await bot?.stop();
       await engine.close();
+      await opsServer?.close();
     },
   };
 }

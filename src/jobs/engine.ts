@@ -5,8 +5,10 @@ import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
 import type { HandoffReport, Ports } from "../migration/ports.js";
 import { DATA } from "../migration/steps/dataKeys.js";
+import type { Migration } from "../migration/types.js";
 import { createLogger } from "../observability/logger.js";
 import { HikkoshiMetrics } from "../observability/metrics.js";
+import { transitionLogLines } from "../observability/transitionLog.js";
 import { MigrationStore } from "../store/migrationStore.js";
 import { openRedis, refuseRedisCluster } from "../store/redisConnection.js";
 import { redisHealthWarnings } from "../store/redisHealth.js";
@@ -63,7 +65,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   }
   const queueConn = connect(opts.redisUrl, logger, true);
   const metrics = new HikkoshiMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
-  const store = new MigrationStore(redis, opts.config.retentionDays, metrics.onCommit);
+  const onCommit = (before: Migration | undefined, after: Migration) => {
+    metrics.onCommit(before, after);
+    for (const line of transitionLogLines(before, after)) logger.info(line.fields, line.msg);
+  };
+  const store = new MigrationStore(redis, opts.config.retentionDays, onCommit);
   const queue = new StepQueue(queueConn, opts.retry ? { retry: opts.retry } : {});
   metrics.setSources({
     queueCounts: () => queue.queue.getJobCounts("waiting", "delayed", "prioritized", "active", "failed"),
