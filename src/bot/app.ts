@@ -2,37 +2,32 @@
 // window), or Socket Mode when an app token is given. Listeners ack first; the live messages are driven
 // by the engine's events and caught up at start-up.
 
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
 import { isTerminal } from "../migration/types.js";
+import type { OpsEndpoints } from "../observability/opsHttp.js";
 import { registerApproveAction } from "./actions/approve.js";
 import { registerRollbackAction } from "./actions/rollback.js";
-import { registerMigrateCommand } from "./commands/index.js";
+import { ACTION_APPROVE, ACTION_ROLLBACK } from "./actions/value.js";
+import { MIGRATE_COMMAND, registerMigrateCommand } from "./commands/index.js";
 import type { BotDeps } from "./context.js";
 import { createRecentKeys } from "./dedupe.js";
+import { createFrontDoor, hardenServer } from "./http/frontDoor.js";
+import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "./http/limits.js";
 import { type Clock, createLiveMessages, type LiveMessages, realClock } from "./liveMessages.js";
 import { errorText, type Logger, silentLogger, toBoltLogger } from "./log.js";
 import { createGroupDirectory } from "./permissions.js";
 import { createSlackApi, createWebClient } from "./slackApi.js";
 
+export { fromTheFuture } from "./http/frontDoor.js";
+
 export const EVENTS_PATH = "/slack/events";
 
-/** Slack's replay window. Bolt refuses old timestamps; we refuse ones from the future as well. */
-const REPLAY_WINDOW_S = 300;
-
-/**
- * A signed timestamp more than 5 minutes ahead of our clock (Bolt refuses only old ones). Requests without
- * the header go on to Bolt, which refuses them too, except Slack's unsigned `ssl_check`.
- */
-export function fromTheFuture(req: IncomingMessage, nowMs: number): boolean {
-  const raw = req.headers["x-slack-request-timestamp"];
-  if (raw === undefined) return false;
-  const ts = Number(Array.isArray(raw) ? raw[0] : raw);
-  return !Number.isFinite(ts) || ts - nowMs / 1000 > REPLAY_WINDOW_S;
-}
+/** Without the ops wiring (tests, a bare bot): `/healthz`, and a `/readyz` with no probes. */
+const BARE_OPS: OpsEndpoints = { readiness: {} };
 
 export interface SlackBotOptions {
   config: HikkoshiConfig;
@@ -53,6 +48,8 @@ export interface SlackBotOptions {
   /** How long user-group memberships are cached (default 60 s). */
   groupCacheMs?: number;
   clock?: Clock;
+  /** `/healthz`, `/readyz`, `/metrics` on the Slack port (wired in src/app/startHikkoshi.ts). */
+  ops?: OpsEndpoints;
 }
 
 export interface SlackBot {
@@ -95,6 +92,16 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       // The ack is the HTTP response; work after it never delays it.
       processBeforeResponse: false,
       unhandledRequestTimeoutMillis: 2900,
+      bodyLimit: MAX_BODY_BYTES,
+      // Reached only by requests the front door let through; an error there is ours, never the sender's.
+      processEventErrorHandler: async ({ error, response }) => {
+        log.error({ err: errorText(error) }, "Bolt could not process a verified request");
+        if (!response.headersSent) {
+          response.writeHead(400);
+          response.end();
+        }
+        return false;
+      },
     });
     receiver = http;
   }
@@ -147,21 +154,22 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   let server: Server | undefined;
 
   const listen = async (receiver: HTTPReceiver): Promise<number> => {
-    server = createServer((req: IncomingMessage, res: ServerResponse) => {
-      if (req.method === "POST" && fromTheFuture(req, Date.now())) {
-        log.warn({ path: req.url }, "refused a request signed more than 5 minutes in the future");
-        req.resume();
-        res.writeHead(401);
-        res.end();
-        return;
-      }
-      receiver.requestListener(req, res);
+    const handler = createFrontDoor({
+      eventsPath: EVENTS_PATH,
+      bolt: receiver.requestListener,
+      signingSecret: opts.signingSecret,
+      ops: opts.ops ?? BARE_OPS,
+      ours: { commands: [MIGRATE_COMMAND], actionIds: [ACTION_APPROVE, ACTION_ROLLBACK] },
+      log,
     });
+    server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
     const srv = server;
+    hardenServer(srv, log);
     await new Promise<void>((resolve, reject) => {
       srv.once("error", reject);
       srv.listen(opts.port ?? 3000, opts.host, () => resolve());
     });
+    srv.on("error", (err) => log.error({ err: errorText(err) }, "the bot's HTTP server failed"));
     return (srv.address() as AddressInfo).port;
   };
 

@@ -2,6 +2,7 @@
 // cluster names) to what the person asked for, or a specific error that names the fix.
 
 import type { HikkoshiConfig } from "../config/schema.js";
+import { MAX_COMMAND_TEXT, MAX_TOKEN_LENGTH } from "./http/limits.js";
 
 export const SUBCOMMANDS = [
   "start",
@@ -64,16 +65,18 @@ export function closest(input: string, candidates: readonly string[]): string | 
   const word = input.toLowerCase();
   const prefixed = candidates.filter((c) => word.length >= 2 && c.startsWith(word));
   if (prefixed.length === 1) return prefixed[0];
+  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   let best: string | undefined;
   let bestDistance = Number.POSITIVE_INFINITY;
   for (const c of candidates) {
+    // The distance is at least the difference in length: skip the table when it cannot be close.
+    if (Math.abs(c.length - word.length) > allowed) continue;
     const dist = editDistance(word, c);
     if (dist < bestDistance) {
       best = c;
       bestDistance = dist;
     }
   }
-  const allowed = Math.max(1, Math.min(3, Math.floor(word.length / 3)));
   return bestDistance <= allowed ? best : undefined;
 }
 
@@ -81,10 +84,49 @@ function quoteList(names: readonly string[]): string {
   return names.map((n) => `"${n}"`).join(", ");
 }
 
-/** Slack escapes &, < and > in command text, and phones insert non-breaking spaces. */
+// Markup Slack itself inserts in command text (a picked user, channel or group, a special mention, a
+// link). What a person typed literally arrives entity-escaped instead (`&lt;!here&gt;`), so only these
+// raw forms are Slack's.
+const SLACK_MARKUP = /<([@#!])?([^<>|]*)(?:\|([^<>]*))?>/g;
+
+function markupToText(_all: string, sigil: string | undefined, target: string, label?: string): string {
+  if (sigil === "@" || sigil === "#") return `${sigil}${label ?? target}`;
+  if (sigil === "!") {
+    if (label !== undefined) return label.startsWith("@") ? label : `@${label}`;
+    const special = target.split("^")[0] ?? target;
+    return `@${special === "subteam" ? target.slice("subteam^".length) : special}`;
+  }
+  return label ?? target;
+}
+
+/**
+ * The command text as the person read it: Slack's markup becomes plain words (`@bob`, `#ops`, `@here`)
+ * and the entities are decoded. The result is plain text: it pings nobody until something renders it
+ * unescaped, and every renderer escapes it (render/format.ts `escapeMrkdwn`).
+ */
+export function plainCommandText(text: string): string {
+  return text
+    .replace(SLACK_MARKUP, markupToText)
+    .replace(/&lt;/g, "<")
+    .replace(/&gt;/g, ">")
+    .replace(/&amp;/g, "&");
+}
+
+/** Phones insert non-breaking spaces. */
 function tokenize(text: string): string[] {
-  const unescaped = text.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-  return unescaped.split(/[\s\u00a0]+/).filter((t) => t.length > 0);
+  return text.split(/[\s\u00a0]+/).filter((t) => t.length > 0);
+}
+
+/** What a person typed, quoted in an error: short enough to read. */
+function echo(text: string): string {
+  return text.length > 80 ? `${text.slice(0, 79)}…` : text;
+}
+
+function tooLong(token: string, what: string): ParsedCommand {
+  return {
+    kind: "error",
+    message: `${what} "${echo(token)}" is ${token.length} characters long; names are at most ${MAX_TOKEN_LENGTH} characters. Check the command for a pasted text.`,
+  };
 }
 
 function isSubcommand(word: string): word is Subcommand {
@@ -105,6 +147,7 @@ function checkEnv(raw: string | undefined, sub: Subcommand, config: HikkoshiConf
       },
     };
   }
+  if (raw.length > MAX_TOKEN_LENGTH) return { ok: false, error: tooLong(raw, "environment") };
   const env = raw.toLowerCase();
   if (Object.hasOwn(config.environments, env)) return { ok: true, env };
   const guess = closest(env, envs);
@@ -118,7 +161,7 @@ function checkEnv(raw: string | undefined, sub: Subcommand, config: HikkoshiConf
 function unexpected(rest: string[], sub: Subcommand): ParsedCommand {
   return {
     kind: "error",
-    message: `unexpected "${rest.join(" ")}"; usage: ${USAGE[sub]}`,
+    message: `unexpected "${echo(rest.join(" "))}"; usage: ${USAGE[sub]}`,
     usage: USAGE[sub],
   };
 }
@@ -144,6 +187,7 @@ function parseTarget(
     };
   }
   if (extra.length > 0) return { ok: false, error: unexpected(extra, sub) };
+  if (cluster.length > MAX_TOKEN_LENGTH) return { ok: false, error: tooLong(cluster, "cluster") };
   const names = config.environments[env]!.clusters.map((c) => c.name);
   const name = cluster.toLowerCase();
   if (names.includes(name)) return { ok: true, target: name };
@@ -159,16 +203,24 @@ function parseTarget(
 }
 
 export function parseMigrateCommand(text: string, config: HikkoshiConfig): ParsedCommand {
-  const tokens = tokenize(text);
+  // Bounded before anything else: the cost of what follows grows with the text.
+  if (text.length > MAX_COMMAND_TEXT) {
+    return {
+      kind: "error",
+      message: `the command is ${text.length} characters long; at most ${MAX_COMMAND_TEXT} are read. Shorten the rollback reason.`,
+    };
+  }
+  const tokens = tokenize(plainCommandText(text));
   const [first, ...args] = tokens;
   if (first === undefined) return { kind: "help" };
+  if (first.length > MAX_TOKEN_LENGTH) return tooLong(first, "command");
   const word = first.toLowerCase();
   if (!isSubcommand(word)) {
     const guess = closest(word, SUBCOMMANDS);
     const message =
       guess !== undefined
-        ? `unknown command "${first}"; did you mean "${guess}"? Try \`/migrate help\`.`
-        : `unknown command "${first}"; commands: ${SUBCOMMANDS.join(", ")}. Try \`/migrate help\`.`;
+        ? `unknown command "${echo(first)}"; did you mean "${guess}"? Try \`/migrate help\`.`
+        : `unknown command "${echo(first)}"; commands: ${SUBCOMMANDS.join(", ")}. Try \`/migrate help\`.`;
     return { kind: "error", message };
   }
   const sub: Subcommand = word;

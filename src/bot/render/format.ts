@@ -28,9 +28,49 @@ export function slackTime(ms: number): string {
   return `<!date^${Math.floor(ms / 1000)}^{time}|${utcClock(ms)}>`;
 }
 
-/** Escape text from outside (errors, step titles) so it cannot form links or mentions. */
+// Control characters (a tab and a newline stay) and the bidirectional overrides that can make a line
+// read backwards in a client.
+const INVISIBLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
+
+/**
+ * THE escaping function for every text that did not come from the bot itself and is echoed back in
+ * mrkdwn (command arguments, button values, ids, error texts, step titles, findings): it can then form
+ * no mention (`<!here>`, `<!subteam^…>`, `<@U…>`), no link, no date token, and cannot close a code
+ * span the bot opened (a backtick becomes `ˋ`, U+02CB, which reads the same). Slack decodes exactly
+ * `&amp;`, `&lt;` and `&gt;`, so the text reads as typed.
+ */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  return text
+    .replace(INVISIBLE, (c) => (c === "\n" || c === "\t" ? c : ""))
+    .replace(/&/g, "&amp;")
+    .replace(/</g, "&lt;")
+    .replace(/>/g, "&gt;")
+    .replace(/`/g, "\u02cb");
+}
+
+// Slack ids as Slack issues them: a type letter, then upper-case letters and digits.
+const USER_ID = /^[UW][A-Z0-9]{2,30}$/;
+const CHANNEL_ID = /^[CGD][A-Z0-9]{2,30}$/;
+
+export function isUserId(value: unknown): value is string {
+  return typeof value === "string" && USER_ID.test(value);
+}
+
+export function isChannelId(value: unknown): value is string {
+  return typeof value === "string" && CHANNEL_ID.test(value);
+}
+
+/**
+ * A mention, only of an id the bot itself resolved (the signed payload's user, the config's approvers)
+ * and only when it has the shape of a user id; anything else is shown as escaped text.
+ */
+export function mention(userId: string): string {
+  return isUserId(userId) ? `<@${userId}>` : escapeMrkdwn(userId);
+}
+
+/** A channel link, under the same rule as `mention`. */
+export function channelLink(channelId: string): string {
+  return isChannelId(channelId) ? `<#${channelId}>` : escapeMrkdwn(channelId);
 }
 
 /** Cut to `max` characters (with an ellipsis), without splitting an `&amp;`-style escape. */
