@@ -3,7 +3,6 @@ import { createSlackBot, type SlackBot } from "../bot/app.js";
 import type { HikkoshiConfig } from "../config/schema.js";
 import { createEngine, type Engine, type EngineOptions } from "../jobs/engine.js";
 import type { Ports } from "../migration/ports.js";
-import type { OpsEndpoints } from "../observability/opsHttp.js";
 import { type OpsServer, startOpsServer } from "../observability/opsServer.js";
 import { buildOpsEndpoints } from "./opsEndpoints.js";
 import type { Settings } from "./settings.js";
@@ -52,8 +51,8 @@ export async function startHikkoshi(args: {
       ...(args.opsHost !== undefined ? { host: args.opsHost } : {}),
     });
   } else {
-    // `ops` is the bot's OpsEndpoints option (the Slack port serves /healthz, /readyz, /metrics).
-    const botOptions: Parameters<typeof createSlackBot>[0] & { ops?: OpsEndpoints } = {
+    // The Slack port serves /healthz, /readyz and /metrics too.
+    bot = createSlackBot({
       config: args.config,
       commands: engine.commands,
       signingSecret: settings.SLACK_SIGNING_SECRET ?? "",
@@ -64,8 +63,7 @@ export async function startHikkoshi(args: {
       logger: logger.child({ component: "bot" }),
       ops,
       ...args.botOptions,
-    };
-    bot = createSlackBot(botOptions);
+    });
     port = (await bot.start()).port;
   }
   logger.info(
