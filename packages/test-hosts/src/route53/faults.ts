@@ -20,7 +20,10 @@ export const ROUTE53_OPS: Route53Op[] = [
 export interface Route53Counters {
   /** Every request that reached the host, by operation (throttled and refused ones included). */
   requests: Record<Route53Op, number>;
+  /** Requests answered `Throttling` (the buckets' and `throttleNext`'s). */
   throttled: number;
+  /** Of those, the ones the token buckets refused, by bucket. */
+  throttledBy: { account: number; operation: number; changes: number };
   accessDenied: number;
   priorRequestNotComplete: number;
   /** ChangeResourceRecordSets calls that were accepted (200), whether or not they changed anything. */
@@ -36,6 +39,7 @@ export function emptyCounters(): Route53Counters {
   return {
     requests,
     throttled: 0,
+    throttledBy: { account: 0, operation: 0, changes: 0 },
     accessDenied: 0,
     priorRequestNotComplete: 0,
     changesAccepted: 0,

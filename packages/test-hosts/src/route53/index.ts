@@ -8,3 +8,10 @@ export {
 } from "./server.js";
 export type { ChangeState, CreateZoneOptions, ZoneState } from "./store.js";
 export { Route53Store } from "./store.js";
+export {
+  type BucketLimit,
+  DOCUMENTED_LIMITS,
+  type Route53Limits,
+  Route53Throttle,
+  type ThrottledBy,
+} from "./throttle.js";

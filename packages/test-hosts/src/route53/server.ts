@@ -9,6 +9,7 @@ import { emptyCounters, type Route53Counters, Route53Faults, type Route53Op } fr
 import { storedName } from "./names.js";
 import { MalformedRequest, parseChangeRequest } from "./parse.js";
 import { type ChangeState, type CreateZoneOptions, Route53Store, type ZoneState } from "./store.js";
+import { DOCUMENTED_LIMITS, type Route53Limits, Route53Throttle } from "./throttle.js";
 import { changeInfoXml, document, errorXml, hostedZoneXml, leaf, recordSetXml } from "./xml.js";
 
 export interface Route53HostOptions {
@@ -18,6 +19,11 @@ export interface Route53HostOptions {
   priorRequestMode?: boolean;
   /** Account id used in AccessDenied messages. */
   accountId?: string;
+  /**
+   * Route 53's throttling (token buckets per account, per operation and for record changes): the
+   * documented values unless overridden here; `false` turns throttling off.
+   */
+  limits?: Partial<Route53Limits> | false;
 }
 
 export interface RequestLogEntry {
@@ -32,6 +38,8 @@ export interface Route53Host {
   endpoint: string;
   store: Route53Store;
   faults: Route53Faults;
+  /** The throttling buckets; `throttle.configure(...)` sets new limits with full buckets. */
+  throttle: Route53Throttle;
   counters: Route53Counters;
   requestLog: RequestLogEntry[];
   createZone(opts: CreateZoneOptions): string;
@@ -97,6 +105,9 @@ export async function startRoute53Host(opts: Route53HostOptions = {}): Promise<R
   const faults = new Route53Faults(opts.insyncDelayMs ?? 20);
   faults.priorRequestMode = opts.priorRequestMode ?? false;
   const accountId = opts.accountId ?? "123456789012";
+  const throttle = new Route53Throttle(
+    opts.limits === false ? undefined : { ...DOCUMENTED_LIMITS, ...opts.limits },
+  );
   let counters = emptyCounters();
   const requestLog: RequestLogEntry[] = [];
 
@@ -175,6 +186,11 @@ export async function startRoute53Host(opts: Route53HostOptions = {}): Promise<R
       if (err instanceof MalformedRequest) throw new ApiError(400, "InvalidInput", err.message);
       throw err;
     }
+    if (!throttle.admitChanges(parsed.changes.map((c) => c.action))) {
+      counters.throttled++;
+      counters.throttledBy.changes++;
+      throw new ApiError(400, "Throttling", "Rate exceeded");
+    }
     if (faults.priorRequestMode && store.hasPendingChange(zone.id)) {
       counters.priorRequestNotComplete++;
       throw new ApiError(
@@ -245,6 +261,12 @@ export async function startRoute53Host(opts: Route53HostOptions = {}): Promise<R
       if (!(req.headers.authorization ?? "").startsWith("AWS4-HMAC-SHA256 ")) {
         throw new ApiError(403, "MissingAuthenticationToken", "Missing Authentication Token");
       }
+      const throttledBy = throttle.admitRequest(r.op);
+      if (throttledBy !== undefined) {
+        counters.throttled++;
+        counters.throttledBy[throttledBy]++;
+        throw new ApiError(400, "Throttling", "Rate exceeded");
+      }
       if (faults.takeThrottle(r.op)) {
         counters.throttled++;
         throw new ApiError(400, "Throttling", "Rate exceeded");
@@ -285,6 +307,7 @@ export async function startRoute53Host(opts: Route53HostOptions = {}): Promise<R
     endpoint: `http://127.0.0.1:${port}`,
     store,
     faults,
+    throttle,
     get counters() {
       return counters;
     },
