@@ -1,5 +1,8 @@
 // `npm start`: the bot and the workers (or one of them, per HIKKOSHI_ROLE), reading only environment
 // variables and the config file. SIGTERM/SIGINT drain: running steps finish, nothing new starts.
+// An unhandled error is logged with its context and the process keeps serving (every step is durable and
+// idempotent, so nothing is half-done by one failed request); a burst of uncaught exceptions means the
+// process is no longer sound, and it exits through the same drain, never mid-step.
 
 import { readSettings, SettingsError } from "./app/settings.js";
 import { startHikkoshi } from "./app/startHikkoshi.js";
@@ -18,22 +21,55 @@ async function main(): Promise<void> {
     traffic: createRoute53Traffic({ logger: logger.child({ component: "dns" }) }),
     checks: createHttpChecks(),
   };
+  let stop: ((reason: string, code: number) => void) | undefined;
+  installErrorPolicy(logger, (reason) => stop?.(reason, 1));
   const app = await startHikkoshi({ settings, config, ports, logger });
   let stopping = false;
-  const stop = (signal: string) => {
+  stop = (reason: string, code: number) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, "draining: letting running steps finish");
+    logger.info({ reason }, "draining: letting running steps finish");
     void app.stop().then(
-      () => process.exit(0),
+      () => process.exit(code),
       (err) => {
         logger.error({ err }, "error while stopping");
         process.exit(1);
       },
     );
   };
-  process.on("SIGTERM", () => stop("SIGTERM"));
-  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop?.("SIGTERM", 0));
+  process.on("SIGINT", () => stop?.("SIGINT", 0));
+}
+
+/** This many uncaught exceptions within the window make the process unsound: drain and exit. */
+const FATAL_BURST = 5;
+const FATAL_WINDOW_MS = 60_000;
+
+function describe(err: unknown): { err: string; stack?: string; name?: string } {
+  if (err instanceof Error)
+    return { err: err.message, name: err.name, ...(err.stack ? { stack: err.stack } : {}) };
+  return { err: String(err) };
+}
+
+function installErrorPolicy(logger: ReturnType<typeof createLogger>, drain: (reason: string) => void): void {
+  const recent: number[] = [];
+  process.on("unhandledRejection", (reason) => {
+    logger.error(
+      { kind: "unhandledRejection", ...describe(reason) },
+      "unhandled promise rejection; still serving",
+    );
+  });
+  process.on("uncaughtException", (err, origin) => {
+    const now = Date.now();
+    recent.push(now);
+    while (recent.length > 0 && recent[0]! < now - FATAL_WINDOW_MS) recent.shift();
+    const fatal = recent.length >= FATAL_BURST;
+    logger.error(
+      { kind: origin, ...describe(err), inLastMinute: recent.length },
+      fatal ? "uncaught exceptions in a burst: draining and exiting" : "uncaught exception; still serving",
+    );
+    if (fatal) drain(`${recent.length} uncaught exceptions within ${FATAL_WINDOW_MS / 1000} s`);
+  });
 }
 
 main().catch((err: unknown) => {

@@ -1,17 +1,38 @@
-// Shared by the button listeners: ack at once, drop redeliveries, decode the value, load the migration.
+// Shared by the button listeners: ack at once, drop redeliveries, decode the value, load the migration,
+// and refuse a click that did not come from the environment's own channel.
 
 import type { BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { MigrationView } from "../../migration/commands.js";
 import { requesterFor } from "../commands/index.js";
 import type { BotDeps, Requester } from "../context.js";
-import { errorText } from "../log.js";
-import { linesMessage } from "../render/replies.js";
+import { internalFailure } from "../log.js";
+import { channelLink } from "../render/format.js";
+import { failureMessage, linesMessage } from "../render/replies.js";
 import { type ButtonValue, decodeButtonValue } from "./value.js";
 
 export interface Click {
   req: Requester;
   value: ButtonValue;
   view: MigrationView;
+}
+
+/**
+ * A migration's buttons work only in its environment's channel (the config's `channel`): the same
+ * message shared, forwarded or forged into another channel, whose members may differ, is refused.
+ */
+export function channelRefusal(
+  deps: BotDeps,
+  view: MigrationView,
+  from: string | undefined,
+): string | undefined {
+  const m = view.migration;
+  const home = deps.config.environments[m.env]?.channel;
+  if (home === undefined) {
+    return `\`${m.id}\` belongs to environment ${m.env}, which is no longer configured; nothing was done.`;
+  }
+  if (from === home) return undefined;
+  const where = from !== undefined ? ` from ${channelLink(from)}` : "";
+  return `This button belongs to the live message of \`${m.id}\` in ${channelLink(home)}; a click${where} is refused and nothing was done. Use the message in ${channelLink(home)}.`;
 }
 
 /** After ack: undefined when the click is a redelivery or cannot be acted on (the person was told). */
@@ -26,9 +47,11 @@ export async function readClick(
     deps.log.info({ userId: body.user.id, actionId: action.action_id }, "repeated click delivery ignored");
     return undefined;
   }
-  const req = requesterFor(deps, body.user.id, body.channel?.id, respond);
+  const from = body.channel?.id;
+  const req = requesterFor(deps, body.user.id, from, respond);
   const value = decodeButtonValue(action.value);
   if (!value) {
+    deps.log.warn({ userId: body.user.id, actionId: action.action_id }, "a button value that is not ours");
     await req.reply(
       linesMessage([
         ":warning: This button does not carry a migration I can read (an old message?). Use `/migrate status`.",
@@ -40,21 +63,28 @@ export async function readClick(
   try {
     view = await deps.commands.get(value.migrationId);
   } catch (err) {
-    deps.log.error(
-      { migrationId: value.migrationId, err: errorText(err) },
+    const failure = internalFailure(
+      deps.log,
+      err,
+      { migrationId: value.migrationId, userId: body.user.id },
       "could not load migration for a click",
     );
-    await req.reply(
-      linesMessage([
-        `:boom: Could not read \`${value.migrationId}\` (${errorText(err)}); nothing was done. Try again.`,
-      ]),
-    );
+    await req.reply(failureMessage("The click", failure, "/migrate status"));
     return undefined;
   }
   if (!view) {
     await req.reply(
       linesMessage([`:warning: Migration \`${value.migrationId}\` no longer exists; nothing was done.`]),
     );
+    return undefined;
+  }
+  const refused = channelRefusal(deps, view, from);
+  if (refused !== undefined) {
+    deps.log.warn(
+      { userId: body.user.id, migrationId: view.migration.id, channel: from, actionId: action.action_id },
+      "refused a click from outside the environment's channel",
+    );
+    await req.reply(linesMessage([`:no_entry_sign: ${refused}`]));
     return undefined;
   }
   return { req, value, view };
@@ -65,15 +95,17 @@ export async function guarded(
   req: Requester,
   what: string,
   fn: () => Promise<void>,
+  migrationId?: string,
 ): Promise<void> {
   try {
     await fn();
   } catch (err) {
-    deps.log.error({ action: what, err: errorText(err) }, "click failed");
-    await req.reply(
-      linesMessage([
-        `:boom: ${what} failed: ${errorText(err)}. Check \`/migrate status\` before trying again.`,
-      ]),
+    const failure = internalFailure(
+      deps.log,
+      err,
+      { action: what, userId: req.userId, migrationId },
+      "click failed",
     );
+    await req.reply(failureMessage(what, failure, "/migrate status"));
   }
 }

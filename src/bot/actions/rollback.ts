@@ -4,6 +4,7 @@
 import type { App } from "@slack/bolt";
 import { actor, type BotDeps, settle } from "../context.js";
 import { permitted } from "../guard.js";
+import { mention } from "../render/format.js";
 import { guarded, readClick } from "./common.js";
 import { ACTION_ROLLBACK } from "./value.js";
 
@@ -21,7 +22,7 @@ export function registerRollbackAction(app: App, deps: BotDeps): void {
         if (!(await permitted(deps, req, m.env, "rollback", m))) return;
         const result = await deps.commands.rollback({ migrationId: m.id }, actor(req), {
           version: value.version,
-          reason: `Rollback button pressed by <@${req.userId}>`,
+          reason: `Rollback button pressed by ${mention(req.userId)}`,
         });
         await settle(deps, req, result);
       });

@@ -13,6 +13,15 @@ export interface ButtonValue {
 /** Slack's limit for a button value. */
 export const MAX_BUTTON_VALUE = 2000;
 
+// A value arrives from Slack and may be forged by whoever holds the signing secret or replays a click:
+// ids are checked by shape before anything looks them up or shows them.
+const MIGRATION_ID = /^[a-z][a-z0-9-]{0,62}-\d{8}-\d{1,6}$/;
+const STEP_ID = /^[a-z][a-z0-9-]{0,63}$/;
+
+export function isMigrationId(value: unknown): value is string {
+  return typeof value === "string" && MIGRATION_ID.test(value);
+}
+
 export function encodeButtonValue(v: ButtonValue): string {
   const compact: { m: string; v: number; s?: string } = { m: v.migrationId, v: v.version };
   if (v.stepId !== undefined) compact.s = v.stepId;
@@ -29,8 +38,8 @@ export function decodeButtonValue(raw: string | undefined): ButtonValue | undefi
   }
   if (typeof parsed !== "object" || parsed === null) return undefined;
   const o = parsed as Record<string, unknown>;
-  if (typeof o.m !== "string" || o.m.length === 0) return undefined;
-  if (typeof o.v !== "number" || !Number.isInteger(o.v) || o.v < 0) return undefined;
-  if (o.s !== undefined && typeof o.s !== "string") return undefined;
+  if (!isMigrationId(o.m)) return undefined;
+  if (typeof o.v !== "number" || !Number.isSafeInteger(o.v) || o.v < 0) return undefined;
+  if (o.s !== undefined && !(typeof o.s === "string" && STEP_ID.test(o.s))) return undefined;
   return { migrationId: o.m, version: o.v, ...(typeof o.s === "string" ? { stepId: o.s } : {}) };
 }

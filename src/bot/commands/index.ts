@@ -3,10 +3,10 @@
 
 import type { App, RespondFn } from "@slack/bolt";
 import type { BotDeps, Requester } from "../context.js";
-import { errorText } from "../log.js";
+import { errorText, internalFailure } from "../log.js";
 import { type ParsedCommand, parseMigrateCommand } from "../parse.js";
 import type { RenderedMessage } from "../render/blocks.js";
-import { errorMessage, linesMessage } from "../render/replies.js";
+import { errorMessage, failureMessage } from "../render/replies.js";
 import { abortCommand } from "./abort.js";
 import { approveCommand } from "./approve.js";
 import { helpReply } from "./help.js";
@@ -83,13 +83,14 @@ export function registerMigrateCommand(app: App, deps: BotDeps): void {
     try {
       await runCommand(deps, parsed, req);
     } catch (err) {
-      deps.log.error({ command: parsed.kind, err: errorText(err) }, "/migrate failed");
-      const status = `/migrate status${"env" in parsed && parsed.env ? ` ${parsed.env}` : ""}`;
-      await req.reply(
-        linesMessage([
-          `:boom: \`/migrate ${parsed.kind}\` failed: ${errorText(err)}. Check \`${status}\` before trying again.`,
-        ]),
+      const failure = internalFailure(
+        deps.log,
+        err,
+        { command: parsed.kind, userId: command.user_id },
+        "/migrate failed",
       );
+      const status = `/migrate status${"env" in parsed && parsed.env ? ` ${parsed.env}` : ""}`;
+      await req.reply(failureMessage(`\`/migrate ${parsed.kind}\``, failure, status));
     }
   });
 }

@@ -4,6 +4,7 @@
 import { activeIn, actor, type BotDeps, type Requester, settle } from "../context.js";
 import { permitted } from "../guard.js";
 import type { ParsedCommand } from "../parse.js";
+import { mention } from "../render/format.js";
 import { linesMessage } from "../render/replies.js";
 
 export async function rollbackCommand(
@@ -13,7 +14,7 @@ export async function rollbackCommand(
 ): Promise<void> {
   const current = await activeIn(deps, cmd.env);
   if (!(await permitted(deps, req, cmd.env, "rollback", current?.migration))) return;
-  const reason = cmd.reason ?? `/migrate rollback by <@${req.userId}>`;
+  const reason = cmd.reason ?? `/migrate rollback by ${mention(req.userId)}`;
   const result = await deps.commands.rollback({ env: cmd.env }, actor(req), { reason });
   await settle(deps, req, result, (m) =>
     linesMessage([

@@ -3,6 +3,7 @@
 import { actor, type BotDeps, type Requester, settle } from "../context.js";
 import { permitted } from "../guard.js";
 import type { ParsedCommand } from "../parse.js";
+import { channelLink } from "../render/format.js";
 import { linesMessage } from "../render/replies.js";
 
 export async function startCommand(
@@ -16,7 +17,7 @@ export async function startCommand(
   await settle(deps, req, result, (m) =>
     linesMessage([
       `:rocket: Started \`${m.id}\`: \`${m.source}\` → \`${m.target}\`.`,
-      `Follow it (and roll back from there) in <#${channel}>.`,
+      `Follow it (and roll back from there) in ${channelLink(channel)}.`,
     ]),
   );
 }

@@ -2,11 +2,14 @@
 
 import type { HistoryEntry, MigrationView, Rejection } from "../../migration/commands.js";
 import type { Migration } from "../../migration/types.js";
+import type { InternalFailure } from "../log.js";
 import { SUBCOMMANDS, type Subcommand, USAGE } from "../parse.js";
 import { type Block, chunkLines, LIMITS, type RenderedMessage, section } from "./blocks.js";
 import {
+  channelLink,
   escapeMrkdwn,
   formatDuration,
+  mention,
   progressText,
   statusEmoji,
   statusLabel,
@@ -39,6 +42,21 @@ export function rejectionMessage(r: Rejection): RenderedMessage {
   return linesMessage(lines);
 }
 
+/**
+ * An unexpected failure as the person sees it: what could not be done, why in their words, what to
+ * check, and a reference to the log line. Never the error's own text.
+ */
+export function failureMessage(what: string, failure: InternalFailure, check: string): RenderedMessage {
+  const why =
+    failure.cause === "state-store"
+      ? "the bot could not read or write its state (Redis)"
+      : "the bot hit an internal error";
+  return linesMessage([
+    `:boom: ${what} could not be completed: ${why}. Check \`${check}\` before trying again.`,
+    `Reference \`${failure.ref}\` (the details are in the bot's log).`,
+  ]);
+}
+
 export function errorMessage(message: string, usage?: string): RenderedMessage {
   const lines = [`:warning: ${escapeMrkdwn(truncate(message, 1500))}`];
   if (usage && !message.includes(usage)) lines.push(`Usage: \`${usage}\``);
@@ -65,7 +83,7 @@ export function statusMessage(
       `*${escapeMrkdwn(m.env)}* · ${statusEmoji(m.status)} ${statusLabel(m.status)} · \`${m.id}\` v${m.version}`,
     );
     lines.push(
-      `\`${m.source}\` → \`${m.target}\` · started by <@${m.startedBy}> ${formatDuration(now - m.createdAt)} ago`,
+      `\`${m.source}\` → \`${m.target}\` · started by ${mention(m.startedBy)} ${formatDuration(now - m.createdAt)} ago`,
     );
     if (step) {
       const p = progress[step.id];
@@ -75,7 +93,7 @@ export function statusMessage(
       );
     }
     if (m.error) lines.push(`:warning: ${escapeMrkdwn(truncate(m.error, 300))}`);
-    if (m.slack) lines.push(`Live message in <#${m.slack.channel}>.`);
+    if (m.slack) lines.push(`Live message in ${channelLink(m.slack.channel)}.`);
     lines.push("");
   }
   return linesMessage(lines);
@@ -87,7 +105,7 @@ export function historyMessage(env: string, entries: readonly HistoryEntry[]): R
   for (const e of entries.slice(0, 25)) {
     const took = e.finishedAt !== undefined ? ` · took ${formatDuration(e.finishedAt - e.createdAt)}` : "";
     lines.push(
-      `${statusEmoji(e.status)} \`${e.id}\` ${statusLabel(e.status)} · \`${e.source}\` → \`${e.target}\` · <@${e.startedBy}> · ${utcDateTime(e.createdAt)}${took}`,
+      `${statusEmoji(e.status)} \`${e.id}\` ${statusLabel(e.status)} · \`${e.source}\` → \`${e.target}\` · ${mention(e.startedBy)} · ${utcDateTime(e.createdAt)}${took}`,
     );
   }
   return linesMessage(lines);
