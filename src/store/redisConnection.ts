@@ -37,6 +37,14 @@ export class RedisUrlError extends Error {
   }
 }
 
+function decode(part: string, what: string): string {
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    throw new RedisUrlError(`has a ${what} with a malformed %-escape`);
+  }
+}
+
 function parseAddress(part: string): SentinelAddress {
   const m = /^(\[[0-9a-fA-F:]+\]|[^:[\]]+)(?::(\d{1,5}))?$/.exec(part);
   if (!m) throw new RedisUrlError(`has a sentinel address "${part}" that is not host[:port]`);
@@ -56,7 +64,7 @@ function parseSentinel(rest: string, tls: boolean): RedisTarget {
   const userinfo = at === -1 ? undefined : authority.slice(0, at);
   const hosts = (at === -1 ? authority : authority.slice(at + 1)).split(",").filter((h) => h !== "");
   if (hosts.length === 0) throw new RedisUrlError("names no sentinel");
-  const name = decodeURIComponent(path[0] ?? "");
+  const name = decode(path[0] ?? "", "master name");
   if (name === "") throw new RedisUrlError("names no Sentinel master (the path, e.g. /mymaster)");
   const db = path[1] === undefined || path[1] === "" ? 0 : Number(path[1]);
   if (!Number.isInteger(db) || db < 0)
@@ -64,8 +72,8 @@ function parseSentinel(rest: string, tls: boolean): RedisTarget {
   const target: RedisTarget = { kind: "sentinel", sentinels: hosts.map(parseAddress), name, db, tls };
   if (userinfo !== undefined) {
     const colon = userinfo.indexOf(":");
-    const user = decodeURIComponent(colon === -1 ? userinfo : userinfo.slice(0, colon));
-    const password = colon === -1 ? undefined : decodeURIComponent(userinfo.slice(colon + 1));
+    const user = decode(colon === -1 ? userinfo : userinfo.slice(0, colon), "user name");
+    const password = colon === -1 ? undefined : decode(userinfo.slice(colon + 1), "password");
     if (password === undefined) target.password = user;
     else {
       if (user !== "") target.username = user;
