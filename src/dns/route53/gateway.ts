@@ -1,6 +1,6 @@
 // The only file that sends requests to Route 53 (through @aws-sdk/client-route-53): zone lookup, range
-// reads of record sets with pagination, one change batch, and waiting for INSYNC. Every request goes
-// through the rate limiter; reads are retried here, change batches by the caller (it re-reads first).
+// reads of record sets with pagination, one change batch, and waiting for INSYNC. Every request waits for
+// the pacer's token buckets; reads are retried here, change batches by the caller (it re-reads first).
 
 import {
   type Change,
@@ -12,8 +12,9 @@ import {
   type Route53Client,
 } from "@aws-sdk/client-route-53";
 import { PermanentDnsError } from "../errors.js";
+import { Route53Pacer } from "./pacing.js";
 import { fqdn, type RecordSet } from "./records.js";
-import { RateLimiter, type RetryListener, type RetryOptions, sleep, withRetry } from "./retry.js";
+import { type RetryListener, type RetryOptions, sleep, withRetry } from "./retry.js";
 
 export interface ZoneRef {
   id: string;
@@ -27,10 +28,16 @@ export interface PollOptions {
 }
 
 const ZONE_ID = /^(\/hostedzone\/)?(Z[A-Z0-9]+)$/;
+/** Record sets per ListResourceRecordSets page when listing a whole zone (Route 53's maximum). */
+const ZONE_PAGE = 300;
+/** A zone read whole is never more than this many pages (readNames reads it whole only when it is small). */
+const MAX_ZONE_PAGES = 1000;
 
 export class Route53Gateway {
-  private readonly limiter: RateLimiter;
+  private readonly pacer: Route53Pacer;
   private readonly zones = new Map<string, ZoneRef>();
+  /** Record sets per zone, as last seen: decides whether listing the whole zone is the cheaper read. */
+  private readonly sizes = new Map<string, number>();
 
   constructor(
     private readonly client: Route53Client,
@@ -39,11 +46,11 @@ export class Route53Gateway {
     private readonly pageSize: number,
     private readonly onRetry?: RetryListener,
   ) {
-    this.limiter = new RateLimiter(retry.requestsPerSecond);
+    this.pacer = new Route53Pacer(retry.pacing);
   }
 
   private call<T>(op: string, zoneId: string | undefined, fn: () => Promise<T>): Promise<T> {
-    return withRetry({ op, zoneId }, fn, this.retry, this.limiter, this.onRetry);
+    return withRetry({ op, zoneId }, fn, this.retry, { take: () => this.pacer.take(op) }, this.onRetry);
   }
 
   /** `example.com.` or `Z0123…` → the zone; PermanentDnsError (code NoSuchHostedZone) if none or ambiguous. */
@@ -58,6 +65,7 @@ export class Route53Gateway {
         this.client.send(new GetHostedZoneCommand({ Id: id })),
       );
       zone = { id, name: out.HostedZone?.Name ?? "" };
+      this.noteSize(id, out.HostedZone?.ResourceRecordSetCount);
     } else {
       const name = fqdn(hostedZone);
       const out = await this.call("ListHostedZonesByName", undefined, () =>
@@ -84,6 +92,7 @@ export class Route53Gateway {
         );
       }
       zone = { id: (matches[0]!.Id ?? "").replace("/hostedzone/", ""), name };
+      this.noteSize(zone.id, matches[0]!.ResourceRecordSetCount);
     }
     this.zones.set(hostedZone, zone);
     return zone;
@@ -120,9 +129,51 @@ export class Route53Gateway {
     }
   }
 
+  private noteSize(zoneId: string, count: number | undefined): void {
+    if (count !== undefined && Number.isFinite(count)) this.sizes.set(zoneId, count);
+  }
+
+  /**
+   * The record sets at `names`, in as few requests as it takes: one listing of the whole zone when its
+   * pages are no more than the names (a zone of up to 300 record sets is one request), one range read per
+   * name otherwise (or while the zone's size is not known).
+   */
   async readNames(zoneId: string, names: readonly string[]): Promise<RecordSet[]> {
+    const wanted = [...new Set(names.map(fqdn))];
+    const size = this.sizes.get(zoneId);
+    if (wanted.length > 1 && size !== undefined && Math.ceil(size / ZONE_PAGE) <= wanted.length) {
+      const want = new Set(wanted);
+      return (await this.readZone(zoneId)).filter((rs) => want.has(fqdn(rs.Name ?? "")));
+    }
     const out: RecordSet[] = [];
-    for (const name of [...new Set(names.map(fqdn))]) out.push(...(await this.readName(zoneId, name)));
+    for (const name of wanted) out.push(...(await this.readName(zoneId, name)));
+    return out;
+  }
+
+  /** Every record set of the zone, ZONE_PAGE at a time (bounded by MAX_ZONE_PAGES). */
+  private async readZone(zoneId: string): Promise<RecordSet[]> {
+    const out: RecordSet[] = [];
+    let start: { name?: string; type?: string; identifier?: string } = {};
+    for (let page = 1; ; page++) {
+      const from = start;
+      const res = await this.call("ListResourceRecordSets", zoneId, () =>
+        this.client.send(
+          new ListResourceRecordSetsCommand({
+            HostedZoneId: zoneId,
+            StartRecordName: from.name,
+            StartRecordType: from.type as RecordSet["Type"],
+            StartRecordIdentifier: from.identifier,
+            MaxItems: ZONE_PAGE,
+          }),
+        ),
+      );
+      out.push(...(res.ResourceRecordSets ?? []));
+      if (!res.IsTruncated || res.NextRecordName === undefined) break;
+      if (page >= MAX_ZONE_PAGES)
+        throw new Error(`Route 53 zone ${zoneId} has more than ${MAX_ZONE_PAGES * ZONE_PAGE} record sets`);
+      start = { name: res.NextRecordName, type: res.NextRecordType, identifier: res.NextRecordIdentifier };
+    }
+    this.sizes.set(zoneId, out.length);
     return out;
   }
 
@@ -132,7 +183,7 @@ export class Route53Gateway {
     changes: Change[],
     comment: string,
   ): Promise<{ id: string; submittedAt: number }> {
-    await this.limiter.take();
+    await this.pacer.take("ChangeResourceRecordSets", this.pacer.weightOf(changes.map((c) => c.Action)));
     const out = await this.client.send(
       new ChangeResourceRecordSetsCommand({
         HostedZoneId: zoneId,

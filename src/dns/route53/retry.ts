@@ -1,16 +1,19 @@
-// Retry with jittered exponential backoff, under a request-rate limit (Route 53 allows 5 requests per second
-// per account). Only errors `classify` calls transient are retried.
+// Retry with jittered exponential backoff, each attempt paced by Route 53's token buckets (pacing.ts).
+// Only errors `classify` calls transient are retried.
 
 import { classifyCallError, recordExternalCall } from "../../observability/externalCalls.js";
 import { type CallSite, classify } from "./errors.js";
+import type { PacingOptions } from "./pacing.js";
 
 export interface RetryOptions {
   /** Attempts per request, the first included. */
   maxAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
-  /** Requests per second this process sends to Route 53 (shared by every call through one adapter). */
+  /** The shortest backoff is one request slot at this rate (Route 53's documented refill, 10 per second). */
   requestsPerSecond: number;
+  /** The token buckets every request waits for (Route 53's documented limits unless set). */
+  pacing?: Partial<PacingOptions>;
   /** Source of jitter in [0, 1); tests may fix it. */
   random: () => number;
 }
@@ -19,7 +22,7 @@ export const DEFAULT_RETRY: RetryOptions = {
   maxAttempts: 8,
   baseDelayMs: 250,
   maxDelayMs: 10_000,
-  requestsPerSecond: 5,
+  requestsPerSecond: 10,
   random: Math.random,
 };
 
@@ -31,8 +34,13 @@ export function backoffMs(attempt: number, opts: RetryOptions): number {
   return Math.max(1000 / opts.requestsPerSecond, Math.floor(opts.random() * cap));
 }
 
-/** Spaces requests at least 1/rps apart, in the order they asked. */
-export class RateLimiter {
+/** What an attempt waits for before it is sent (a Route53Pacer bound to the operation). */
+export interface Admission {
+  take(): Promise<void>;
+}
+
+/** Spaces requests at least 1/rps apart, in the order they asked. Superseded by Route53Pacer; kept for test/dns/rules.test.ts. */
+export class RateLimiter implements Admission {
   private next = 0;
 
   constructor(private readonly requestsPerSecond: number) {}
@@ -55,7 +63,7 @@ export async function withRetry<T>(
   site: CallSite,
   fn: () => Promise<T>,
   opts: RetryOptions,
-  limiter: RateLimiter,
+  limiter: Admission,
   onRetry?: RetryListener,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
