@@ -1,5 +1,7 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { closest, editDistance, parseMigrateCommand } from "../../src/bot/parse.js";
+import { MAX_COMMAND_TEXT, MAX_TOKEN_LENGTH } from "../../src/bot/http/limits.js";
+import { closest, editDistance, parseMigrateCommand, plainCommandText } from "../../src/bot/parse.js";
 import { botConfig } from "./fixtures.js";
 
 const config = botConfig();
@@ -103,5 +105,70 @@ describe("closest", () => {
     expect(editDistance("rpoduction", "production")).toBe(1);
     expect(closest("prod", ["production", "staging"])).toBe("production");
     expect(closest("xyz", ["production", "staging"])).toBeUndefined();
+  });
+});
+
+describe("bounded cost and Slack's markup", () => {
+  it("refuses an oversized word at once, naming the limit, wherever it stands", () => {
+    const long = "p".repeat(5_000);
+    for (const text of [long, `start ${long}`, `start production to ${long}`, `status ${long}`]) {
+      const r = parse(text.slice(0, MAX_COMMAND_TEXT));
+      expect(r.kind).toBe("error");
+      expect(r.kind === "error" && r.message).toMatch(
+        new RegExp(`is \\d+ characters long; names are at most ${MAX_TOKEN_LENGTH}`),
+      );
+      // The echo of the word is cut short, not the whole paste.
+      expect(r.kind === "error" && r.message.length).toBeLessThan(400);
+    }
+  });
+
+  it("refuses a text over the limit before reading it, and says what to shorten", () => {
+    const r = parse(`rollback production ${"x ".repeat(200_000)}`);
+    expect(r).toEqual({
+      kind: "error",
+      message: expect.stringMatching(/characters long; at most 2000 are read\. Shorten the rollback reason/),
+    });
+  });
+
+  it("a word just at the limit is still an ordinary unknown environment", () => {
+    const r = parse(`status ${"q".repeat(MAX_TOKEN_LENGTH)}`);
+    expect(r.kind === "error" && r.message).toMatch(/^unknown environment/);
+  });
+
+  it("any text: parsing ends in a command or an error, and an error echoes at most a short excerpt", () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 3_000, unit: "grapheme" }), (text) => {
+        const r = parse(text);
+        expect([
+          "start",
+          "plan",
+          "status",
+          "approve",
+          "rollback",
+          "abort",
+          "history",
+          "help",
+          "error",
+        ]).toContain(r.kind);
+        if (r.kind === "error") expect(r.message.length).toBeLessThan(600);
+      }),
+      { seed: 10, numRuns: 500 },
+    );
+  });
+
+  it("reads Slack's own markup as plain words and keeps literally typed markup as text", () => {
+    // Picked from the autocomplete, Slack sends markup; typed by hand, it sends entities.
+    expect(
+      plainCommandText("<@U0BOB00001|bob> <#C0PROD0001|prod> <!subteam^S0PLATFORM|@platform> <!here>"),
+    ).toBe("@bob #prod @platform @here");
+    expect(plainCommandText("&lt;!subteam^S0PLATFORM&gt; &lt;!channel&gt; a &amp;&amp; b")).toBe(
+      "<!subteam^S0PLATFORM> <!channel> a && b",
+    );
+    const r = parse("rollback production &lt;!subteam^S0PLATFORM&gt; wake up <!channel>");
+    expect(r).toEqual({
+      kind: "rollback",
+      env: "production",
+      reason: "<!subteam^S0PLATFORM> wake up @channel",
+    });
   });
 });
