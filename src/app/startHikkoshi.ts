@@ -55,6 +55,7 @@ export async function startHikkoshi(args: {
     bot = createSlackBot({
       config: args.config,
       commands: engine.commands,
+      liveStore: engine.store.liveStore(),
       signingSecret: settings.SLACK_SIGNING_SECRET ?? "",
       botToken: settings.SLACK_BOT_TOKEN ?? "",
       ...(settings.SLACK_APP_TOKEN ? { appToken: settings.SLACK_APP_TOKEN } : {}),

@@ -7,7 +7,6 @@ import type { AddressInfo } from "node:net";
 import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from "@slack/bolt";
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
-import { isTerminal } from "../migration/types.js";
 import type { OpsEndpoints } from "../observability/opsHttp.js";
 import { registerApproveAction } from "./actions/approve.js";
 import { registerRollbackAction } from "./actions/rollback.js";
@@ -17,7 +16,13 @@ import type { BotDeps } from "./context.js";
 import { createRecentKeys } from "./dedupe.js";
 import { createFrontDoor, hardenServer } from "./http/frontDoor.js";
 import { MAX_BODY_BYTES, MAX_HEADER_BYTES } from "./http/limits.js";
-import { type Clock, createLiveMessages, type LiveMessages, realClock } from "./liveMessages.js";
+import {
+  type Clock,
+  createLiveMessages,
+  type LiveMessages,
+  type LiveStore,
+  realClock,
+} from "./live/index.js";
 import { errorText, type Logger, silentLogger, toBoltLogger } from "./log.js";
 import { createGroupDirectory } from "./permissions.js";
 import { createSlackApi, createWebClient } from "./slackApi.js";
@@ -32,6 +37,8 @@ const BARE_OPS: OpsEndpoints = { readiness: {} };
 export interface SlackBotOptions {
   config: HikkoshiConfig;
   commands: MigrationCommands;
+  /** The bot's own Slack bookkeeping (message refs, thread cursor, leases), e.g. `engine.store.liveStore()`. */
+  liveStore: LiveStore;
   signingSecret: string;
   botToken: string;
   /** `xapp-...`: use Socket Mode instead of the HTTP receiver. */
@@ -119,6 +126,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   const api = createSlackApi(web);
   const live = createLiveMessages({
     commands: opts.commands,
+    store: opts.liveStore,
     config: opts.config,
     api,
     clock,
@@ -138,7 +146,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     live,
     recent: createRecentKeys({
       now: () => clock.now(),
-      shared: (key, ttlSeconds) => opts.commands.claimRequestOnce(key, ttlSeconds),
+      shared: (key, ttlSeconds) => opts.liveStore.claimRequestOnce(key, ttlSeconds),
     }),
     log,
     now: () => clock.now(),
@@ -187,22 +195,9 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
         await app.start();
         log.info({ receiver: "socket-mode" }, "slack socket mode started");
       }
-      const active = await opts.commands.active();
-      for (const v of active) live.notify(v.migration.id);
-      // Recently finished migrations whose message was left behind their record (the final update was
-      // still waiting out a rate limit when the previous bot process stopped).
-      let behind = 0;
-      for (const env of Object.keys(opts.config.environments)) {
-        for (const h of await opts.commands.history(env, 5)) {
-          if (!isTerminal(h.status)) continue; // active ones were notified above
-          const m = (await opts.commands.get(h.id))?.migration;
-          if (m?.slack && isTerminal(m.status) && (m.slack.renderedVersion ?? 0) < m.version) {
-            live.notify(m.id);
-            behind++;
-          }
-        }
-      }
-      log.info({ active: active.length, behind }, "live messages caught up");
+      // Active migrations, and finished ones whose message was left behind their record.
+      const caught = await live.catchUp();
+      log.info(caught, "live messages caught up");
       return { port };
     },
     async stop() {

@@ -4,7 +4,7 @@
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { Actor, CommandResult, MigrationCommands, MigrationView } from "../migration/commands.js";
 import type { RecentKeys } from "./dedupe.js";
-import type { LiveMessages } from "./liveMessages.js";
+import type { LiveMessages } from "./live/index.js";
 import type { Logger } from "./log.js";
 import type { GroupDirectory } from "./permissions.js";
 import type { RenderedMessage } from "./render/blocks.js";

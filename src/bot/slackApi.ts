@@ -28,16 +28,31 @@ export class SlackPlatformError extends Error {
   }
 }
 
+/** Slack message metadata: a typed event attached to the message (here: which record version it shows). */
+export interface MessageMetadata {
+  event_type: string;
+  event_payload: Record<string, string | number>;
+}
+
 export interface PostArgs {
   channel: string;
   text: string;
   blocks?: Block[];
   threadTs?: string;
+  metadata?: MessageMetadata;
+}
+
+export interface UpdateArgs {
+  channel: string;
+  ts: string;
+  text: string;
+  blocks: Block[];
+  metadata?: MessageMetadata;
 }
 
 export interface SlackApi {
   postMessage(args: PostArgs): Promise<{ channel: string; ts: string }>;
-  update(args: { channel: string; ts: string; text: string; blocks: Block[] }): Promise<void>;
+  update(args: UpdateArgs): Promise<void>;
   usergroupMembers(groupId: string): Promise<string[]>;
   /** Display name (or user name) of a user, for text that should not notify them. */
   userName(userId: string): Promise<string | undefined>;
@@ -92,6 +107,7 @@ export function createSlackApi(client: webApi.WebClient): SlackApi {
           text: a.text,
           ...(a.blocks ? { blocks: a.blocks } : {}),
           ...(a.threadTs ? { thread_ts: a.threadTs } : {}),
+          ...(a.metadata ? { metadata: a.metadata } : {}),
           unfurl_links: false,
           unfurl_media: false,
         }),
@@ -101,7 +117,13 @@ export function createSlackApi(client: webApi.WebClient): SlackApi {
     },
     async update(a) {
       await call("chat.update", () =>
-        client.chat.update({ channel: a.channel, ts: a.ts, text: a.text, blocks: a.blocks }),
+        client.chat.update({
+          channel: a.channel,
+          ts: a.ts,
+          text: a.text,
+          blocks: a.blocks,
+          ...(a.metadata ? { metadata: a.metadata } : {}),
+        }),
       );
     },
     async usergroupMembers(groupId) {

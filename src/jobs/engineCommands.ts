@@ -11,12 +11,11 @@ import { buildPlan } from "../migration/plan.js";
 import type { DnsChangeReport, HandoffReport } from "../migration/ports.js";
 import { buildReport, type MigrationReport } from "../migration/report.js";
 import { DATA } from "../migration/steps/dataKeys.js";
-import { maxTtl } from "../migration/steps/recordSets.js";
 import { chooseClusters } from "../migration/targetSelection.js";
 import { createMigration } from "../migration/transitions/forward.js";
 import { abortMigration, approveGate } from "../migration/transitions/gates.js";
 import { requestRollback } from "../migration/transitions/rollback.js";
-import type { Migration, SlackRef } from "../migration/types.js";
+import type { Migration } from "../migration/types.js";
 import { EVENTS_CHANNEL } from "../store/migrationStore.js";
 import { openRedis } from "../store/redisConnection.js";
 import { commit, type EngineRuntime } from "./runtime.js";
@@ -105,7 +104,7 @@ export class EngineCommands implements MigrationCommands {
         : Promise.resolve(undefined),
     ]);
     const steps = buildPlan(c.cfg);
-    const oldTtl = snapshot ? maxTtl(snapshot) : 0;
+    const oldTtl = snapshot?.ttlSeconds ?? 0;
     return {
       ok: true,
       value: {
@@ -223,32 +222,8 @@ export class EngineCommands implements MigrationCommands {
     return { migration, progress: await this.rt.store.progress(migrationId) };
   }
 
-  setSlackRef(migrationId: string, ref: { channel: string; ts: string }) {
-    return this.rt.store.setSlackRef(migrationId, ref);
-  }
-
   auditSince(migrationId: string, afterId: string, limit?: number) {
     return this.rt.store.auditSince(migrationId, afterId, limit);
-  }
-
-  claimSlackRef(migrationId: string, ref: SlackRef) {
-    return this.rt.store.claimSlackRef(migrationId, ref);
-  }
-
-  setRenderedVersion(migrationId: string, version: number) {
-    return this.rt.store.setRenderedVersion(migrationId, version);
-  }
-
-  setThreadCursor(migrationId: string, auditId: string) {
-    return this.rt.store.setThreadCursor(migrationId, auditId);
-  }
-
-  claimRequestOnce(key: string, ttlSeconds: number) {
-    return this.rt.store.claimOnce(`slack.${key}`, ttlSeconds);
-  }
-
-  claimReport(migrationId: string) {
-    return this.rt.store.claimReport(migrationId);
   }
 
   async report(migrationId: string): Promise<MigrationReport | undefined> {

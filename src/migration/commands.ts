@@ -1,9 +1,10 @@
-// What the Slack surface (or any other front end) can ask of the engine. Implemented in src/jobs on top of
+// What the Slack surface (or any other front end) can ask of the engine: domain commands and reads only
+// (the Slack side's own bookkeeping is the bot's, src/bot/live/store.ts). Implemented in src/jobs on top of
 // the Redis store and the BullMQ queue. Permission checks on Slack identities happen in src/bot before a
 // command gets here; the engine enforces the rules of the migration itself (four-eyes, versions, gates).
 
 import type { MigrationReport } from "./report.js";
-import type { Finding, Migration, Progress, SlackRef, StepSpec } from "./types.js";
+import type { Finding, Migration, Progress, StepSpec } from "./types.js";
 
 export type RejectionCode =
   | "not-found" // no such migration / environment / cluster
@@ -95,23 +96,8 @@ export interface MigrationCommands {
   active(env?: string): Promise<MigrationView[]>;
   history(env: string, limit?: number): Promise<HistoryEntry[]>;
   get(migrationId: string): Promise<MigrationView | undefined>;
-  /** Record where the live message lives (does not bump `version`). */
-  setSlackRef(migrationId: string, ref: SlackRef): Promise<void>;
-  /**
-   * Record `ref` only if the migration has no live message yet; returns the one that is recorded. Two bot
-   * processes posting at once both call this, and the one that lost adopts the winner.
-   */
-  claimSlackRef(migrationId: string, ref: SlackRef): Promise<SlackRef>;
-  /** Remember which record version the live message shows now. */
-  setRenderedVersion(migrationId: string, version: number): Promise<void>;
-  /** Remember the last audit entry posted in the thread. */
-  setThreadCursor(migrationId: string, auditId: string): Promise<void>;
   /** The end-of-migration summary (per step durations, approvals, gaps, DNS changes, warnings). */
   report(migrationId: string): Promise<MigrationReport | undefined>;
-  /** True the first time `key` (a Slack trigger id) is claimed within `ttlSeconds`, across processes. */
-  claimRequestOnce(key: string, ttlSeconds: number): Promise<boolean>;
-  /** True exactly once per migration: whoever gets it posts the report. */
-  claimReport(migrationId: string): Promise<boolean>;
   /** Audit a refusal that concerns no migration (e.g. an unauthorised start), per environment. */
   auditDeniedEnv(env: string, actor: Actor, action: string, reason: string): Promise<void>;
   /** The environment's own audit stream (refusals without a migration), oldest first. */

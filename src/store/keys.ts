@@ -8,6 +8,10 @@ export const keys = {
   data: (id: string) => `${P}:mig:${id}:data`,
   progress: (id: string) => `${P}:mig:${id}:progress`,
   audit: (id: string) => `${P}:mig:${id}:audit`,
+  /** The bot replica that owns the live message (a lease with expiry). */
+  liveOwner: (id: string) => `${P}:mig:${id}:live-owner`,
+  /** Refusals counted per person and gate, and the thread reply that shows each count. */
+  refusals: (id: string) => `${P}:mig:${id}:refusals`,
   envLock: (env: string) => `${P}:env:${env}:lock`,
   envAudit: (env: string) => `${P}:env:${env}:audit`,
   envHistory: (env: string) => `${P}:env:${env}:history`,
@@ -16,3 +20,14 @@ export const keys = {
   idempotency: (key: string) => `${P}:idem:${key}`,
   events: () => `${P}:events`,
 };
+
+/**
+ * Fields of the migration hash that describe its Slack message (written by the live store, never by a
+ * transition, so they never bump `version`). The record and these fields expire together.
+ */
+export const liveFields = {
+  ref: "slack",
+  threadCursor: "threadCursor",
+  renderedVersion: "renderedVersion",
+  reportPosted: "reportPosted",
+} as const;

@@ -2,7 +2,8 @@ import type { Redis } from "ioredis";
 import type { AuditEntry, HistoryEntry, MigrationEvent } from "../migration/commands.js";
 import type { AuditDraft, TransitionResult } from "../migration/transitions/result.js";
 import { isTerminal, type Migration, type Progress, type SlackRef } from "../migration/types.js";
-import { keys } from "./keys.js";
+import { keys, liveFields } from "./keys.js";
+import { RedisLiveStore } from "./liveStore.js";
 import { COMPARE_AND_SET } from "./scripts/compareAndSet.js";
 import { CREATE_MIGRATION } from "./scripts/createMigration.js";
 
@@ -34,6 +35,7 @@ function auditJson(a: AuditDraft, at: number): string {
  */
 export class MigrationStore {
   private readonly redis: StoreRedis;
+  private live: RedisLiveStore | undefined;
 
   constructor(
     redis: Redis,
@@ -70,14 +72,32 @@ export class MigrationStore {
   }
 
   async get(id: string): Promise<Migration | undefined> {
-    const [json, slack, cursor] = await this.redis.hmget(keys.migration(id), "json", "slack", "threadCursor");
+    const [json, slack, cursor, rendered] = await this.redis.hmget(
+      keys.migration(id),
+      "json",
+      liveFields.ref,
+      liveFields.threadCursor,
+      liveFields.renderedVersion,
+    );
     if (!json) return undefined;
     const { slack: _stale, ...m } = JSON.parse(json) as Migration;
     if (!slack) return m;
+    // The Slack side is read back for views (status replies, start-up catch-up): where the message is,
+    // how far its thread got and which version it shows.
     return {
       ...m,
-      slack: { ...(JSON.parse(slack) as SlackRef), ...(cursor ? { threadCursor: cursor } : {}) },
+      slack: {
+        ...(JSON.parse(slack) as SlackRef),
+        ...(cursor ? { threadCursor: cursor } : {}),
+        ...(rendered ? { renderedVersion: Number(rendered) } : {}),
+      },
     };
+  }
+
+  /** The bot's Slack bookkeeping on the same connection (see RedisLiveStore). */
+  liveStore(): RedisLiveStore {
+    this.live ??= new RedisLiveStore(this.redis, this.retentionDays);
+    return this.live;
   }
 
   /**
@@ -131,33 +151,6 @@ export class MigrationStore {
         };
     }
     throw new Error(`could not commit a transition of ${id}: too much contention`);
-  }
-
-  /** The Slack message reference is a view detail: a field of its own, so it never bumps `version`. */
-  async setSlackRef(id: string, ref: SlackRef): Promise<void> {
-    await this.redis.hset(keys.migration(id), "slack", JSON.stringify({ channel: ref.channel, ts: ref.ts }));
-    await this.publish({ migrationId: id, version: 0, kind: "changed" });
-  }
-
-  /** HSETNX: the first live message recorded wins; returns the winner. */
-  async claimSlackRef(id: string, ref: SlackRef): Promise<SlackRef> {
-    const key = keys.migration(id);
-    await this.redis.hsetnx(key, "slack", JSON.stringify({ channel: ref.channel, ts: ref.ts }));
-    const stored = await this.redis.hget(key, "slack");
-    return stored ? (JSON.parse(stored) as SlackRef) : ref;
-  }
-
-  async setRenderedVersion(id: string, version: number): Promise<void> {
-    await this.redis.hset(keys.migration(id), "renderedVersion", String(version));
-  }
-
-  async setThreadCursor(id: string, auditId: string): Promise<void> {
-    await this.redis.hset(keys.migration(id), "threadCursor", auditId);
-  }
-
-  /** True for exactly one caller per migration. */
-  async claimReport(id: string): Promise<boolean> {
-    return (await this.redis.hsetnx(keys.migration(id), "reportClaimed", "1")) === 1;
   }
 
   async auditEnv(env: string, entry: AuditDraft, at: number): Promise<void> {
@@ -260,11 +253,6 @@ export class MigrationStore {
       });
     }
     return out;
-  }
-
-  /** SET NX with expiry: true the first time a key (a Slack retry id, a click) is seen. */
-  async claimOnce(key: string, ttlSeconds: number): Promise<boolean> {
-    return (await this.redis.set(keys.idempotency(key), "1", "EX", ttlSeconds, "NX")) === "OK";
   }
 
   async publish(event: MigrationEvent): Promise<void> {

@@ -107,6 +107,7 @@ export async function startBotWorld(
   const bot = createSlackBot({
     config,
     commands: engine.commands,
+    liveStore: engine.store.liveStore(),
     signingSecret: SIGNING_SECRET,
     botToken: BOT_TOKEN,
     slackApiUrl: host.apiUrl,

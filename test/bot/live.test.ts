@@ -52,6 +52,7 @@ const anotherBot = () =>
   createSlackBot({
     config: w.config,
     commands: w.engine.commands,
+    liveStore: w.engine.store.liveStore(),
     signingSecret: SIGNING_SECRET,
     botToken: BOT_TOKEN,
     slackApiUrl: w.host.apiUrl,

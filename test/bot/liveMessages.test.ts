@@ -2,12 +2,13 @@
 // drive the same code through the real engine and the Slack test host).
 
 import { describe, expect, it } from "vitest";
-import { type Clock, createLiveMessages, type LiveCommands } from "../../src/bot/liveMessages.js";
+import { type Clock, createLiveMessages, type LiveCommands } from "../../src/bot/live/index.js";
 import type { Block } from "../../src/bot/render/blocks.js";
 import { type SlackApi, SlackPlatformError, SlackRateLimited } from "../../src/bot/slackApi.js";
 import type { AuditEntry, MigrationView } from "../../src/migration/commands.js";
 import type { Migration, SlackRef } from "../../src/migration/types.js";
 import { botConfig, migrationAt, T0 } from "./fixtures.js";
+import { MemoryLiveStore } from "./memoryLiveStore.js";
 
 class ManualClock implements Clock {
   t = T0;
@@ -55,31 +56,25 @@ interface Call {
   blocks?: Block[];
 }
 
-function world(initial: Migration) {
+function world(initial: Migration, recorded?: SlackRef) {
   const clock = new ManualClock();
   let m = initial;
   const audit: AuditEntry[] = [];
   const calls: Call[] = [];
-  const refs: SlackRef[] = [];
   const failures: Array<Error> = [];
   let nextTs = 1;
+  const store = new MemoryLiveStore(() => clock.t);
+  if (recorded) store.records.set(initial.id, { ref: recorded, reportPosted: false });
+  const refs = {
+    map: <T>(fn: (r: SlackRef) => T) => store.refWrites.map((w) => fn(w.ref)),
+    toJSON: () => store.refWrites.map((w) => w.ref),
+  };
   const commands: LiveCommands = {
     get: async (): Promise<MigrationView> => ({ migration: m, progress: {} }),
-    setSlackRef: async (_id, ref) => {
-      refs.push(ref);
-      m = { ...m, slack: ref };
-    },
-    claimSlackRef: async (_id, ref) => {
-      if (m.slack) return m.slack;
-      refs.push(ref);
-      m = { ...m, slack: ref };
-      return ref;
-    },
-    setThreadCursor: async () => {},
-    setRenderedVersion: async () => {},
     report: async () => undefined,
-    claimReport: async () => false,
-    auditSince: async (_id, after, limit = 100) =>
+    active: async () => [{ migration: m, progress: {} }],
+    history: async () => [],
+    auditSince: async (_id: string, after: string, limit = 100) =>
       audit.filter((e) => after === "0" || Number(e.id) > Number(after)).slice(0, limit),
   };
   const api: SlackApi = {
@@ -112,12 +107,13 @@ function world(initial: Migration) {
     usergroupMembers: async () => [],
     userName: async (id) => (id === "U0ALICE001" ? "alice" : undefined),
   };
-  const live = createLiveMessages({ commands, config: botConfig(), api, clock, minIntervalMs: 1000 });
+  const live = createLiveMessages({ commands, store, config: botConfig(), api, clock, minIntervalMs: 1000 });
   return {
     clock,
     live,
     calls,
     refs,
+    store,
     failures,
     audit,
     set: (next: Migration) => {
@@ -141,7 +137,7 @@ describe("live messages", () => {
     w.live.notify(base.id);
     await w.clock.advance(0);
     expect(w.calls.filter((c) => c.method === "post" && !c.threadTs)).toHaveLength(1);
-    expect(w.refs).toEqual([{ channel: "C0PROD0001", ts: "1.1" }]);
+    expect(w.refs.toJSON()).toEqual([{ channel: "C0PROD0001", ts: "1.1" }]);
     // Posts to one channel are paced to one per interval (Slack's chat.postMessage limit).
     await w.clock.advance(2500);
     const posts = w.calls.filter((c) => c.method === "post").map((c) => c.at);
@@ -205,7 +201,7 @@ describe("live messages", () => {
   });
 
   it("does not repeat the thread of a message posted before a restart", async () => {
-    const w = world({ ...base, slack: { channel: "C0PROD0001", ts: "9.9" }, error: "old error" });
+    const w = world({ ...base, error: "old error" }, { channel: "C0PROD0001", ts: "9.9" });
     w.audit.push({ id: "1", at: T0, actor: "system", action: "step", outcome: "info", detail: "old" });
     w.live.notify(base.id);
     await w.clock.advance(0);
@@ -226,7 +222,8 @@ describe("live messages", () => {
     w.live.notify(base.id);
     await w.clock.advance(3000);
     expect(w.refs.map((r) => r.ts)).toEqual(["1.1", "1.2"]);
-    w.failures.push(new SlackPlatformError("chat.update", "invalid_blocks", []));
+    // (invalid_blocks is no longer permanent: the message is shrunk and sent again, see below.)
+    w.failures.push(new SlackPlatformError("chat.update", "cant_update_message", []));
     w.set({ ...w.get(), version: 71 });
     w.live.notify(base.id);
     await w.clock.advance(10_000);

@@ -94,3 +94,25 @@ export function chunkLines(lines: readonly string[], max: number = LIMITS.sectio
   if (cur.length > 0) chunks.push(cur);
   return chunks;
 }
+
+/**
+ * A smaller form of a message Slack refused (`msg_too_long`, `invalid_blocks`, `msg_blocks_too_long`),
+ * so the next attempt differs from the refused one. Level 1 keeps the structure with shorter texts and
+ * no context lines; level 2 keeps only the fallback text and the buttons.
+ */
+export function shrinkForSlack(m: RenderedMessage, level: number): RenderedMessage {
+  const text = m.text.length > 3000 ? `${m.text.slice(0, 2999)}…` : m.text;
+  const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
+  if (level <= 1) {
+    const blocks = m.blocks
+      .filter((b) => b.type !== "context")
+      .map(
+        (b): Block =>
+          b.type === "section" ? { ...b, text: { ...b.text, text: cut(b.text.text, 1500) } } : b,
+      )
+      .slice(0, 20);
+    return { text, blocks };
+  }
+  const actions = m.blocks.filter((b) => b.type === "actions").slice(0, 2);
+  return { text, blocks: [section(cut(text, 2000)), ...actions] };
+}

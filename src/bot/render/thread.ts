@@ -57,6 +57,12 @@ export function auditLine(e: AuditEntry, names: Readonly<Record<string, string>>
   return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${truncate(e.action, 40)}*: ${detail}`;
 }
 
+/** A refusal in the thread: the first one as it happened, then how many there have been. */
+export function refusalLine(e: AuditEntry, names: Readonly<Record<string, string>> = {}, count = 1): string {
+  const line = auditLine(e, names);
+  return count <= 1 ? line : `${line} _(refused ${count} times, last at ${utcClock(e.at)})_`;
+}
+
 /** Audit entries as thread replies: as few messages as fit in one section each, with the last id in each. */
 export function auditReplies(
   entries: readonly AuditEntry[],
