@@ -12,6 +12,7 @@ import type {
   ProgressFn,
 } from "../migration/ports.js";
 import { type ClusterClient, ClusterRegistry } from "./clusterRegistry.js";
+import * as gitops from "./gitops/index.js";
 import type { HandoffDeps } from "./handoff/common.js";
 import { handoffCronJobs } from "./handoff/cronjobHandoff.js";
 import { revertCronJobs } from "./handoff/cronjobRevert.js";
@@ -198,6 +199,12 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
         );
       }
     },
+
+    // GitOps (src/k8s/gitops): what would fight the migration, paused and resumed; the source's guard.
+    snapshotGitOps: (ctx, fight) => gitops.snapshotGitOps(both(ctx), ctx, fight, clock.now()),
+    pauseGitOps: (ctx, pauses) => gitops.pauseGitOps(both(ctx), pauses),
+    resumeGitOps: (ctx, pauses) => gitops.resumeGitOps(both(ctx), pauses),
+    guardSource: (ctx) => gitops.guardSource(both(ctx).source, ctx, () => clock.now()),
 
     async ingressHostname(cluster, env) {
       if (cluster.ingress.hostname) return cluster.ingress.hostname;

@@ -81,6 +81,39 @@ export interface WorkloadSnapshot {
   workloads: Array<{ kind: "Deployment" | "StatefulSet"; namespace: string; name: string; replicas: number }>;
 }
 
+/** The GitOps controllers hikkoshi pauses while they would undo the migration (src/k8s/gitops). */
+export type GitOpsKind = "Application" | "Kustomization" | "HelmRelease";
+/** What a controller would revert: the handoff (forbidden resources) or the decommission (replicas). */
+export type GitOpsFight = "handoff" | "decommission";
+
+export interface GitOpsPause {
+  side: "source" | "target";
+  kind: GitOpsKind;
+  namespace: string;
+  name: string;
+  fights: GitOpsFight[];
+  /** Resources it manages that the migration changes (`CronJob ops/ledger-close`), capped. */
+  manages: string[];
+  /** Argo CD: `spec.syncPolicy.automated` as it was; Flux: `spec.suspend` (null: the field was absent). */
+  original: { field: "automated"; value: unknown } | { field: "suspend"; value: boolean | null };
+}
+
+/** The controllers to pause and their original settings, taken once before the first pause. */
+export interface GitOpsSnapshot {
+  takenAt: number;
+  pauses: GitOpsPause[];
+}
+
+/** A forbidden resource on the source that became active again and was stopped by the guard. */
+export interface GuardStop {
+  /** `CronJob ops/ledger-close`. */
+  resource: string;
+  /** The field manager of the newest write to the object (from managedFields), or `unknown`. */
+  manager: string;
+  resourceVersion: string;
+  at: number;
+}
+
 export interface ClusterPort {
   /** Probes both clusters; never changes anything. */
   preflight(ctx: EnvContext): Promise<Finding[]>;
@@ -115,6 +148,14 @@ export interface ClusterPort {
   /** Scale source workloads to 0 and label the source retired. Idempotent. */
   decommission(ctx: EnvContext, snapshot: WorkloadSnapshot, progress: ProgressFn): Promise<void>;
   revertDecommission(ctx: EnvContext, snapshot: WorkloadSnapshot, progress: ProgressFn): Promise<void>;
+  /** The GitOps controllers on both clusters that would revert `fight`, with their settings now. Reads only. */
+  snapshotGitOps(ctx: EnvContext, fight: GitOpsFight): Promise<GitOpsSnapshot>;
+  /** Turns automated sync off (Argo CD) or sets `spec.suspend` (Flux) on each; idempotent; returns those changed. */
+  pauseGitOps(ctx: EnvContext, pauses: readonly GitOpsPause[]): Promise<string[]>;
+  /** Writes each original setting back; idempotent; returns those changed. */
+  resumeGitOps(ctx: EnvContext, pauses: readonly GitOpsPause[]): Promise<string[]>;
+  /** Stops every duplication-forbidden resource that is active on the source again; idempotent. */
+  guardSource(ctx: EnvContext): Promise<GuardStop[]>;
   /** The cluster's current ingress load-balancer hostname (config value, else the Service status). */
   ingressHostname(cluster: ClusterConfig, env: EnvironmentConfig): Promise<string | undefined>;
 }

@@ -12,6 +12,7 @@ import { probeClusterNames } from "./clusterNames.js";
 import { probeCrds } from "./crds.js";
 import { probeExternalDns } from "./externalDns.js";
 import { probeForbiddenKinds } from "./forbiddenKinds.js";
+import { probeGitOps } from "./gitops.js";
 import { probeJobs } from "./jobs.js";
 import { probeNodePorts } from "./nodePorts.js";
 import { createProbeContext, type Probe } from "./probe.js";
@@ -36,6 +37,7 @@ export const PROBES: ReadonlyArray<{ name: string; run: Probe }> = [
   { name: "nodePorts", run: probeNodePorts },
   { name: "CRDs", run: probeCrds },
   { name: "Velero", run: probeVelero },
+  { name: "GitOps", run: probeGitOps },
 ];
 
 const order = { blocking: 0, warning: 1, info: 2 } as const;

@@ -2,6 +2,7 @@
 
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { ActivityLog } from "./activity.js";
 import { KubeApi } from "./api.js";
 import type { DenyRule } from "./authz.js";
 import { type Clock, realClock } from "./clock.js";
@@ -16,6 +17,7 @@ import { WorkloadController, type WorkloadOptions } from "./controllers/workload
 import type { VersionInfo } from "./discovery.js";
 import { Faults } from "./faults.js";
 import { createObjectAccess, type ObjectAccess } from "./fixtures.js";
+import { type GitOpsController, type GitOpsControllerOptions, installGitOps } from "./gitops/index.js";
 import { buildKubeconfig, type KubeconfigEntry } from "./kubeconfig.js";
 import { ResourceRegistry } from "./registry.js";
 import { DEFAULT_SERVED_VERSIONS } from "./resources.js";
@@ -44,6 +46,8 @@ export interface KubeHostOptions {
   loadBalancers?: LoadBalancerOptions | false;
   /** Velero installed on this host (CRDs, namespace, BSL, controllers) sharing `store`. */
   velero?: VeleroHostOptions;
+  /** Argo CD and Flux CRDs plus a self-healing GitOps controller syncing from `repo`. */
+  gitops?: GitOpsControllerOptions;
 }
 
 export interface KubeHost {
@@ -60,12 +64,15 @@ export interface KubeHost {
   readonly stats: RequestStats;
   /** Every Job the CronJob controller started, in order. */
   readonly cronJobEvents: CronJobEvent[];
+  /** Every moment a CronJob or Deployment became active or inactive here (suspend / replicas). */
+  readonly activity: ActivityLog;
   readonly api: KubeApi;
   readonly store: ObjectStore;
   readonly authz: { deny: DenyRule[]; enforce: boolean };
   readonly workloads: WorkloadController | undefined;
   readonly cronJobs: CronJobController | undefined;
   readonly velero: VeleroHost | undefined;
+  readonly gitops: GitOpsController | undefined;
   close(): Promise<void>;
 }
 
@@ -77,6 +84,7 @@ export async function startKubeHost(opts: KubeHostOptions): Promise<KubeHost> {
   for (const gv of opts.apiVersions?.disable ?? []) served.delete(gv);
   const clock = opts.clock ?? realClock;
   const store = new ObjectStore();
+  const activity = new ActivityLog(store, clock);
   const registry = new ResourceRegistry(served);
   const authz = { deny: [...(opts.authz?.deny ?? [])], enforce: opts.authz?.enforce ?? false };
   const api = new KubeApi(store, registry, {
@@ -118,6 +126,8 @@ export async function startKubeHost(opts: KubeHostOptions): Promise<KubeHost> {
   }
   for (const c of [workloads, cronJobs, lbs, velero]) if (c) controllers.push(c);
   for (const c of controllers) c.start();
+  const gitops = opts.gitops ? installGitOps({ api, objects, name: opts.name }, opts.gitops) : undefined;
+  if (gitops) controllers.push(gitops);
 
   const entry = (contextName?: string): KubeconfigEntry => ({
     context: contextName ?? opts.name,
@@ -143,12 +153,14 @@ export async function startKubeHost(opts: KubeHostOptions): Promise<KubeHost> {
     faults,
     stats,
     cronJobEvents: cronJobs?.events ?? [],
+    activity,
     api,
     store,
     authz,
     workloads,
     cronJobs,
     velero,
+    gitops,
     async close() {
       for (const c of controllers) c.stop();
       await server.close();

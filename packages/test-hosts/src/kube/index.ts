@@ -24,6 +24,7 @@ export { KubeError, type StatusBody, type StatusCause, type StatusReason } from 
 export { buildEstate, type EstateHazards, type EstateOptions, type EstateSummary } from "./estate.js";
 export { type FaultFilter, type FaultSettings, Faults, type RequestInfo } from "./faults.js";
 export type { ObjectAccess } from "./fixtures.js";
+export * from "./gitops/index.js";
 export { type KubeHost, type KubeHostOptions, kubeconfigFor, startKubeHost } from "./host.js";
 export type { RequestStats } from "./server.js";
 export type { JsonObject, JsonValue, KubeObject, ObjectMeta, OwnerReference } from "./types.js";

@@ -1,0 +1,97 @@
+// GitOps on a kube test host: the Argo CD and Flux CRDs, their namespaces, and the self-healing
+// controller. `startKubeHost({ gitops: { repo } })` installs it at start; `installGitOps` adds it to a
+// host that is already running (the sandbox world starts its hosts itself).
+//
+//   const repo = new GitRepo();
+//   const gitops = installGitOps(host, { repo });
+//   repo.commitLive(host.objects.list("batch/v1", "CronJob", "ops"), ["spec.suspend"]);
+//   host.objects.put(argoApplication("ops", { selfHeal: true }));
+//   gitops.reverts  // every field it put back
+
+import type { KubeApi } from "../api.js";
+import type { ObjectAccess } from "../fixtures.js";
+import type { KubeObject } from "../types.js";
+import { GitOpsController, type GitOpsControllerOptions } from "./controller.js";
+import { GITOPS_CRDS } from "./crds.js";
+
+export { GitOpsController, type GitOpsControllerOptions, type GitOpsRevert } from "./controller.js";
+export { APPLICATION_CRD, GITOPS_CRDS, HELMRELEASE_CRD, KUSTOMIZATION_CRD } from "./crds.js";
+export { type FieldPath, GitRepo } from "./repo.js";
+export {
+  ARGO_INSTANCE_LABEL,
+  ARGO_TRACKING_ANNOTATION,
+  FIELD_MANAGERS,
+  type GitOpsKind,
+} from "./tracking.js";
+
+export function installGitOpsObjects(objects: ObjectAccess, argoNamespace = "argocd"): void {
+  for (const c of GITOPS_CRDS) objects.put(c);
+  for (const name of [argoNamespace, "flux-system"])
+    objects.put({ apiVersion: "v1", kind: "Namespace", metadata: { name } });
+}
+
+/** Installs the CRDs and starts the controller on a running host; `close()` of the host does not stop it. */
+export function installGitOps(
+  host: { api: KubeApi; objects: ObjectAccess; name: string },
+  opts: GitOpsControllerOptions,
+): GitOpsController {
+  installGitOpsObjects(host.objects, opts.argoNamespace);
+  const c = new GitOpsController(host.api, host.name, opts);
+  c.start();
+  return c;
+}
+
+/** An Argo CD Application in `argocd` syncing `path` of the platform repo into this cluster. */
+export function argoApplication(
+  name: string,
+  opts: { selfHeal?: boolean; automated?: boolean; path?: string; namespace?: string } = {},
+): KubeObject {
+  const automated = opts.automated ?? true;
+  return {
+    apiVersion: "argoproj.io/v1alpha1",
+    kind: "Application",
+    metadata: { name, namespace: opts.namespace ?? "argocd" },
+    spec: {
+      project: "default",
+      source: {
+        repoURL: "https://git.example.com/platform/clusters.git",
+        path: opts.path ?? `apps/${name}`,
+        targetRevision: "main",
+      },
+      destination: { server: "https://kubernetes.default.svc", namespace: name },
+      ...(automated ? { syncPolicy: { automated: { prune: true, selfHeal: opts.selfHeal ?? true } } } : {}),
+    },
+  };
+}
+
+export function fluxKustomization(name: string, opts: { suspend?: boolean; path?: string } = {}): KubeObject {
+  return {
+    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
+    kind: "Kustomization",
+    metadata: { name, namespace: "flux-system" },
+    spec: {
+      interval: "1m",
+      path: opts.path ?? `./apps/${name}`,
+      prune: true,
+      sourceRef: { kind: "GitRepository", name: "platform" },
+      ...(opts.suspend !== undefined ? { suspend: opts.suspend } : {}),
+    },
+  };
+}
+
+export function fluxHelmRelease(
+  name: string,
+  opts: { suspend?: boolean; drift?: "enabled" | "warn" | "disabled" } = {},
+): KubeObject {
+  return {
+    apiVersion: "helm.toolkit.fluxcd.io/v2",
+    kind: "HelmRelease",
+    metadata: { name, namespace: "flux-system" },
+    spec: {
+      interval: "5m",
+      chart: { spec: { chart: name, sourceRef: { kind: "HelmRepository", name: "platform" } } },
+      ...(opts.drift ? { driftDetection: { mode: opts.drift } } : {}),
+      ...(opts.suspend !== undefined ? { suspend: opts.suspend } : {}),
+    },
+  };
+}
