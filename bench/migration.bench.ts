@@ -4,7 +4,7 @@
 // with a baseline measured in the same run:
 //   - time per step: the same migration of a tiny estate (scaling big/tiny); the ideal
 //     Σ(latency × requests) / concurrency; and a floor: the client-side pacing hikkoshi imposes on itself
-//     (Kubernetes 50 req/s per cluster after a burst of `concurrency`, Route 53 5 req/s) plus the soaks
+//     (Kubernetes 50 req/s per cluster after a burst of `concurrency`, Route 53 token buckets) plus the soaks
 //     the configuration asks for. The sandbox's simulated Velero and readiness delays are not in the floor;
 //   - Redis commands (MONITOR, attributed to steps by timestamp; INFO commandstats as a cross-check): a bare
 //     BullMQ queue and worker (same job and worker options) running as many no-op jobs, one after another,
@@ -30,13 +30,13 @@ import { startRedisServer } from "@hikkoshi/test-hosts/redisServer";
 import { Queue, Worker } from "bullmq";
 import { Redis } from "ioredis";
 import pino from "pino";
-import { DEFAULT_RETRY } from "../src/dns/route53/retry.js";
 import { RETRY, STEP_QUEUE } from "../src/jobs/stepJobs.js";
 import { DEFAULT_TUNING } from "../src/jobs/stepWorker.js";
 import { isGate, isTerminal, type Migration } from "../src/migration/types.js";
 import { MigrationStore } from "../src/store/migrationStore.js";
 import { COMPARE_AND_SET } from "../src/store/scripts/compareAndSet.js";
 import { CREATE_MIGRATION } from "../src/store/scripts/createMigration.js";
+import { ROUTE53_BURST, ROUTE53_REFILL, route53FloorMs } from "./floors.js";
 
 const LATENCY_MS = 2;
 /** 12 namespaces × 4 Deployments (+ the ingress controller), 12 × 25 CronJobs, every 3rd forbidden. */
@@ -191,7 +191,7 @@ function rssBetween(samples: readonly RssSample[], from: number, to: number) {
 // ---------------------------------------------------------------------------------------------------
 // One migration through Slack
 
-interface StepWindow {
+export interface StepWindow {
   id: string;
   row: "start" | "step" | "gate" | "report";
   startedAt?: number;
@@ -201,7 +201,7 @@ interface StepWindow {
   to: number;
 }
 
-interface MigrationRun {
+export interface MigrationRun {
   estate: { deployments: number; cronJobs: number; forbidden: number };
   migration: Migration;
   commandAt: number;
@@ -215,6 +215,8 @@ interface MigrationRun {
   probeCommands: number;
   route53: Array<{ at: number; op: string }>;
   route53Counters: { changesAccepted: number; changesEffective: number; requests: Record<string, number> };
+  /** Requests the Route 53 host answered `Throttling` during the migration. */
+  route53Throttled: number;
   slack: Array<{ at: number; method: string }>;
   jobs: { total: number; byName: Record<string, number>; attempts: number };
   idle?: { from: number; to: number; redis: RedisEvent[] };
@@ -229,7 +231,7 @@ interface MigrationRun {
  * end, so the queue hop is charged to the step it leads to), and `report` (after the last step until the
  * live message and the report settled).
  */
-function stepWindows(m: Migration, commandAt: number, settledAt: number): StepWindow[] {
+export function stepWindows(m: Migration, commandAt: number, settledAt: number): StepWindow[] {
   const first = m.steps[0]?.status;
   let prev = first && "startedAt" in first ? first.startedAt : commandAt;
   const rows: StepWindow[] = [{ id: "(start command)", row: "start", from: commandAt, to: prev }];
@@ -262,8 +264,12 @@ function configuredTimers(world: SandboxWorld): Record<string, number> {
   };
 }
 
-async function waitForTerminal(store: MigrationStore, driver: SlackDriver): Promise<Migration> {
-  const deadline = Date.now() + MIGRATION_TIMEOUT_MS;
+async function waitForTerminal(
+  store: MigrationStore,
+  driver: SlackDriver,
+  timeoutMs: number,
+): Promise<Migration> {
+  const deadline = Date.now() + timeoutMs;
   let id: string | undefined;
   for (;;) {
     id ??= (await store.history(ENV, 1))[0]?.id;
@@ -276,12 +282,24 @@ async function waitForTerminal(store: MigrationStore, driver: SlackDriver): Prom
   }
 }
 
-async function runMigration(size: EstateSize, withIdle: boolean): Promise<MigrationRun> {
+export interface RunOptions {
+  /** Injected latency per Kubernetes request, both clusters (default LATENCY_MS). */
+  latencyMs?: number;
+  /** Deadline for the whole migration (default MIGRATION_TIMEOUT_MS). */
+  timeoutMs?: number;
+}
+
+export async function runMigration(
+  size: EstateSize,
+  withIdle: boolean,
+  opts: RunOptions = {},
+): Promise<MigrationRun> {
   const logger = pino({ level: "error" });
+  const timeoutMs = opts.timeoutMs ?? MIGRATION_TIMEOUT_MS;
   const world: SandboxWorld = await startSandboxWorld({ strategy: "weighted", estate: size, logger });
   try {
-    world.old.faults.set({ latencyMs: LATENCY_MS });
-    world.new.faults.set({ latencyMs: LATENCY_MS });
+    world.old.faults.set({ latencyMs: opts.latencyMs ?? LATENCY_MS });
+    world.new.faults.set({ latencyMs: opts.latencyMs ?? LATENCY_MS });
     const rec = await recordRedis(world.redis.url);
     const store = new MigrationStore(rec.probe, 90);
     const kube = { old: recordKube(world.old), new: recordKube(world.new) };
@@ -306,11 +324,11 @@ async function runMigration(size: EstateSize, withIdle: boolean): Promise<Migrat
     const commandAt = Date.now();
     const reply = await driver.command(SANDBOX_USERS.alice, `start ${ENV}`);
     if (/no_entry|not allowed|HTTP \d/i.test(reply)) throw new Error(`start refused: ${reply}`);
-    const cutover = await driver.waitForButton(/approve cutover/i, MIGRATION_TIMEOUT_MS);
+    const cutover = await driver.waitForButton(/approve cutover/i, timeoutMs);
     await driver.click(SANDBOX_USERS.bob, cutover);
-    const decommission = await driver.waitForButton(/approve decommission/i, MIGRATION_TIMEOUT_MS);
+    const decommission = await driver.waitForButton(/approve decommission/i, timeoutMs);
     await driver.click(SANDBOX_USERS.bob, decommission);
-    const final = await waitForTerminal(store, driver);
+    const final = await waitForTerminal(store, driver, timeoutMs);
     if (final.status !== "completed")
       throw new Error(`migration ended ${final.status}:\n${driver.console()}`);
     await world.app.bot?.live.idle(10_000); // the last coalesced update and the report
@@ -359,6 +377,7 @@ async function runMigration(size: EstateSize, withIdle: boolean): Promise<Migrat
       kubeByVerb: { old: countBy(kube.old, (e) => e.verb), new: countBy(kube.new, (e) => e.verb) },
       probeCommands: probeDuring,
       route53: world.route53.requestLog.slice(r53Before).map((e) => ({ at: e.at, op: e.op })),
+      route53Throttled: counters.throttled - r53CountersBefore.throttled,
       route53Counters: {
         changesAccepted: counters.changesAccepted - r53CountersBefore.changesAccepted,
         changesEffective: counters.changesEffective - r53CountersBefore.changesEffective,
@@ -449,7 +468,6 @@ async function bareBullmq(jobs: number) {
 const HIKKOSHI_SHAS = new Set(
   [COMPARE_AND_SET, CREATE_MIGRATION].map((lua) => createHash("sha1").update(lua).digest("hex")),
 );
-const ROUTE53_RPS = DEFAULT_RETRY.requestsPerSecond;
 
 /**
  * What a client-sent command is for: `bullmq` (its scripts and its blocking pop), `store` (hikkoshi's own
@@ -494,9 +512,7 @@ function rows(run: MigrationRun) {
     const route53 = inWindow(run.route53, (e) => e.at, w.from, w.to).length;
     const kubeFloor = (n: number) => (Math.max(0, n - burst) / run.requestsPerSecond) * 1000;
     const timerMs = w.row === "step" ? (run.timersMs[w.id] ?? 0) : 0;
-    const floorMs =
-      Math.max(kubeFloor(kube.old), kubeFloor(kube.new), (Math.max(0, route53 - 1) / ROUTE53_RPS) * 1000) +
-      timerMs;
+    const floorMs = Math.max(kubeFloor(kube.old), kubeFloor(kube.new), route53FloorMs(route53)) + timerMs;
     return {
       id: w.id,
       row: w.row,
@@ -571,7 +587,7 @@ async function measure(): Promise<Record<string, unknown>> {
     kubeLatencyMs: LATENCY_MS,
     kubeConcurrency: big.concurrency,
     kubeRequestsPerSecond: big.requestsPerSecond,
-    route53RequestsPerSecond: ROUTE53_RPS,
+    route53Pacing: { burst: ROUTE53_BURST, refillPerSecond: ROUTE53_REFILL },
     time: {
       big: b.time,
       tiny: t.time,

@@ -3,12 +3,14 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { runHandoffBench } from "./handoff.bench.js";
 import { runMigrationBench } from "./migration.bench.js";
+import { runRoute53Bench } from "./route53.bench.js";
 import { runSlackBench } from "./slack.bench.js";
 
 const benches: Record<string, () => Promise<Record<string, unknown>>> = {
   handoff: runHandoffBench,
   slack: runSlackBench,
   migration: runMigrationBench,
+  route53: runRoute53Bench,
 };
 
 const only = process.argv[2];
