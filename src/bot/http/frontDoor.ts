@@ -191,6 +191,12 @@ export function hardenServer(server: Server, log: Logger): void {
   server.on("drop", (data) =>
     log.warn({ remote: data?.remoteAddress }, "connection cap reached; dropped a connection"),
   );
+  // Node closes a CONNECT (proxy tunnel) request without a word unless someone answers it.
+  server.on("connect", (_req, socket) => {
+    socket.end(
+      "HTTP/1.1 405 Method Not Allowed\r\nallow: POST, GET, HEAD\r\nconnection: close\r\ncontent-length: 0\r\n\r\n",
+    );
+  });
   server.on("clientError", (err: NodeJS.ErrnoException, socket) => {
     const code = err.code ?? "";
     const status = code === "HPE_HEADER_OVERFLOW" ? 431 : code === "ERR_HTTP_REQUEST_TIMEOUT" ? 408 : 400;
