@@ -51,10 +51,12 @@ export class FaultBoard {
     switch (name) {
       case "kube-slow":
         this.kubeSlow = on;
-        return this.applyKube();
+        this.applyKube();
+        return;
       case "kube-failing":
         this.kubeFailing = on;
-        return this.applyKube();
+        this.applyKube();
+        return;
       case "route53-throttling":
         if (on) this.world.route53.faults.throttleNext(12);
         else this.world.route53.faults.throttleNext(0);

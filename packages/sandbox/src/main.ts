@@ -1,80 +1,77 @@
-// `npm run sandbox`: a whole migration on the embedded default world, driven as Slack would drive it,
-// printed as the Slack channel would show it. No accounts needed; everything runs on 127.0.0.1.
+// `npm run sandbox`: the sandbox world (two simulated clusters, Route 53, Slack, Redis, hikkoshi itself)
+// and a console at one URL that looks and behaves like a Slack channel, until Ctrl-C.
+// `-- --script` prints one scripted run instead; `-- --rehearse <scenario>` runs a game day headless.
 import { parseArgs } from "node:util";
 import pino from "pino";
-import { SlackDriver } from "./driver.js";
-import { SANDBOX_USERS, startSandboxWorld } from "./world.js";
+import { startConsoleServer } from "./console/server.js";
+import { rehearse } from "./rehearse/rehearse.js";
+import { runScript } from "./script.js";
+import { startSession } from "./session.js";
+
+const USAGE = `usage: npm run sandbox -- [--port N] [--strategy weighted|cnameSwap] [--verbose]
+       npm run sandbox -- --script [--rollback]
+       npm run sandbox -- --rehearse <scenario | path/to/scenario.yaml>
+
+With no mode, starts the sandbox and serves the console (a Slack channel, the world beside it, faults on
+demand) at the printed URL until Ctrl-C. Everything runs on 127.0.0.1; no accounts, no network.
+--script     runs one scripted migration end to end and prints the channel as text (for terminals and CI);
+             --rollback presses Rollback at the decommission gate instead.
+--rehearse   runs a game-day scenario headless and exits non-zero if an invariant broke or the world did
+             not end where the scenario says. Named scenarios: packages/sandbox/scenarios/*.yaml.
+`;
 
 const { values } = parseArgs({
   options: {
+    script: { type: "boolean", default: false },
+    rehearse: { type: "string" },
     strategy: { type: "string", default: "weighted" },
     rollback: { type: "boolean", default: false },
+    port: { type: "string", default: process.env.SANDBOX_PORT ?? "3100" },
     verbose: { type: "boolean", default: false },
     help: { type: "boolean", default: false },
   },
 });
 
 if (values.help) {
-  process.stdout.write(`usage: npm run sandbox -- [--strategy weighted|cnameSwap] [--rollback] [--verbose]
-
-Runs a migration of a simulated production cluster (old → new) end to end: Velero backup and restore,
-CronJob handoff, DNS shift in Route 53, decommission, with four-eyes approvals from two Slack users.
---rollback presses Rollback at the decommission gate instead, and shows the world restored exactly.
-`);
+  process.stdout.write(USAGE);
   process.exit(0);
 }
-if (values.strategy !== "weighted" && values.strategy !== "cnameSwap") {
-  process.stderr.write(`unknown --strategy "${values.strategy}"; use weighted or cnameSwap\n`);
+const strategy = values.strategy;
+if (strategy !== "weighted" && strategy !== "cnameSwap") {
+  process.stderr.write(`unknown --strategy "${strategy}"; use weighted or cnameSwap\n`);
   process.exit(2);
 }
-
-const say = (title: string, body = "") => process.stdout.write(`\n=== ${title}\n${body}${body ? "\n" : ""}`);
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  process.stderr.write(`--port must be a port number (0 to 65535), not "${values.port}"\n`);
+  process.exit(2);
+}
 const logger = pino({ level: values.verbose ? "info" : "error" });
 
-const world = await startSandboxWorld({ strategy: values.strategy, logger });
-const slack = new SlackDriver(world);
-const { alice, bob, mallory } = SANDBOX_USERS;
-try {
-  say(
-    "sandbox ready",
-    `old cluster production-20251101 (${world.estate.cronJobs} CronJobs, ${world.estate.forbidden} duplication-forbidden), new cluster production-20261125, Route 53 zone example.com, Redis ${world.redis.url}`,
-  );
-  say("alice: /migrate plan production", await slack.command(alice, "plan production"));
-  say("mallory: /migrate start production", await slack.command(mallory, "start production"));
-  say("alice: /migrate start production", await slack.command(alice, "start production"));
-
-  const approveCutover = await slack.waitForButton(/approve cutover/i);
-  say("live message at the cutover gate", slack.console());
-  say("alice clicks Approve cutover (she started it: four-eyes)", await slack.click(alice, approveCutover));
-  say("bob clicks Approve cutover", (await slack.click(bob, approveCutover)) || "(accepted)");
-
-  if (values.rollback) {
-    await slack.waitForButton(/approve decommission/i, 180_000);
-    const rollback = await slack.waitForButton(/roll ?back/i);
-    say(
-      "bob clicks Rollback at the decommission gate (traffic already on the new cluster)",
-      (await slack.click(bob, rollback)) || "(accepted)",
-    );
-    await slack.waitForStatus(["rolled-back", "rollback-failed"]);
-  } else {
-    const approveDecommission = await slack.waitForButton(/approve decommission/i, 180_000);
-    say("bob clicks Approve decommission", (await slack.click(bob, approveDecommission)) || "(accepted)");
-    await slack.waitForStatus(["completed", "halted"], 40_000);
-  }
-  await new Promise((r) => setTimeout(r, 1500)); // let the last coalesced update and the report land
-  say("final state of the channel", slack.console());
-  const records = world.route53.recordSets(world.zoneId).filter((r) => r.Type === "CNAME");
-  say(
-    "Route 53 records now",
-    records
-      .map(
-        (r) =>
-          `${r.Name} ${r.SetIdentifier ? `[${r.SetIdentifier} w=${r.Weight}] ` : ""}TTL ${r.TTL} → ${r.ResourceRecords?.map((v) => v.Value).join(",")}`,
-      )
-      .join("\n"),
-  );
-  say("alice: /migrate history production", await slack.command(alice, "history production"));
-} finally {
-  await world.close();
+if (values.script) {
+  await runScript({ strategy, rollback: values.rollback, logger });
+  process.exit(0);
 }
-process.exit(0);
+if (values.rehearse !== undefined) {
+  process.exit(await rehearse(values.rehearse, { logger, out: process.stdout }));
+}
+
+process.stdout.write("starting the sandbox (two clusters, Route 53, Slack, Redis, hikkoshi)...\n");
+const session = await startSession({ strategy, logger });
+const server = await startConsoleServer(session, { port }).catch((err: NodeJS.ErrnoException) => {
+  if (err.code !== "EADDRINUSE") throw err;
+  process.stdout.write(`port ${port} is taken; using a free one\n`);
+  return startConsoleServer(session, { port: 0 });
+});
+process.stdout.write(`\n  hikkoshi sandbox console: ${server.url}\n\n  (Ctrl-C to stop)\n`);
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  void server
+    .close()
+    .then(() => session.close())
+    .finally(() => process.exit(0));
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

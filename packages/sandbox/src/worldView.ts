@@ -162,3 +162,17 @@ export function cronJobSideActive(view: WorldView): "old" | "new" | "both" | "no
   const onNew = view.cronJobs.some((c) => c.new && !c.new.suspended);
   return onOld && onNew ? "both" : onOld ? "old" : onNew ? "new" : "none";
 }
+
+/**
+ * What a completed rollback must give back (ARCHITECTURE.md: records, suspend flags, replica counts): the
+ * public records, the old cluster's forbidden CronJob flags and workloads, and nothing forbidden active on
+ * the new cluster. Restored copies may stay on the new cluster, suspended.
+ */
+export function homeFingerprint(view: WorldView): string {
+  return JSON.stringify({
+    dns: view.dns.map((a) => [a.name, a.setId, a.weight, a.ttl, a.value]),
+    old: view.cronJobs.map((c) => [c.key, c.old?.suspended]),
+    newActive: view.cronJobs.filter((c) => c.new && !c.new.suspended).map((c) => c.key),
+    oldWorkloads: [view.clusters.old.deployments, view.clusters.old.replicas, view.clusters.old.retired],
+  });
+}
