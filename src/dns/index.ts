@@ -1,6 +1,5 @@
 // DNS providers behind the engine's TrafficPort, one folder each (route53/ today).
 
-export { drainSafeAt } from "./drain.js";
 export { PermanentDnsError } from "./errors.js";
 export {
   createRoute53Client,

@@ -62,7 +62,14 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
       now: rt.now,
     });
     const outcome = await def.run(ctx);
-    if (outcome.type === "done" && def.verify) await def.verify(ctx);
+    // Read back what the run did (a weighted shift at each weight, hence `wait` too); a world that
+    // differs halts the migration with the difference, for a person to decide.
+    const readBack = outcome.type === "done" || outcome.type === "wait" ? await def.verify?.(ctx) : undefined;
+    if (readBack && !readBack.ok) {
+      const error = `read-back after the change failed: ${readBack.reason}`;
+      await commit(rt, id, (x) => failStep(x, stepIndex, run, error, rt.now()));
+      return `failed: ${error}`;
+    }
     const fin = await commit(rt, id, (x) => finishStep(x, stepIndex, run, outcome, rt.now()));
     return fin.ok ? `${step.id}: ${outcome.type}` : `finished but not recorded: ${fin.rejection.message}`;
   } catch (err) {

@@ -3,7 +3,6 @@
 
 import type { KubeConfig } from "@kubernetes/client-node";
 import type { ClusterConfig, EnvironmentConfig } from "../config/schema.js";
-import { PermanentError } from "../migration/errors.js";
 import type {
   ClusterPort,
   EnvContext,
@@ -181,23 +180,8 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
 
     async revertDecommission(ctx, snapshot, progress) {
       const { source } = both(ctx);
+      // Readiness before traffic returns here is shift-traffic's compensation's (readyForTraffic.ts).
       await revertDecommission(source, ctx, snapshot, progress);
-      // The next compensation sends traffic back here, so return only once the source serves again
-      // (invariant: public DNS never points at a cluster whose workloads are not ready).
-      const report = await waitReady(
-        source,
-        ctx,
-        progress,
-        new AbortController().signal,
-        clock,
-        poll.readinessMs,
-      );
-      if (report.notReady.length > 0) {
-        throw new PermanentError(
-          `${report.notReady.length} workload(s) on ${source.name} are not ready after scaling back, so traffic stays on ${ctx.target.name}: ${report.notReady.slice(0, 5).join("; ")}`,
-          `fix the workloads on ${source.name}, then retry the rollback`,
-        );
-      }
     },
 
     // GitOps (src/k8s/gitops): what would fight the migration, paused and resumed; the source's guard.

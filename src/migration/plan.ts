@@ -11,7 +11,7 @@ const TITLES: Record<StepKind, string> = {
   "gate-cutover": "Approve cutover",
   handoff: "Hand off duplication-forbidden jobs",
   "shift-traffic": "Shift traffic",
-  verify: "Verify public health",
+  "public-health": "Check public health",
   soak: "Soak",
   "gate-decommission": "Approve decommission",
   decommission: "Decommission source",
@@ -29,7 +29,7 @@ const EFFECT: Record<StepKind, boolean> = {
   "gate-cutover": false,
   handoff: true,
   "shift-traffic": true,
-  verify: false,
+  "public-health": false,
   soak: false,
   "gate-decommission": false,
   decommission: true,
@@ -52,7 +52,7 @@ export function buildPlan(env: EnvironmentConfig): StepSpec[] {
     "gate-cutover",
     "handoff",
     "shift-traffic",
-    "verify",
+    "public-health",
   );
   kinds.push("soak", "gate-decommission", "decommission");
   if (env.dns.lowerTtl.enabled) kinds.push("restore-ttl");

@@ -16,6 +16,9 @@ export interface EnvContext {
   target: ClusterConfig;
 }
 
+/** The answer of a read-back (a step's `verify`, a port's `verify*`): the world is as the change left it, or how it differs. */
+export type Verification = { ok: true } | { ok: false; reason: string };
+
 // ---------------------------------------------------------------- Kubernetes (src/k8s)
 
 export interface BackupReport {
@@ -166,22 +169,29 @@ export interface InventorySummary {
   tolerant: number;
 }
 
-// ---------------------------------------------------------------- DNS (src/dns)
+// ---------------------------------------------------------------- Traffic (src/dns, one folder per provider)
+// The domain speaks clusters, load-balancer hostnames, weights and an opaque snapshot it stores and hands
+// back. Record shapes, TTL fields and alias rules belong to the provider (src/dns/<provider>), which also
+// checks its own work: every change has a read-back (`verify*`), as Argo Rollouts' traffic routers do.
 
-/** Exact record sets as Route 53 returned them, so rollback writes back the same bytes. */
+/** What the names looked like before a change, as the provider read them; stored with the migration. */
 export interface DnsSnapshot {
   takenAt: number;
-  hostedZoneId: string;
-  /** Route 53 ResourceRecordSet objects (JSON of the SDK shape). */
-  recordSets: unknown[];
+  /** The provider that took it (e.g. `route53`); a provider refuses another's snapshot. */
+  provider: string;
+  /** How long a resolver may cache an answer from these records, by the provider's rules. */
+  ttlSeconds: number;
+  /** The provider's exact record of the names (plain JSON). The domain never reads it. */
+  state: unknown;
 }
 
 export interface DnsChangeReport {
   changeId: string;
   submittedAt: number;
+  /** When the provider serves the change everywhere (Route 53: INSYNC). */
   insyncAt: number;
   summary: string;
-  /** The largest TTL of the records written, for drain time. */
+  /** How long resolvers may still hold the answers the change replaced (drain time). */
   maxTtlSeconds: number;
 }
 
@@ -194,26 +204,34 @@ export interface DnsPointing {
   targetWeight?: number;
 }
 
+/** `weight` percent of the traffic to the target's load balancer, the rest to the source's. */
+export interface TrafficSplit {
+  sourceHostname: string;
+  targetHostname: string;
+  /** Whole percent, 0..100. */
+  weight: number;
+}
+
 export interface TrafficPort {
   preflight(ctx: EnvContext, targetHostname: string | undefined): Promise<Finding[]>;
   /** Which configured cluster the records currently point at (for target selection and invariants). */
   pointing(ctx: EnvContext, clusters: Array<{ name: string; hostname?: string }>): Promise<DnsPointing>;
   snapshot(ctx: EnvContext): Promise<DnsSnapshot>;
-  /** Lower every record's TTL (keeping its target), wait INSYNC, read back. */
+  /** Set every record's TTL (keeping its target), wait until served, read back. */
   setTtl(ctx: EnvContext, ttlSeconds: number): Promise<DnsChangeReport>;
+  /** Reads back: every record that has a TTL of its own has `ttlSeconds`. */
+  verifyTtl(ctx: EnvContext, ttlSeconds: number): Promise<Verification>;
   /**
-   * Point `weight` percent of traffic at `targetHostname` and the rest at `sourceHostname`
-   * (cnameSwap: weight is 100). One atomic batch for all names; waits INSYNC; reads back.
+   * Send `split.weight` percent to the target, the rest to the source, starting from the snapshot's form
+   * (cnameSwap: weight 100). One atomic change for all names; waits until served; reads back.
    */
-  shift(
-    ctx: EnvContext,
-    snapshot: DnsSnapshot,
-    sourceHostname: string,
-    targetHostname: string,
-    weight: number,
-  ): Promise<DnsChangeReport>;
-  /** Write back the exact snapshot in one batch, wait INSYNC, verify byte-identical. */
+  setWeight(ctx: EnvContext, snapshot: DnsSnapshot, split: TrafficSplit): Promise<DnsChangeReport>;
+  /** Reads back: every name sends `split.weight` percent to the target and the rest to the source. */
+  verifyWeight(ctx: EnvContext, split: TrafficSplit): Promise<Verification>;
+  /** Write back the exact snapshot in one change, wait until served, read back byte for byte. */
   restore(ctx: EnvContext, snapshot: DnsSnapshot): Promise<DnsChangeReport>;
+  /** Reads back: the names are exactly as in the snapshot. */
+  verifyRestored(ctx: EnvContext, snapshot: DnsSnapshot): Promise<Verification>;
 }
 
 // ---------------------------------------------------------------- HTTP checks (src/checks)

@@ -11,7 +11,7 @@ export type StepKind =
   | "gate-cutover"
   | "handoff"
   | "shift-traffic"
-  | "verify"
+  | "public-health"
   | "soak"
   | "gate-decommission"
   | "decommission"

@@ -44,7 +44,7 @@ export const DEFAULT_KINDS: StepKind[] = [
   "gate-cutover",
   "handoff",
   "shift-traffic",
-  "verify",
+  "public-health",
   "gate-decommission",
   "decommission",
 ];

@@ -125,7 +125,7 @@ describe("renderMigrationMessage", () => {
   it("condenses a long plan and keeps the failed step visible", () => {
     const steps: Step[] = Array.from({ length: 400 }, (_, i) => ({
       id: `s${i}`,
-      kind: "verify",
+      kind: "public-health",
       title: `verify shard ${i} of the payments fleet`,
       effect: false,
       status:
@@ -281,7 +281,7 @@ describe("planMessage", () => {
       targetReason: "r",
       steps: Array.from({ length: 200 }, (_, i) => ({
         id: `s${i}`,
-        kind: "verify" as const,
+        kind: "public-health" as const,
         title: `step ${"x".repeat(200)} ${i}`,
         effect: i % 2 === 0,
       })),

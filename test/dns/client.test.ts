@@ -6,12 +6,14 @@ import {
   FAST,
   NEW,
   OLD,
+  recordSetsOf,
   SRC,
   startWorld,
-  TGT,
+  toTarget,
   type World,
   weighted,
   zoneBytes,
+  zoneOf,
 } from "./world.js";
 
 let world: World | undefined;
@@ -40,7 +42,7 @@ describe("SDK configuration", () => {
       process.env.AWS_SECRET_ACCESS_KEY = "env-secret";
       const traffic = createRoute53Traffic(FAST);
       const snap = await traffic.snapshot(envContext({ records: ["www.example.com"] }));
-      expect(snap.recordSets).toEqual([{ ...weighted("www.example.com.", OLD, 100, SRC) }]);
+      expect(recordSetsOf(snap)).toEqual([{ ...weighted("www.example.com.", OLD, 100, SRC) }]);
     });
   }
 
@@ -49,8 +51,8 @@ describe("SDK configuration", () => {
     const snap = await world.traffic.snapshot(
       envContext({ hostedZone: world.zoneId, records: ["www.example.com"] }),
     );
-    expect(snap.hostedZoneId).toBe(world.zoneId);
-    expect(snap.recordSets).toHaveLength(1);
+    expect(zoneOf(snap)).toBe(world.zoneId);
+    expect(recordSetsOf(snap)).toHaveLength(1);
   });
 
   it("refuses a zone name shared by a public and a private zone, naming both ids", async () => {
@@ -84,13 +86,13 @@ describe("pagination through the adapter", () => {
     const before = await zoneBytes(host, zoneId);
     host.resetCounters();
     const snap = await traffic.snapshot(ctx);
-    expect(snap.recordSets.map((s) => (s as ResourceRecordSet).SetIdentifier)).toEqual([
+    expect(recordSetsOf(snap).map((s) => (s as ResourceRecordSet).SetIdentifier)).toEqual([
       OLD,
       "spare-a",
       "spare-b",
     ]);
     expect(host.counters.requests.ListResourceRecordSets).toBe(2);
-    await traffic.shift(ctx, snap, SRC, TGT, 50);
+    await traffic.setWeight(ctx, snap, toTarget(50));
     const www = host.recordSets(zoneId).filter((r) => r.Name === "www.example.com.");
     expect(www.map((r) => `${r.SetIdentifier}=${r.Weight}`)).toEqual([
       `${OLD}=50`,

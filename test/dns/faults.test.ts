@@ -12,6 +12,7 @@ import {
   SRC,
   startWorld,
   TGT,
+  toTarget,
   type World,
   zoneBytes,
 } from "./world.js";
@@ -39,7 +40,7 @@ describe("one batch for all names, all or nothing", () => {
     host.faults.beforeNextChange((store) =>
       store.putRecordSets(zoneId, [cname("shop.example.com", SRC, 30)]),
     );
-    const err = await traffic.shift(ctx, snap, SRC, TGT, 10).catch((e: unknown) => e);
+    const err = await traffic.setWeight(ctx, snap, toTarget(10)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentDnsError);
     const e = err as PermanentDnsError;
     expect(e.code).toBe("InvalidChangeBatch");
@@ -59,7 +60,7 @@ describe("one batch for all names, all or nothing", () => {
     world = await startWorld(three());
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
-    await traffic.shift(ctx, await traffic.snapshot(ctx), SRC, TGT, 10);
+    await traffic.setWeight(ctx, await traffic.snapshot(ctx), toTarget(10));
     expect(host.counters.changesAccepted).toBe(1);
     for (const n of threeNames) expect(at(host, zoneId, n).map((s) => s.SetIdentifier)).toEqual([OLD, NEW]);
   });
@@ -72,12 +73,12 @@ describe("throttling and lost answers", () => {
     const ctx = envContext({ records: threeNames });
     const snap = await traffic.snapshot(ctx);
     host.faults.throttleNext(6);
-    await traffic.shift(ctx, snap, SRC, TGT, 100);
+    await traffic.setWeight(ctx, snap, toTarget(100));
     expect(host.counters.throttled).toBe(6);
     expect(host.counters.changesEffective).toBe(1);
     expect(host.counters.changesAccepted).toBe(1);
     host.faults.throttleNext(3, ["ChangeResourceRecordSets"]);
-    const retried = await traffic.shift(ctx, snap, SRC, TGT, 100);
+    const retried = await traffic.setWeight(ctx, snap, toTarget(100));
     expect(retried.summary).toContain("already in place");
     expect(host.counters.changesAccepted).toBe(1);
     expect(at(host, zoneId, "shop.example.com")).toEqual([cname("shop.example.com.", TGT)]);
@@ -89,7 +90,7 @@ describe("throttling and lost answers", () => {
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
     host.faults.throttleNext(4, ["ChangeResourceRecordSets"]);
-    await traffic.shift(ctx, snap, SRC, TGT, 10);
+    await traffic.setWeight(ctx, snap, toTarget(10));
     expect(host.counters.requests.ChangeResourceRecordSets).toBe(5);
     expect(host.counters.changesAccepted).toBe(1);
     expect(host.counters.changesRejected).toBe(0);
@@ -101,7 +102,7 @@ describe("throttling and lost answers", () => {
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
     host.faults.resetAfterCommit(1);
-    const report = await traffic.shift(ctx, snap, SRC, TGT, 10);
+    const report = await traffic.setWeight(ctx, snap, toTarget(10));
     expect(report.summary).toContain("already in place");
     expect(host.counters.changesAccepted).toBe(1);
     expect(host.counters.changesRejected).toBe(0);
@@ -143,7 +144,7 @@ describe("serialised writes and PriorRequestNotComplete", () => {
         },
       }),
     );
-    await traffic.shift(ctx, snap, SRC, TGT, 100);
+    await traffic.setWeight(ctx, snap, toTarget(100));
     expect(host.counters.priorRequestNotComplete).toBeGreaterThan(0);
     expect(host.counters.changesAccepted).toBe(2);
     expect(at(host, zoneId, "www.example.com")).toEqual([cname("www.example.com.", TGT)]);
@@ -155,7 +156,7 @@ describe("serialised writes and PriorRequestNotComplete", () => {
     host.faults.priorRequestMode = true;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
-    await Promise.all([traffic.setTtl(ctx, 60), traffic.shift(ctx, snap, SRC, TGT, 10)]);
+    await Promise.all([traffic.setTtl(ctx, 60), traffic.setWeight(ctx, snap, toTarget(10))]);
     expect(host.counters.priorRequestNotComplete).toBe(0);
     expect(host.counters.changesAccepted).toBe(2);
     expect(at(host, zoneId, "api.example.com").map((s) => [s.Weight, s.TTL])).toEqual([
@@ -172,7 +173,9 @@ describe("permanent refusals", () => {
     const ctx = envContext({ records: threeNames });
     const snap = await traffic.snapshot(ctx);
     host.faults.denyZone(zoneId, ["ChangeResourceRecordSets"]);
-    const err = (await traffic.shift(ctx, snap, SRC, TGT, 100).catch((e: unknown) => e)) as PermanentDnsError;
+    const err = (await traffic
+      .setWeight(ctx, snap, toTarget(100))
+      .catch((e: unknown) => e)) as PermanentDnsError;
     expect(err).toBeInstanceOf(PermanentDnsError);
     expect(err.code).toBe("AccessDenied");
     expect(err.message).toContain("is not authorized to perform: route53:ChangeResourceRecordSets");
@@ -188,12 +191,12 @@ describe("permanent refusals", () => {
     const ctx = envContext({ records: threeNames });
     ctx.env.dns.changeTimeoutSeconds = 0.1;
     const snap = await traffic.snapshot(ctx);
-    const err = await traffic.shift(ctx, snap, SRC, TGT, 100).catch((e: unknown) => e);
+    const err = await traffic.setWeight(ctx, snap, toTarget(100)).catch((e: unknown) => e);
     expect(err).not.toBeInstanceOf(PermanentDnsError);
     expect((err as Error).message).toMatch(/still PENDING after/);
     ctx.env.dns.changeTimeoutSeconds = 5;
     const first = host.changeLog()[0]!;
-    const report = await traffic.shift(ctx, snap, SRC, TGT, 100);
+    const report = await traffic.setWeight(ctx, snap, toTarget(100));
     expect(report.changeId).toBe(`/change/${first.id}`);
     expect(report.insyncAt).toBeGreaterThanOrEqual(first.insyncAt);
     expect(host.counters.changesAccepted).toBe(1);

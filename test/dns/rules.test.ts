@@ -1,10 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { drainSafeAt, PermanentDnsError } from "../../src/dns/index.js";
+import { PermanentDnsError } from "../../src/dns/index.js";
 import { classify } from "../../src/dns/route53/errors.js";
 import { PlanError, plannedWeights, shiftDesired } from "../../src/dns/route53/plan.js";
 import { canonical, diffSets } from "../../src/dns/route53/records.js";
 import { backoffMs, DEFAULT_RETRY, RateLimiter } from "../../src/dns/route53/retry.js";
 import { groupsOf } from "../../src/dns/route53/targets.js";
+import { drainSafeAt } from "../../src/migration/drain.js";
 import { alias, cname, NEW, OLD, SRC, TGT, weighted } from "./world.js";
 
 const params = { sourceHost: SRC, targetHost: TGT, sourceName: OLD, targetName: NEW };

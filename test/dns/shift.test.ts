@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { drainSafeAt } from "../../src/dns/index.js";
+import { drainSafeAt } from "../../src/migration/drain.js";
 import {
   alias,
   at,
@@ -7,13 +7,16 @@ import {
   envContext,
   NEW,
   OLD,
+  recordSetsOf,
   SRC,
   startWorld,
   TGT,
+  toTarget,
   txt,
   type World,
   weighted,
   zoneBytes,
+  zoneOf,
 } from "./world.js";
 
 let world: World | undefined;
@@ -31,10 +34,10 @@ describe("cnameSwap", () => {
     const ctx = envContext();
     const before = await zoneBytes(host, zoneId);
     const snap = await traffic.snapshot(ctx);
-    expect(snap.hostedZoneId).toBe(zoneId);
-    expect(snap.recordSets).toHaveLength(2);
+    expect(zoneOf(snap)).toBe(zoneId);
+    expect(recordSetsOf(snap)).toHaveLength(2);
 
-    const report = await traffic.shift(ctx, snap, SRC, TGT, 100);
+    const report = await traffic.setWeight(ctx, snap, toTarget(100));
     expect(host.counters.changesAccepted).toBe(1);
     expect(
       host
@@ -73,8 +76,8 @@ describe("cnameSwap", () => {
     const { host, traffic } = world;
     const ctx = envContext();
     const snap = await traffic.snapshot(ctx);
-    await traffic.shift(ctx, snap, SRC, TGT, 100);
-    const again = await traffic.shift(ctx, snap, SRC, TGT, 100);
+    await traffic.setWeight(ctx, snap, toTarget(100));
+    const again = await traffic.setWeight(ctx, snap, toTarget(100));
     expect(again.summary).toContain("already in place");
     await traffic.restore(ctx, snap);
     await traffic.restore(ctx, snap);
@@ -92,7 +95,7 @@ describe("weighted 10 → 50 → 100", () => {
       const ctx = envContext({ strategy: { type: "weighted" } });
       const before = await zoneBytes(host, zoneId);
       const snap = await traffic.snapshot(ctx);
-      for (const w of steps.slice(0, done)) await traffic.shift(ctx, snap, SRC, TGT, w);
+      for (const w of steps.slice(0, done)) await traffic.setWeight(ctx, snap, toTarget(w));
       expect(host.counters.changesAccepted).toBe(done);
       for (const c of host.changeLog()) {
         expect(new Set(c.changes.map((x) => x.set.Name))).toEqual(
@@ -127,7 +130,7 @@ describe("weighted 10 → 50 → 100", () => {
     world = await startWorld([cname("www.example.com", SRC)]);
     const { host, traffic } = world;
     const ctx = envContext({ records: ["www.example.com"], strategy: { type: "weighted" } });
-    await traffic.shift(ctx, await traffic.snapshot(ctx), SRC, TGT, 10);
+    await traffic.setWeight(ctx, await traffic.snapshot(ctx), toTarget(10));
     const [change] = host.changeLog();
     expect(change!.changes.map((c) => `${c.action} ${c.set.SetIdentifier ?? "-"}`)).toEqual([
       "DELETE -",
@@ -146,7 +149,7 @@ describe("weighted 10 → 50 → 100", () => {
     const ctx = envContext({ records: ["www.example.com"], strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);
     const snap = await traffic.snapshot(ctx);
-    await traffic.shift(ctx, snap, SRC, TGT, 50);
+    await traffic.setWeight(ctx, snap, toTarget(50));
     expect(at(host, zoneId, "www.example.com").map((s) => `${s.SetIdentifier}=${s.Weight}`)).toEqual([
       "blue=50",
       "green=0",
@@ -164,7 +167,7 @@ describe("alias records to load balancers", () => {
     const ctx = envContext({ records: ["shop.example.com"], strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);
     const snap = await traffic.snapshot(ctx);
-    const step1 = await traffic.shift(ctx, snap, SRC, TGT, 10);
+    const step1 = await traffic.setWeight(ctx, snap, toTarget(10));
     expect(step1.maxTtlSeconds).toBe(60);
     const a = at(host, zoneId, "shop.example.com").filter((s) => s.Type === "A");
     expect(
@@ -173,7 +176,7 @@ describe("alias records to load balancers", () => {
       [OLD, 90, `dualstack.${SRC}.`, "Z215JYRZR1TBD5"],
       [NEW, 10, `dualstack.${TGT}.`, "Z215JYRZR1TBD5"],
     ]);
-    await traffic.shift(ctx, snap, SRC, TGT, 100);
+    await traffic.setWeight(ctx, snap, toTarget(100));
     expect(at(host, zoneId, "shop.example.com").map((s) => `${s.Type} ${s.AliasTarget?.DNSName}`)).toEqual([
       `A dualstack.${TGT}.`,
       `AAAA dualstack.${TGT}.`,
@@ -208,7 +211,7 @@ describe("TTL first", () => {
     expect(again.changeId).toBe("none");
     expect(host.counters.changesAccepted).toBe(1);
 
-    const step = await traffic.shift(ctx, snap, SRC, TGT, 10);
+    const step = await traffic.setWeight(ctx, snap, toTarget(10));
     expect(step.maxTtlSeconds).toBe(60);
     expect(at(host, zoneId, "www.example.com").map((s) => s.TTL)).toEqual([60, 60]);
 

@@ -4,7 +4,8 @@ import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { type Route53Host, startRoute53Host } from "@hikkoshi/test-hosts/route53";
 import { environmentSchema } from "../../src/config/schema.js";
 import { createRoute53Traffic, type Route53TrafficOptions } from "../../src/dns/index.js";
-import type { EnvContext, TrafficPort } from "../../src/migration/ports.js";
+import { fromSnapshot } from "../../src/dns/route53/snapshot.js";
+import type { DnsSnapshot, EnvContext, TrafficPort, TrafficSplit } from "../../src/migration/ports.js";
 
 export const SRC = "old-lb-1234.eu-central-1.elb.amazonaws.com";
 export const TGT = "new-lb-5678.eu-central-1.elb.amazonaws.com";
@@ -132,4 +133,18 @@ export async function zoneBytes(host: Route53Host, zoneId: string): Promise<stri
 export function at(host: Route53Host, zoneId: string, name: string): ResourceRecordSet[] {
   const n = name.endsWith(".") ? name : `${name}.`;
   return host.recordSets(zoneId).filter((r) => r.Name === n);
+}
+
+/** The split that sends `weight` percent from the source's load balancer to the target's. */
+export function toTarget(weight: number): TrafficSplit {
+  return { sourceHostname: SRC, targetHostname: TGT, weight };
+}
+
+/** The Route 53 record sets inside the port's opaque snapshot. */
+export function recordSetsOf(snapshot: DnsSnapshot): ResourceRecordSet[] {
+  return fromSnapshot(snapshot).recordSets;
+}
+
+export function zoneOf(snapshot: DnsSnapshot): string {
+  return fromSnapshot(snapshot).hostedZoneId;
 }

@@ -3,7 +3,7 @@
 // (killed with SIGKILL in a test) shares it, and every effect is counted there exactly when it changes
 // the world, which is how tests prove "exactly once".
 import { Redis } from "ioredis";
-import type { DnsSnapshot, EnvContext, Ports } from "../../src/migration/ports.js";
+import type { DnsSnapshot, EnvContext, Ports, TrafficSplit } from "../../src/migration/ports.js";
 import type { Finding } from "../../src/migration/types.js";
 
 export interface TestPortsOptions {
@@ -19,6 +19,8 @@ export interface TestPortsOptions {
   transientFailures?: Record<string, number>;
   permanentFailures?: string[];
   notReady?: string[];
+  /** Operation name → world fields something else rewrites right after it (e.g. a controller undoing it). */
+  driftAfter?: Record<string, Record<string, string>>;
 }
 
 const WORLD = "tw:world";
@@ -79,6 +81,8 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
     if (budget > 0 && (await redis.hincrby(FAILS, op, 1)) <= budget)
       throw new Error(`${op}: transient test failure`);
     await redis.eval(SET_IF_CHANGED, 2, WORLD, counter === "effect" ? EFFECTS : UNDO, field, value, op);
+    const drift = opts.driftAfter?.[op];
+    if (drift) await redis.hset(WORLD, drift);
     if (opts.opDelayAfterMs) await sleep(opts.opDelayAfterMs);
   }
   const read = async <T>(value: T): Promise<T> => {
@@ -90,10 +94,9 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
     const w = await world.get();
     return {
       takenAt: Date.now(),
-      hostedZoneId: "ZTEST",
-      recordSets: [
-        { Name: "www.example.com.", Type: "CNAME", TTL: Number(w.ttl), dns: w.dns, weight: w.weight },
-      ],
+      provider: "test-world",
+      ttlSeconds: Number(w.ttl),
+      state: { dns: w.dns, weight: w.weight, ttl: Number(w.ttl) },
     };
   };
   const change = (maxTtlSeconds: number) => ({
@@ -173,16 +176,36 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
         await act(`ttl-${ttl}`, "ttl", String(ttl));
         return change(ttl);
       },
-      shift: async (ctx: EnvContext, _s: DnsSnapshot, _src: string, _tgt: string, weight: number) => {
+      verifyTtl: async (_ctx: EnvContext, ttl: number) => {
+        const w = await world.get();
+        return w.ttl === String(ttl)
+          ? { ok: true }
+          : { ok: false, reason: `TTL is ${w.ttl} s, not ${ttl} s` };
+      },
+      setWeight: async (ctx: EnvContext, _s: DnsSnapshot, { weight }: TrafficSplit) => {
         await act(`shift-${weight}`, "weight", String(weight));
         if (weight === 100) await redis.hset(WORLD, "dns", ctx.target.name);
         return change(Number((await world.get()).ttl));
       },
+      verifyWeight: async (_ctx: EnvContext, { weight }: TrafficSplit) => {
+        const w = await world.get();
+        return w.weight === String(weight)
+          ? { ok: true }
+          : { ok: false, reason: `www.example.com sends ${w.weight}% to the new cluster, not ${weight}%` };
+      },
       restore: async (_ctx: EnvContext, s: DnsSnapshot) => {
-        const rs = s.recordSets[0] as { TTL: number; dns: string; weight: string };
-        await act("dns-restore", "dnsState", `${rs.dns}/${rs.weight}/${rs.TTL}`, "undo");
-        await redis.hset(WORLD, { dns: rs.dns, weight: rs.weight, ttl: String(rs.TTL) });
-        return change(rs.TTL);
+        const rs = s.state as { ttl: number; dns: string; weight: string };
+        await act("dns-restore", "dnsState", `${rs.dns}/${rs.weight}/${rs.ttl}`, "undo");
+        await redis.hset(WORLD, { dns: rs.dns, weight: rs.weight, ttl: String(rs.ttl) });
+        return change(rs.ttl);
+      },
+      verifyRestored: async (_ctx: EnvContext, s: DnsSnapshot) => {
+        const rs = s.state as { ttl: number; dns: string; weight: string };
+        const w = await world.get();
+        const same = w.dns === rs.dns && w.weight === rs.weight && w.ttl === String(rs.ttl);
+        return same
+          ? { ok: true }
+          : { ok: false, reason: `${w.dns}/${w.weight}/${w.ttl} differs from the snapshot` };
       },
     },
     checks: {

@@ -9,6 +9,7 @@ import type {
   DnsSnapshot,
   EnvContext,
   TrafficPort,
+  TrafficSplit,
 } from "../../migration/ports.js";
 import type { Finding } from "../../migration/types.js";
 import { type Logger, silentLogger } from "../../runtime/logger.js";
@@ -17,8 +18,10 @@ import { Converger } from "./converge.js";
 import { dnsFindings, type NameRecords, zoneNotFoundFinding } from "./findings.js";
 import { type PollOptions, Route53Gateway } from "./gateway.js";
 import { shiftDesired, ttlDesired } from "./plan.js";
-import { displayName, fqdn, isTraffic, type RecordSet } from "./records.js";
+import { checkRestored, checkTtl, checkWeight } from "./readBack.js";
+import { displayName, fqdn, isTraffic } from "./records.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+import { fromSnapshot, toSnapshot } from "./snapshot.js";
 import { type ClusterHost, describeDistribution, distribution, groupsOf } from "./targets.js";
 
 export interface Route53TrafficOptions {
@@ -42,19 +45,6 @@ export function createRoute53Client(config: Route53ClientConfig = {}): Route53Cl
   return new Route53Client({ region, maxAttempts: 1, ...config });
 }
 
-function recordSetsOf(snapshot: DnsSnapshot): RecordSet[] {
-  return snapshot.recordSets.map((rs, i) => {
-    const r = rs as { Name?: unknown; Type?: unknown };
-    if (typeof rs !== "object" || rs === null || typeof r.Name !== "string" || typeof r.Type !== "string") {
-      throw new PermanentDnsError(
-        `DNS snapshot of zone ${snapshot.hostedZoneId} is malformed at record set ${i}`,
-        "restore the records by hand from the audit log; the stored snapshot cannot be used",
-      );
-    }
-    return rs as RecordSet;
-  });
-}
-
 const OWNERSHIP_PREFIXES = ["cname-", "a-", "aaaa-"];
 
 export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficPort {
@@ -69,6 +59,16 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
 
   const timeoutMs = (ctx: EnvContext) => ctx.env.dns.changeTimeoutSeconds * 1000;
   const zoneOf = (ctx: EnvContext) => gw.resolveZone(ctx.env.dns.hostedZone);
+  const trafficSets = async (zoneId: string, names: readonly string[]) =>
+    (await gw.readNames(zoneId, names)).filter(isTraffic);
+
+  /** The snapshot's zone and traffic sets, and every name they or the config mention. */
+  function restoring(ctx: EnvContext, snapshot: DnsSnapshot) {
+    const { hostedZoneId, recordSets } = fromSnapshot(snapshot);
+    const original = recordSets.filter(isTraffic);
+    const names = [...new Set([...ctx.env.dns.records, ...original.map((s) => s.Name ?? "")].map(fqdn))];
+    return { hostedZoneId, original, names };
+  }
 
   async function readForPreflight(zoneId: string, names: readonly string[]): Promise<NameRecords[]> {
     const out: NameRecords[] = [];
@@ -159,12 +159,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
 
     async snapshot(ctx): Promise<DnsSnapshot> {
       const zone = await zoneOf(ctx);
-      const sets = (await gw.readNames(zone.id, ctx.env.dns.records)).filter(isTraffic);
-      return {
-        takenAt: Date.now(),
-        hostedZoneId: zone.id,
-        recordSets: JSON.parse(JSON.stringify(sets)) as unknown[],
-      };
+      return toSnapshot(zone.id, await trafficSets(zone.id, ctx.env.dns.records), Date.now());
     },
 
     async setTtl(ctx, ttlSeconds): Promise<DnsChangeReport> {
@@ -184,35 +179,52 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
       });
     },
 
-    async shift(ctx, snapshot, sourceHostname, targetHostname, weight): Promise<DnsChangeReport> {
-      const original = recordSetsOf(snapshot);
+    async verifyTtl(ctx, ttlSeconds) {
+      const zone = await zoneOf(ctx);
+      return checkTtl(await trafficSets(zone.id, ctx.env.dns.records), ttlSeconds);
+    },
+
+    async setWeight(ctx, snapshot, split: TrafficSplit): Promise<DnsChangeReport> {
+      const original = fromSnapshot(snapshot);
       const names = ctx.env.dns.records;
       const params = {
-        sourceHost: sourceHostname,
-        targetHost: targetHostname,
+        sourceHost: split.sourceHostname,
+        targetHost: split.targetHostname,
         sourceName: ctx.source.name,
         targetName: ctx.target.name,
-        weight,
+        weight: split.weight,
       };
       return converger.run({
-        zoneId: snapshot.hostedZoneId,
+        zoneId: original.hostedZoneId,
         names,
-        desired: (current) => shiftDesired(original, current, names, params),
-        what: `${ctx.migrationId}: ${weight}% to ${ctx.target.name}`,
+        desired: (current) => shiftDesired(original.recordSets, current, names, params),
+        what: `${ctx.migrationId}: ${split.weight}% to ${ctx.target.name}`,
         timeoutMs: timeoutMs(ctx),
       });
     },
 
+    async verifyWeight(ctx, split) {
+      const zone = await zoneOf(ctx);
+      const current = await trafficSets(zone.id, ctx.env.dns.records);
+      const source = { name: ctx.source.name, hostname: split.sourceHostname };
+      const target = { name: ctx.target.name, hostname: split.targetHostname };
+      return checkWeight(current, ctx.env.dns.records, source, target, split);
+    },
+
     async restore(ctx, snapshot): Promise<DnsChangeReport> {
-      const original = recordSetsOf(snapshot).filter(isTraffic);
-      const names = [...new Set([...ctx.env.dns.records, ...original.map((s) => s.Name ?? "")].map(fqdn))];
+      const { hostedZoneId, original, names } = restoring(ctx, snapshot);
       return converger.run({
-        zoneId: snapshot.hostedZoneId,
+        zoneId: hostedZoneId,
         names,
         desired: () => original,
         what: `${ctx.migrationId}: restore records of ${new Date(snapshot.takenAt).toISOString()}`,
         timeoutMs: timeoutMs(ctx),
       });
+    },
+
+    async verifyRestored(ctx, snapshot) {
+      const { hostedZoneId, original, names } = restoring(ctx, snapshot);
+      return checkRestored(await trafficSets(hostedZoneId, names), original);
     },
   };
 }

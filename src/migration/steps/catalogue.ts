@@ -4,13 +4,13 @@ import { decommission } from "./decommission.js";
 import { handoff } from "./handoff.js";
 import { lowerTtl } from "./lowerTtl.js";
 import { preflight } from "./preflight.js";
+import { publicHealth } from "./publicHealth.js";
 import { restore } from "./restore.js";
 import { restoreTtl } from "./restoreTtl.js";
 import { shiftTraffic } from "./shiftTraffic.js";
 import { smoke } from "./smoke.js";
 import { soak } from "./soak.js";
 import type { StepDefinition } from "./stepDefinition.js";
-import { verify } from "./verify.js";
 import { waitReady } from "./waitReady.js";
 
 /** Gates have no definition: they wait for a human, which is a transition, not work. */
@@ -25,7 +25,7 @@ export const STEP_CATALOGUE: Record<WorkKind, StepDefinition> = {
   smoke,
   handoff,
   "shift-traffic": shiftTraffic,
-  verify,
+  "public-health": publicHealth,
   soak,
   decommission,
   "restore-ttl": restoreTtl,

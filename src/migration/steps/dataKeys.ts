@@ -15,5 +15,5 @@ export const DATA = {
   handoff: "k8s.handoff",
   workloadSnapshot: "k8s.workloadSnapshot",
   smoke: "checks.smoke",
-  verify: "checks.verify",
+  publicHealth: "checks.publicHealth",
 } as const;

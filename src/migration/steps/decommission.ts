@@ -15,6 +15,22 @@ export const decommission: StepDefinition = {
       summary: `${snapshot.workloads.length} workloads on ${ctx.source.name} scaled to 0 and labelled retired; delete the cluster with its infrastructure code`,
     };
   },
+  /** Reads the source's workloads again: every one scaled down must still be at 0 (GitOps may scale it back). */
+  async verify(ctx) {
+    const before = await ctx.data.get<WorkloadSnapshot>(DATA.workloadSnapshot);
+    if (!before) return { ok: true };
+    const now = await ctx.ports.clusters.snapshotWorkloads(ctx);
+    const scaled = new Set(before.workloads.map((w) => `${w.kind} ${w.namespace}/${w.name}`));
+    const running = now.workloads
+      .filter((w) => w.replicas > 0 && scaled.has(`${w.kind} ${w.namespace}/${w.name}`))
+      .map((w) => `${w.kind} ${w.namespace}/${w.name} has ${w.replicas} replica(s)`);
+    if (running.length === 0) return { ok: true };
+    const more = running.length > 5 ? ` and ${running.length - 5} more` : "";
+    return {
+      ok: false,
+      reason: `${ctx.source.name} is serving again after being scaled to 0: ${running.slice(0, 5).join("; ")}${more}; something (a GitOps controller?) scales it back`,
+    };
+  },
   async compensate(ctx) {
     const snapshot = await ctx.data.get<WorkloadSnapshot>(DATA.workloadSnapshot);
     if (snapshot) await ctx.ports.clusters.revertDecommission(ctx, snapshot, ctx.progress);

@@ -1,6 +1,6 @@
+import { previousAnswersExpireAt } from "../drain.js";
 import type { DnsSnapshot } from "../ports.js";
 import { DATA } from "./dataKeys.js";
-import { maxTtl } from "./recordSets.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
 /**
@@ -14,18 +14,24 @@ export const lowerTtl: StepDefinition = {
       ctx.ports.traffic.snapshot(ctx),
     );
     const ttl = ctx.env.dns.lowerTtl.ttlSeconds;
-    const oldTtl = maxTtl(original);
+    const oldTtl = original.ttlSeconds;
     if (oldTtl <= ttl) {
       await ctx.data.set(DATA.cutoverSafeAt, ctx.now());
       return { type: "done", summary: `TTL already ${oldTtl}s` };
     }
     const report = await ctx.ports.traffic.setTtl(ctx, ttl);
-    const safeAt = report.insyncAt + oldTtl * 1000;
+    const safeAt = previousAnswersExpireAt(report.insyncAt, oldTtl);
     await ctx.data.once(DATA.cutoverSafeAt, async () => safeAt);
     return {
       type: "done",
       summary: `TTL ${oldTtl}s → ${ttl}s; cutover safe after ${new Date(safeAt).toISOString()}`,
     };
+  },
+  async verify(ctx) {
+    const original = await ctx.data.get<DnsSnapshot>(DATA.dnsOriginal);
+    const ttl = ctx.env.dns.lowerTtl.ttlSeconds;
+    if (!original || original.ttlSeconds <= ttl) return { ok: true }; // run changed nothing
+    return ctx.ports.traffic.verifyTtl(ctx, ttl);
   },
   async compensate(ctx) {
     const original = await ctx.data.get<DnsSnapshot>(DATA.dnsOriginal);

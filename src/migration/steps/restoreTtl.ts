@@ -1,6 +1,5 @@
 import type { DnsSnapshot } from "../ports.js";
 import { DATA } from "./dataKeys.js";
-import { maxTtl } from "./recordSets.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
 /** After decommission, puts the records' TTL back to what it was before the migration. */
@@ -9,8 +8,11 @@ export const restoreTtl: StepDefinition = {
   async run(ctx) {
     const original = await ctx.data.get<DnsSnapshot>(DATA.dnsOriginal);
     if (!original) return { type: "done", summary: "TTL was not changed" };
-    const ttl = maxTtl(original);
-    await ctx.ports.traffic.setTtl(ctx, ttl);
-    return { type: "done", summary: `TTL back to ${ttl}s` };
+    await ctx.ports.traffic.setTtl(ctx, original.ttlSeconds);
+    return { type: "done", summary: `TTL back to ${original.ttlSeconds}s` };
+  },
+  async verify(ctx) {
+    const original = await ctx.data.get<DnsSnapshot>(DATA.dnsOriginal);
+    return original ? ctx.ports.traffic.verifyTtl(ctx, original.ttlSeconds) : { ok: true };
   },
 };

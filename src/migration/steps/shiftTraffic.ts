@@ -1,13 +1,18 @@
-import { PermanentError } from "../errors.js";
-import type { DnsChangeReport, DnsSnapshot } from "../ports.js";
+import { drainSafeAt } from "../drain.js";
+import type { DnsChangeReport, DnsSnapshot, TrafficSplit } from "../ports.js";
 import { DATA } from "./dataKeys.js";
 import { sourceHostname, targetHostname } from "./hostnames.js";
 import { runChecks } from "./httpChecks.js";
+import { ensureReadyForTraffic } from "./readyForTraffic.js";
 import type { StepContext, StepDefinition } from "./stepDefinition.js";
 
 export function weightSteps(ctx: StepContext): number[] {
   const s = ctx.env.dns.strategy;
   return s.type === "cnameSwap" ? [100] : s.steps;
+}
+
+async function split(ctx: StepContext, weight: number): Promise<TrafficSplit> {
+  return { sourceHostname: await sourceHostname(ctx), targetHostname: await targetHostname(ctx), weight };
 }
 
 /**
@@ -18,21 +23,12 @@ export function weightSteps(ctx: StepContext): number[] {
 export const shiftTraffic: StepDefinition = {
   kind: "shift-traffic",
   async run(ctx) {
-    // Invariant: public DNS never points at a cluster whose workloads are not ready. Re-checked here,
-    // at run time, not only when cutover was approved.
-    const ready = await ctx.ports.clusters.waitReady(ctx, () => {}, ctx.signal);
-    if (ready.notReady.length > 0) {
-      throw new PermanentError(
-        `refusing to send traffic to ${ctx.target.name}: ${ready.notReady.length} workload(s) not ready (${ready.notReady.slice(0, 5).join("; ")})`,
-        "roll back, or fix the target and retry",
-      );
-    }
+    // Re-checked here, at run time, not only when cutover was approved.
+    await ensureReadyForTraffic(ctx, "forward");
     const safeAt = await ctx.data.get<number>(DATA.cutoverSafeAt);
     if (safeAt !== undefined && ctx.now() < safeAt) {
       return { type: "wait", until: safeAt, reason: "waiting for resolvers to drop the old TTL" };
     }
-    const src = await sourceHostname(ctx);
-    const tgt = await targetHostname(ctx);
     const before = await ctx.data.once<DnsSnapshot>(DATA.dnsPreShift, () => ctx.ports.traffic.snapshot(ctx));
     const weights = weightSteps(ctx);
     const index = (await ctx.data.get<number>(DATA.shiftIndex)) ?? 0;
@@ -40,7 +36,7 @@ export const shiftTraffic: StepDefinition = {
       await runChecks(
         ctx,
         ctx.env.checks.verify,
-        { ingress: tgt },
+        { ingress: await targetHostname(ctx) },
         `health checks at ${weights[index - 1]}% on the new cluster`,
       );
       const s = ctx.env.dns.strategy;
@@ -54,7 +50,7 @@ export const shiftTraffic: StepDefinition = {
     }
     if (index < weights.length) {
       const weight = weights[index]!;
-      const report = await ctx.ports.traffic.shift(ctx, before, src, tgt, weight);
+      const report = await ctx.ports.traffic.setWeight(ctx, before, await split(ctx, weight));
       const changes =
         (await ctx.data.get<Array<DnsChangeReport & { weight: number }>>(DATA.dnsChanges)) ?? [];
       await ctx.data.set(DATA.dnsChanges, [...changes, { ...report, weight }]);
@@ -68,8 +64,7 @@ export const shiftTraffic: StepDefinition = {
           reason: `soaking at new ${weight}% · old ${100 - weight}% for ${s.soakMinutes} min`,
         };
       }
-      const drainSafeAt = report.insyncAt + (report.maxTtlSeconds + ctx.env.dns.drainMarginSeconds) * 1000;
-      await ctx.data.set(DATA.drainSafeAt, drainSafeAt);
+      await ctx.data.set(DATA.drainSafeAt, drainSafeAt(report, ctx.env.dns.drainMarginSeconds));
     }
     const drain = (await ctx.data.get<number>(DATA.drainSafeAt)) ?? ctx.now();
     return {
@@ -77,19 +72,17 @@ export const shiftTraffic: StepDefinition = {
       summary: `new 100% · old 0%; ${ctx.source.name} must keep serving until ${new Date(drain).toISOString()} (TTL + margin)`,
     };
   },
+  /** The weight the last change set is the weight the records carry now. */
+  async verify(ctx) {
+    const index = (await ctx.data.get<number>(DATA.shiftIndex)) ?? 0;
+    const weight = weightSteps(ctx)[index - 1];
+    if (weight === undefined) return { ok: true }; // no change yet (waiting for the old TTL to pass)
+    return ctx.ports.traffic.verifyWeight(ctx, await split(ctx, weight));
+  },
   async compensate(ctx) {
     const before = await ctx.data.get<DnsSnapshot>(DATA.dnsPreShift);
     if (!before) return;
-    // Same invariant backwards: traffic goes back to the source only once its workloads are ready
-    // (after a partial decommission they are scaling up again).
-    const sourceSide = { ...ctx, source: ctx.target, target: ctx.source };
-    const ready = await ctx.ports.clusters.waitReady(sourceSide, () => {}, ctx.signal);
-    if (ready.notReady.length > 0) {
-      throw new PermanentError(
-        `refusing to send traffic back to ${ctx.source.name}: ${ready.notReady.length} workload(s) not ready (${ready.notReady.slice(0, 5).join("; ")})`,
-        `fix the workloads on ${ctx.source.name}, then press Rollback again; traffic stays on ${ctx.target.name} meanwhile`,
-      );
-    }
+    await ensureReadyForTraffic(ctx, "back");
     await ctx.ports.traffic.restore(ctx, before);
   },
 };

@@ -1,4 +1,4 @@
-import type { EnvContext, Ports, ProgressFn } from "../ports.js";
+import type { EnvContext, Ports, ProgressFn, Verification } from "../ports.js";
 import type { StepOutcome } from "../transitions/forward.js";
 import type { Migration, StepKind } from "../types.js";
 
@@ -24,12 +24,16 @@ export interface StepContext extends EnvContext {
 
 /**
  * One step of the runbook. `run` must be idempotent: it checks the world before acting, so a retried or
- * redelivered job converges instead of doubling an effect. `verify` proves the effect took place;
- * `compensate` undoes it (also idempotent, working from snapshots stored with the migration).
+ * redelivered job converges instead of doubling an effect. `compensate` undoes it (also idempotent,
+ * working from snapshots stored with the migration).
+ *
+ * `verify` reads back what `run` did, from the world, not from what `run` returned. The engine calls it
+ * after every run that ended `done` or `wait` (a weighted shift is verified at each weight) and halts the
+ * migration with its reason when the world differs. Every step that changes the world has one.
  */
 export interface StepDefinition {
   kind: StepKind;
   run(ctx: StepContext): Promise<StepOutcome>;
-  verify?(ctx: StepContext): Promise<void>;
+  verify?(ctx: StepContext): Promise<Verification>;
   compensate?(ctx: StepContext): Promise<void>;
 }
