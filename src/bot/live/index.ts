@@ -108,11 +108,13 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
     postReply: (ref: { channel: string; ts: string }, text: string, what: string) =>
       postReply(threadDeps, ref, text, what),
   };
+  const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const messageDeps = {
     api: opts.api,
     store: opts.store,
     post,
     log,
+    replica: owner,
     onUpdate: () => {
       stats.updates += 1;
     },
@@ -225,7 +227,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
 
   const ownership = createOwnership({
     store: opts.store,
-    owner: opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    owner,
     clock,
     ...(opts.leaseMs !== undefined ? { leaseMs: opts.leaseMs } : {}),
     onClaimable: (id) => pacer.mark(id),

@@ -42,14 +42,19 @@ export interface MessageDeps {
   /** A paced chat.postMessage (throws `Paced` when the channel had a post too recently). */
   post(args: PostArgs): Promise<{ channel: string; ts: string }>;
   log: Logger;
+  /** This process's lease owner name. */
+  replica: string;
   onUpdate(): void;
 }
 
-/** Slack's message metadata: which record version a view shows, for anyone reading the channel later. */
-export function versionMetadata(view: MigrationView): MessageMetadata {
+/**
+ * Slack's message metadata: which record version a view shows and which replica drew it, for anyone
+ * reading the channel later (and for the tests that count one voice per version).
+ */
+export function versionMetadata(view: MigrationView, replica: string): MessageMetadata {
   return {
     event_type: "hikkoshi_migration",
-    event_payload: { migration_id: view.migration.id, version: view.migration.version },
+    event_payload: { migration_id: view.migration.id, version: view.migration.version, replica },
   };
 }
 
@@ -100,7 +105,7 @@ export async function showMessage(
 ): Promise<ShowResult> {
   const m = view.migration;
   const json = JSON.stringify(rendered);
-  const metadata = versionMetadata(view);
+  const metadata = versionMetadata(view, deps.replica);
   let adopted = false;
   if (!state.ref) {
     let posted: { channel: string; ts: string } | undefined;
