@@ -13,9 +13,9 @@ import type {
 import { type ClusterClient, ClusterRegistry } from "./clusterRegistry.js";
 import * as gitops from "./gitops/index.js";
 import type { HandoffDeps } from "./handoff/common.js";
-import { handoffCronJobs } from "./handoff/cronjobHandoff.js";
 import { revertCronJobs } from "./handoff/cronjobRevert.js";
-import { handoffDeployments, revertDeployments } from "./handoff/deploymentHandoff.js";
+import { revertDeployments } from "./handoff/deploymentHandoff.js";
+import { runHandoff } from "./handoff/handoff.js";
 import { takeForbiddenSnapshot } from "./handoff/snapshot.js";
 import { readServiceAddress } from "./ingress.js";
 import { listInventory, summarise } from "./inventory.js";
@@ -79,10 +79,11 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
     source: client(ctx.source, ctx.env),
     target: client(ctx.target, ctx.env),
   });
-  const requests = (cs: ClusterClient[]) => cs.reduce((n, c) => n + c.policy.stats.requests, 0);
 
   const handoffDeps = (ctx: EnvContext): HandoffDeps => ({
     ...both(ctx),
+    migrationId: ctx.migrationId,
+    requestsPerSecond: ctx.env.handoff.requestsPerSecond,
     clock,
     logger,
     concurrency: ctx.env.handoff.concurrency,
@@ -141,27 +142,8 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
       );
     },
 
-    async handoff(ctx, snapshot, progress, signal): Promise<HandoffReport> {
-      const deps = handoffDeps(ctx);
-      const before = requests([deps.source, deps.target]);
-      const cron = await handoffCronJobs(deps, snapshot.cronJobs, progress, signal);
-      const deploy = await handoffDeployments(deps, snapshot.deployments, progress, signal);
-      const report: HandoffReport = {
-        cronJobsMoved: cron.moved,
-        deploymentsMoved: deploy.moved,
-        gaps: [...cron.gaps, ...deploy.gaps],
-        requests: requests([deps.source, deps.target]) - before,
-      };
-      logger.info(
-        {
-          migration: ctx.migrationId,
-          cronJobs: report.cronJobsMoved,
-          deployments: report.deploymentsMoved,
-          requests: report.requests,
-        },
-        "handoff complete",
-      );
-      return report;
+    async handoff(ctx, snapshot, progress, signal, events): Promise<HandoffReport> {
+      return runHandoff(handoffDeps(ctx), snapshot, progress, signal, events);
     },
 
     async revertHandoff(ctx, snapshot: ForbiddenSnapshot, progress: ProgressFn) {

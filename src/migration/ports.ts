@@ -62,6 +62,11 @@ export interface ForbiddenSnapshot {
     name: string;
     source: { suspend: boolean; startingDeadlineSeconds: number | null } | null;
     target: { suspend: boolean; startingDeadlineSeconds: number | null } | null;
+    /** The source's schedule and zone (for missed runs and the gap budget); absent in older snapshots. */
+    schedule?: string;
+    timeZone?: string;
+    /** `run-once` when labelled `hikkoshi.dev/missed-run=run-once`: one catch-up run on the target. */
+    missedRun?: "skip" | "run-once";
   }>;
   deployments: Array<{
     namespace: string;
@@ -74,9 +79,29 @@ export interface ForbiddenSnapshot {
 export interface HandoffReport {
   cronJobsMoved: number;
   deploymentsMoved: number;
-  /** Per resource: ms between "stopped on source" and "started on target". */
-  gaps: Array<{ resource: string; gapMs: number }>;
+  /**
+   * Per resource: ms between "stopped on source" and "started on target", from the moments recorded on
+   * the objects themselves (annotations), so a worker crash does not shorten them.
+   */
+  gaps: Array<{ resource: string; gapMs: number; stoppedAt?: number; startedAt?: number }>;
   requests: number;
+  /** Schedule times that fell inside a gap: lost on both clusters, or run once on the target. */
+  missedRuns?: Array<{
+    resource: string;
+    scheduledAt: number;
+    timeZone: string;
+    outcome: "lost" | "runs-on-target";
+    why?: string;
+  }>;
+  /** The gap budget (default: the shortest schedule period among the forbidden CronJobs). */
+  gapBudgetMs?: number;
+  /** `resource: why` for each resource whose gap exceeded the budget. */
+  overBudget?: string[];
+}
+
+/** Side channel of a running handoff: notes for the migration's thread (budget warnings). */
+export interface HandoffEvents {
+  note(detail: string): Promise<void> | void;
 }
 
 export interface WorkloadSnapshot {
@@ -144,6 +169,7 @@ export interface ClusterPort {
     snapshot: ForbiddenSnapshot,
     progress: ProgressFn,
     signal: AbortSignal,
+    events?: HandoffEvents,
   ): Promise<HandoffReport>;
   /** Mirror of handoff: suspend on target first, then restore source's original flags and replicas. */
   revertHandoff(ctx: EnvContext, snapshot: ForbiddenSnapshot, progress: ProgressFn): Promise<void>;

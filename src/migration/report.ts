@@ -1,6 +1,7 @@
 // What a migration did, for the summary posted in its thread when it ends. A pure function of the record
 // and the data its steps stored.
 
+import { missedRunText } from "./missedRunText.js";
 import type { DnsChangeReport, HandoffReport } from "./ports.js";
 import type { Finding, Migration, MigrationStatus, StepState } from "./types.js";
 
@@ -18,6 +19,10 @@ export interface MigrationReport {
   approvals: Array<{ step: string; by: string; at: number }>;
   /** Per duplication-forbidden resource: time between stopped on the source and started on the target. */
   handoffGaps: Array<{ resource: string; gapMs: number }>;
+  /** Schedule times inside a gap, one sentence each (lost on both clusters, or run once on the target). */
+  missedRuns?: string[];
+  /** `resource: gap, why` for each gap over the budget, and the budget. */
+  handoffOverBudget?: { budgetMs: number; resources: string[] };
   dnsChanges: Array<{ weight?: number; changeId: string; submittedAt: number; insyncAt: number }>;
   acceptedWarnings: Finding[];
   rollback?: { by: string; at: number; reason: string };
@@ -76,7 +81,15 @@ export function buildReport(m: Migration, data: ReportData): MigrationReport {
       return { id: s.id, title: s.title, state: st.state, ...timed, ...summary };
     }),
     approvals: m.approvals.map((a) => ({ step: titleOf(a.stepId), by: a.by, at: a.at })),
-    handoffGaps: [...(data.handoff?.gaps ?? [])].sort((a, b) => b.gapMs - a.gapMs),
+    handoffGaps: [...(data.handoff?.gaps ?? [])]
+      .map((g) => ({ resource: g.resource, gapMs: g.gapMs }))
+      .sort((a, b) => b.gapMs - a.gapMs),
+    ...(data.handoff?.missedRuns?.length
+      ? { missedRuns: data.handoff.missedRuns.map((r) => missedRunText(r, m.target)) }
+      : {}),
+    ...(data.handoff?.overBudget?.length && data.handoff.gapBudgetMs !== undefined
+      ? { handoffOverBudget: { budgetMs: data.handoff.gapBudgetMs, resources: data.handoff.overBudget } }
+      : {}),
     dnsChanges: (data.dnsChanges ?? []).map((c) => ({
       ...(c.weight !== undefined ? { weight: c.weight } : {}),
       changeId: c.changeId,

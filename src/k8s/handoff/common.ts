@@ -9,6 +9,8 @@ import type { PoolResult } from "./pool.js";
 export const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 
 export interface HandoffDeps {
+  /** Marks written on the objects name it, so another migration's marks are ignored. */
+  migrationId: string;
   source: ClusterClient;
   target: ClusterClient;
   clock: Clock;
@@ -19,11 +21,18 @@ export interface HandoffDeps {
   activeJobsTimeoutMs: number;
   /** Fallback deadline (seconds) when `status.lastScheduleTime` cannot be carried over. */
   startingDeadlineSeconds: number;
+  requestsPerSecond: number;
+  /** Override of the gap budget (default: the shortest schedule period among the forbidden CronJobs). */
+  gapBudgetMs?: number;
+  /** Budget warnings for the migration's thread. */
+  note?: (detail: string) => void;
 }
 
 export interface Gap {
   resource: string;
   gapMs: number;
+  stoppedAt?: number;
+  startedAt?: number;
 }
 
 export class HandoffError extends Error {

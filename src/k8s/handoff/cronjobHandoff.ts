@@ -1,30 +1,36 @@
-// Handoff of duplication-forbidden CronJobs: suspend on the source, read back, wait until the source has no
-// active Jobs, then resume on the target only those that ran on the source, with the source's
-// `status.lastScheduleTime` carried over first so the target's controller has no missed schedule to catch
-// up. The rollback (cronjobRevert.ts) mirrors it.
+// Handoff of duplication-forbidden CronJobs, one CronJob at a time through a bounded window (not "stop
+// everything, then start everything"), so each one's gap is its own settle pause and a few requests:
+// stop on the source (the moment written on the object in the same patch), pause so a controller sync
+// already under way lands, wait until the source has no active Job, then start on the target with the
+// lastScheduleTime its missed-run policy asks for, marking the start moment the same way. A worker crash
+// anywhere leaves both moments on the objects, so the retry reports the true gap.
 //
 // Invariant: a CronJob is unsuspended on the target only after a fresh read showed it suspended (and idle)
 // on the source, and on the source only after a fresh read showed it suspended (and idle) on the target.
 
 import type { V1CronJob } from "@kubernetes/client-node";
-import type { ForbiddenSnapshot, ProgressFn } from "../../migration/ports.js";
+import type { ForbiddenSnapshot, HandoffReport, ProgressFn } from "../../migration/ports.js";
+import { busyWarning, defaultGapBudgetMs, predictedGapMs, rateWarning, windowSize } from "./budget.js";
 import { checkPool, formatDuration, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
-import { carryLastSchedule, readCron, setCronSpec, suspendCron, viewOf } from "./cronjobs.js";
-import { drain } from "./drain.js";
+import { carryLastSchedule, readCron, setCronSpec, stopCron, viewOf } from "./cronjobs.js";
+import { markValue, readMark, STARTED_ANNOTATION, STOPPED_ANNOTATION } from "./marks.js";
 import { runPool } from "./pool.js";
+import { lastScheduleToCarry, missedRuns } from "./schedule.js";
 
 type Entry = ForbiddenSnapshot["cronJobs"][number];
+type MissedRunEntry = NonNullable<HandoffReport["missedRuns"]>[number];
 
 const label = (e: Entry) => `CronJob ${key(e.namespace, e.name)}`;
 
 export interface CronHandoffResult {
   moved: number;
   gaps: Gap[];
+  missedRuns: MissedRunEntry[];
+  gapBudgetMs?: number;
+  overBudget: string[];
 }
 
-interface Quiet {
-  cj: V1CronJob | undefined;
-}
+class StillBusy extends Error {}
 
 export async function handoffCronJobs(
   deps: HandoffDeps,
@@ -35,7 +41,14 @@ export async function handoffCronJobs(
   const { source, target, clock } = deps;
   const total = entries.length;
   let done = 0;
-  const tick = () => progress(++done, total, "CronJobs");
+  // The live message shows the latest note with every count, so a throttled update cannot drop it.
+  let note: string | undefined;
+  const tick = () => progress(++done, total, "CronJobs", note);
+  const warn = (text: string, short: string) => {
+    note = short;
+    progress(done, total, "CronJobs", note);
+    deps.note?.(text);
+  };
   progress(0, total, "CronJobs");
 
   // A running source CronJob without a target copy would be lost: refuse before changing anything.
@@ -48,121 +61,163 @@ export async function handoffCronJobs(
     );
   }
 
-  // Pass 1: suspend every forbidden CronJob on the source.
-  const stoppedAt = new Map<Entry, number>();
-  const withSource = entries.filter((e) => e.source !== null);
-  const pass1 = await runPool(
-    withSource,
-    deps.concurrency,
-    async (e) => {
-      await suspendCron(source, e.namespace, e.name);
-      stoppedAt.set(e, clock.now());
-    },
-    signal,
-  );
-  checkPool("suspending CronJobs on the source", pass1, label, signal);
+  const moving = entries.filter((e) => e.source?.suspend === false);
+  for (let i = 0; i < total - moving.length; i++) tick(); // stay as they are on both clusters
 
-  // Let a controller sync that started before the suspend land (its Job and lastScheduleTime) before reading.
-  await clock.sleep(deps.settleMs, signal);
+  const budget = deps.gapBudgetMs ?? defaultGapBudgetMs(moving, clock.now());
+  const window = windowSize(deps.concurrency, deps.requestsPerSecond, deps.settleMs, budget);
+  if (budget !== undefined && moving.length > 0) {
+    const predicted = predictedGapMs(Math.min(window, moving.length), deps.requestsPerSecond, deps.settleMs);
+    if (predicted > budget) {
+      warn(
+        rateWarning(budget, predicted, deps.requestsPerSecond, moving.length),
+        `over ${formatDuration(budget)} budget: all (rate limit)`,
+      );
+    }
+  }
 
+  const attemptStart = clock.now();
   const gaps: Gap[] = [];
+  const missed: MissedRunEntry[] = [];
+  const overBudget: string[] = [];
   const deadlineRestores: Array<{ e: Entry; sourceLastMs: number | undefined }> = [];
-  let moved = entries.length - withSource.length;
-  for (let i = 0; i < moved; i++) tick();
+  const busy: Array<{ e: Entry; why: string }> = [];
 
-  const start = async (e: Entry, src: V1CronJob | undefined) => {
-    if (e.source?.suspend !== false) return; // was not running on the source: stays suspended on the target
-    const restarted = await resumeOnTarget(deps, e, src);
-    if (restarted.needsDeadlineRestore) {
-      deadlineRestores.push({ e, sourceLastMs: src ? viewOf(src).lastScheduleMs : undefined });
+  const moveOne = async (e: Entry) => {
+    const { stoppedAt, src } = await stopOnSource(deps, e);
+    // Let a controller sync that started before the suspend land (its Job and lastScheduleTime).
+    const settle = stoppedAt + deps.settleMs - clock.now();
+    if (settle > 0) await clock.sleep(settle);
+    let quiet = src;
+    let warned = false;
+    let waited = 0;
+    for (;;) {
+      const q = await checkSource(deps, e);
+      if (q.quiet) {
+        quiet = q.cj;
+        break;
+      }
+      const elapsed = clock.now() - stoppedAt;
+      if (!warned && budget !== undefined) {
+        warned = true;
+        waited = q.active;
+        warn(
+          busyWarning(label(e), budget, q.active, source.name, elapsed),
+          `over budget: ${key(e.namespace, e.name)} (Job running)`,
+        );
+      }
+      if (elapsed >= deps.activeJobsTimeoutMs) throw new StillBusy(`${q.active} active Job(s)`);
+      await clock.sleep(deps.drainPollMs);
     }
-    if (restarted.startedAt !== undefined) {
-      gaps.push({
-        resource: label(e),
-        gapMs: restarted.startedAt - (stoppedAt.get(e) ?? restarted.startedAt),
-      });
+    const started = await resumeOnTarget(deps, e, quiet, stoppedAt);
+    if (started.needsDeadlineRestore) {
+      deadlineRestores.push({ e, sourceLastMs: quiet ? viewOf(quiet).lastScheduleMs : undefined });
     }
+    if (started.startedAt !== undefined) {
+      const gapMs = Math.max(0, started.startedAt - stoppedAt);
+      gaps.push({ resource: label(e), gapMs, stoppedAt, startedAt: started.startedAt });
+      if (budget !== undefined && gapMs > budget) {
+        const why =
+          waited > 0
+            ? `waited for ${waited} running Job(s) on ${source.name}`
+            : stoppedAt < attemptStart
+              ? "stopped by an earlier attempt that did not finish (worker restart)"
+              : "the request rate";
+        overBudget.push(`${label(e)}: ${formatDuration(gapMs)}, ${why}`);
+      }
+      if (e.schedule) {
+        const tz = e.timeZone ?? "UTC";
+        for (const m of missedRuns({
+          policy: e.missedRun ?? "skip",
+          schedule: e.schedule,
+          tz,
+          sourceLastMs: quiet ? viewOf(quiet).lastScheduleMs : undefined,
+          stoppedAt,
+          startedAt: started.startedAt,
+          carriedMs: started.carriedMs,
+          startingDeadlineSeconds: e.target?.startingDeadlineSeconds ?? null,
+        })) {
+          missed.push({ resource: key(e.namespace, e.name), timeZone: tz, ...m });
+        }
+      }
+    }
+    tick();
   };
 
-  // Pass 2: read back each source; idle ones start on the target now, busy ones wait for their Jobs.
-  const busy: Entry[] = [];
-  const pass2 = await runPool(
-    withSource,
-    deps.concurrency,
+  const result = await runPool(
+    moving,
+    window,
     async (e) => {
-      const q = await checkSource(deps, e);
-      // Only a CronJob that will start on the target has to wait for its source Jobs.
-      if (!q.quiet && e.source?.suspend === false) {
-        busy.push(e);
-        return;
+      try {
+        await moveOne(e);
+      } catch (err) {
+        if (!(err instanceof StillBusy)) throw err;
+        busy.push({ e, why: err.message });
       }
-      await start(e, q.data.cj);
-      moved += 1;
-      tick();
     },
     signal,
   );
-  checkPool("resuming CronJobs on the target", pass2, label, signal);
-
-  const drained = await drain<Entry, Quiet>({
-    items: busy,
-    check: (e) => checkSource(deps, e),
-    onQuiet: async (e, q) => {
-      await start(e, q.cj);
-      moved += 1;
-      tick();
-    },
-    concurrency: deps.concurrency,
-    timeoutMs: deps.activeJobsTimeoutMs,
-    pollMs: deps.drainPollMs,
-    clock,
-    signal,
-  });
-  checkPool(
-    "resuming CronJobs on the target",
-    { started: busy.length, failures: drained.failures, aborted: false },
-    label,
-  );
+  checkPool("handing over CronJobs", result, label, signal);
 
   await restoreDeadlines(deps, deadlineRestores, signal);
 
-  if (drained.busy.length > 0) {
-    const names = drained.busy.map((b) => `${label(b.item)} (${b.why})`);
+  if (busy.length > 0) {
+    const names = busy.map((b) => `${label(b.e)} (${b.why})`);
     throw new HandoffError(
-      `${drained.busy.length} CronJob(s) still have running Jobs on ${source.name} after ` +
+      `${busy.length} CronJob(s) still have running Jobs on ${source.name} after ` +
         `${formatDuration(deps.activeJobsTimeoutMs)}; they stay suspended on both clusters: ` +
         `${names.slice(0, 20).join(", ")}. Retry the handoff once they finish, or roll back.`,
-      drained.busy.map((b) => label(b.item)),
+      busy.map((b) => label(b.e)),
     );
   }
-  return { moved, gaps };
+  const out: CronHandoffResult = { moved: done, gaps, missedRuns: missed, overBudget };
+  if (budget !== undefined) out.gapBudgetMs = budget;
+  return out;
+}
+
+/**
+ * Suspends on the source with the stop moment written alongside, unless an earlier attempt of this
+ * migration already did (its mark is the true stop moment).
+ */
+async function stopOnSource(
+  deps: HandoffDeps,
+  e: Entry,
+): Promise<{ stoppedAt: number; src: V1CronJob | undefined }> {
+  const cj = await readCron(deps.source, e.namespace, e.name);
+  if (cj === undefined) return { stoppedAt: deps.clock.now(), src: undefined }; // gone: nothing runs there
+  const mark = readMark(cj, STOPPED_ANNOTATION, deps.migrationId);
+  if (viewOf(cj).suspend) return { stoppedAt: mark ?? deps.clock.now(), src: cj };
+  const at = deps.clock.now();
+  const written = await stopCron(deps.source, e.namespace, e.name, {
+    [STOPPED_ANNOTATION]: markValue(deps.migrationId, at),
+  });
+  return { stoppedAt: at, src: written };
 }
 
 /** Fresh read of the source: it must be suspended; it is quiet when it has no active Jobs. */
 async function checkSource(
   deps: HandoffDeps,
   e: Entry,
-): Promise<{ quiet: boolean; data: Quiet; why?: string }> {
+): Promise<{ quiet: true; cj: V1CronJob | undefined } | { quiet: false; active: number }> {
   const cj = await readCron(deps.source, e.namespace, e.name);
-  if (cj === undefined) return { quiet: true, data: { cj } }; // deleted on the source: nothing runs there
+  if (cj === undefined) return { quiet: true, cj }; // deleted on the source: nothing runs there
   const v = viewOf(cj);
   if (!v.suspend) {
     // Someone unsuspended it after our patch: never start the twin; suspend again and report.
-    await suspendCron(deps.source, e.namespace, e.name);
+    await stopCron(deps.source, e.namespace, e.name, {});
     throw new Error(
       `was unsuspended on ${deps.source.name} during the handoff; suspended again, not started`,
     );
   }
-  return v.active > 0
-    ? { quiet: false, data: { cj }, why: `${v.active} active Job(s)` }
-    : { quiet: true, data: { cj } };
+  return v.active > 0 ? { quiet: false, active: v.active } : { quiet: true, cj };
 }
 
 async function resumeOnTarget(
   deps: HandoffDeps,
   e: Entry,
   src: V1CronJob | undefined,
-): Promise<{ startedAt?: number; needsDeadlineRestore: boolean }> {
+  stoppedAt: number,
+): Promise<{ startedAt?: number; carriedMs?: number; needsDeadlineRestore: boolean }> {
   const { target } = deps;
   const original = e.target?.startingDeadlineSeconds ?? null;
   const short = deps.startingDeadlineSeconds;
@@ -170,11 +225,27 @@ async function resumeOnTarget(
   if (tgt === undefined) throw new Error(`has no copy on ${target.name}`);
   const tv = viewOf(tgt);
   if (!tv.suspend) {
-    // Started by an earlier attempt (worker crash): only the fallback deadline may still need restoring.
-    return { needsDeadlineRestore: tv.startingDeadlineSeconds === short && original !== short };
+    // Started by an earlier attempt (worker crash): its mark says when; only the fallback deadline may
+    // still need restoring.
+    const startedAt = readMark(tgt, STARTED_ANNOTATION, deps.migrationId);
+    return {
+      ...(startedAt !== undefined ? { startedAt } : {}),
+      needsDeadlineRestore: tv.startingDeadlineSeconds === short && original !== short,
+    };
   }
-  const lst = src ? viewOf(src).lastScheduleMs : undefined;
-  const carried = await carryLastSchedule(target, tgt, lst);
+  const sourceLastMs = src ? viewOf(src).lastScheduleMs : undefined;
+  const now = deps.clock.now();
+  const carry = e.schedule
+    ? lastScheduleToCarry({
+        policy: e.missedRun ?? "skip",
+        schedule: e.schedule,
+        tz: e.timeZone ?? "UTC",
+        sourceLastMs,
+        stoppedAt,
+        now,
+      })
+    : sourceLastMs;
+  const carried = await carryLastSchedule(target, tgt, carry);
   const fallback = carried.result === "unsupported";
   if (fallback) {
     deps.logger.warn(
@@ -182,20 +253,27 @@ async function resumeOnTarget(
       "status.lastScheduleTime could not be carried over; resuming with a short startingDeadlineSeconds instead",
     );
   }
+  const startedAt = deps.clock.now();
   const written = await setCronSpec(
     target,
     e.namespace,
     e.name,
     fallback ? { suspend: false, startingDeadlineSeconds: short } : { suspend: false },
     carried.object,
+    { [STARTED_ANNOTATION]: markValue(deps.migrationId, startedAt) },
   );
-  const startedAt = deps.clock.now();
   if (written === undefined) throw new Error(`disappeared from ${target.name} while resuming`);
   const back = await readCron(target, e.namespace, e.name);
   if (back === undefined || viewOf(back).suspend) {
     throw new Error(`read back on ${target.name} shows it still suspended`);
   }
-  return { startedAt, needsDeadlineRestore: fallback && original !== short };
+  // A 409 re-decided by another writer (a second attempt) may have started it first: its mark wins.
+  const mark = readMark(back, STARTED_ANNOTATION, deps.migrationId) ?? startedAt;
+  return {
+    startedAt: mark,
+    ...(carry !== undefined && !fallback ? { carriedMs: carry } : {}),
+    needsDeadlineRestore: fallback && original !== short,
+  };
 }
 
 /**

@@ -41,6 +41,29 @@ export async function readCron(
   }
 }
 
+/**
+ * Suspends with the stop moment as an annotation in the same merge patch, so the moment cannot be lost
+ * without the suspend being lost too. No precondition: suspending is always safe.
+ */
+export async function stopCron(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+  annotations: Record<string, string>,
+): Promise<V1CronJob | undefined> {
+  try {
+    return await client.policy.call(`${client.name}: suspend cronjob ${key(namespace, name)}`, () =>
+      client.batch.patchNamespacedCronJob(
+        { namespace, name, body: { metadata: { annotations }, spec: { suspend: true } } },
+        mergePatch,
+      ),
+    );
+  } catch (err) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
 /** `suspend: true` needs no precondition: suspending is always safe and idempotent. */
 export async function suspendCron(client: ClusterClient, namespace: string, name: string): Promise<boolean> {
   try {
@@ -64,6 +87,8 @@ export async function setCronSpec(
   name: string,
   want: { suspend: boolean; startingDeadlineSeconds?: number | null },
   initial?: V1CronJob,
+  /** Written in the same patch (the start mark), only when the spec has to change. */
+  annotations?: Record<string, string>,
 ): Promise<V1CronJob | undefined> {
   const { current, written } = await client.policy.update<V1CronJob | undefined, V1CronJob>(
     `${client.name}: set cronjob ${key(namespace, name)} suspend=${want.suspend}`,
@@ -76,7 +101,10 @@ export async function setCronSpec(
       if (v.suspend === want.suspend && sdsOk) return undefined;
       const spec: Record<string, unknown> = { suspend: want.suspend };
       if (sdsWanted !== undefined) spec.startingDeadlineSeconds = sdsWanted; // null removes the field
-      const body = { metadata: { resourceVersion: v.resourceVersion }, spec };
+      const body = {
+        metadata: { resourceVersion: v.resourceVersion, ...(annotations ? { annotations } : {}) },
+        spec,
+      };
       return () => client.batch.patchNamespacedCronJob({ namespace, name, body }, mergePatch);
     },
     initial !== undefined ? { initial } : {},

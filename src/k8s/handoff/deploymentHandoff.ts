@@ -8,6 +8,7 @@ import { getNumber } from "../objects.js";
 import { isNotFound } from "../requestPolicy.js";
 import { checkPool, type Gap, type HandoffDeps, HandoffError, key, mergePatch } from "./common.js";
 import { drain } from "./drain.js";
+import { markValue, readMark, STARTED_ANNOTATION, STOPPED_ANNOTATION } from "./marks.js";
 import { runPool } from "./pool.js";
 
 type Entry = ForbiddenSnapshot["deployments"][number];
@@ -46,13 +47,19 @@ export async function scaleTo(
   name: string,
   replicas: number,
   initial?: V1Deployment,
+  /** Written in the same patch (the handoff's stop/start marks), only when the scale has to change. */
+  annotations?: Record<string, string>,
 ): Promise<V1Deployment | undefined> {
   const { current, written } = await client.policy.update<V1Deployment | undefined, V1Deployment>(
     `${client.name}: scale deployment ${key(namespace, name)} to ${replicas}`,
     () => readDeployment(client, namespace, name),
     (cur) => {
       if (cur === undefined || specReplicas(cur) === replicas) return undefined;
-      const body = { metadata: { resourceVersion: cur.metadata?.resourceVersion }, spec: { replicas } };
+      const metadata = {
+        resourceVersion: cur.metadata?.resourceVersion,
+        ...(annotations ? { annotations } : {}),
+      };
+      const body = { metadata, spec: { replicas } };
       return () => client.apps.patchNamespacedDeployment({ namespace, name, body }, mergePatch);
     },
     initial !== undefined ? { initial } : {},
@@ -81,8 +88,12 @@ export async function handoffDeployments(
     entries.filter((e) => e.sourceReplicas !== null),
     deps.concurrency,
     async (e) => {
-      await scaleTo(source, e.namespace, e.name, 0);
-      stoppedAt.set(e, clock.now());
+      const at = clock.now();
+      const d = await scaleTo(source, e.namespace, e.name, 0, undefined, {
+        [STOPPED_ANNOTATION]: markValue(deps.migrationId, at),
+      });
+      // Already at 0 from an earlier attempt: its mark is the true stop moment.
+      stoppedAt.set(e, (d && readMark(d, STOPPED_ANNOTATION, deps.migrationId)) ?? at);
     },
     signal,
   );
@@ -107,13 +118,20 @@ export async function handoffDeployments(
       if (want > 0) {
         const before = await readDeployment(target, e.namespace, e.name);
         if (before === undefined) throw new Error(`has no copy on ${target.name}`);
+        let startedAt = readMark(before, STARTED_ANNOTATION, deps.migrationId);
         if (specReplicas(before) !== want) {
-          await scaleTo(target, e.namespace, e.name, want, before);
-          const startedAt = clock.now();
+          const at = clock.now();
+          await scaleTo(target, e.namespace, e.name, want, before, {
+            [STARTED_ANNOTATION]: markValue(deps.migrationId, at),
+          });
+          startedAt = at;
           const back = await readDeployment(target, e.namespace, e.name);
           if (back === undefined || specReplicas(back) !== want)
             throw new Error(`read back on ${target.name} differs`);
-          gaps.push({ resource: label(e), gapMs: startedAt - (stoppedAt.get(e) ?? startedAt) });
+        }
+        if (startedAt !== undefined) {
+          const stopped = stoppedAt.get(e) ?? startedAt;
+          gaps.push({ resource: label(e), gapMs: startedAt - stopped, stoppedAt: stopped, startedAt });
         }
       }
       progress(++done, entries.length, "Deployments");

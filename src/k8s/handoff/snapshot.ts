@@ -5,10 +5,27 @@ import type { ForbiddenSnapshot } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
 import { forbiddenSelector, type LabelPair } from "../labels.js";
 import { GVR, listObjects } from "../listing.js";
-import { getBool, getNumber, refOf } from "../objects.js";
+import { getBool, getNumber, getString, labelsOf, refOf } from "../objects.js";
 import { key } from "./common.js";
+import { missedRunPolicy } from "./schedule.js";
 
 type CronState = { suspend: boolean; startingDeadlineSeconds: number | null };
+type CronSchedule = Pick<ForbiddenSnapshot["cronJobs"][number], "schedule" | "timeZone" | "missedRun">;
+
+function cronSchedules(objects: readonly unknown[]): Map<string, CronSchedule> {
+  const out = new Map<string, CronSchedule>();
+  for (const o of objects) {
+    const r = refOf(o);
+    const s: CronSchedule = {};
+    if (missedRunPolicy(labelsOf(o)) === "run-once") s.missedRun = "run-once";
+    const schedule = getString(o, ["spec", "schedule"]);
+    const timeZone = getString(o, ["spec", "timeZone"]);
+    if (schedule) s.schedule = schedule;
+    if (timeZone) s.timeZone = timeZone;
+    out.set(key(r.namespace, r.name), s);
+  }
+  return out;
+}
 
 function cronStates(objects: readonly unknown[]): Map<string, CronState> {
   const out = new Map<string, CronState>();
@@ -43,13 +60,21 @@ export function buildSnapshot(
 ): ForbiddenSnapshot {
   const sc = cronStates(lists.sourceCron);
   const tc = cronStates(lists.targetCron);
+  const ss = cronSchedules(lists.sourceCron);
+  const ts = cronSchedules(lists.targetCron);
   const sd = replicaCounts(lists.sourceDeploy);
   const td = replicaCounts(lists.targetDeploy);
   const cronKeys = [...new Set([...sc.keys(), ...tc.keys()])].sort();
   const deployKeys = [...new Set([...sd.keys(), ...td.keys()])].sort();
   return {
     takenAt,
-    cronJobs: cronKeys.map((k) => ({ ...split(k), source: sc.get(k) ?? null, target: tc.get(k) ?? null })),
+    cronJobs: cronKeys.map((k) => ({
+      ...split(k),
+      source: sc.get(k) ?? null,
+      target: tc.get(k) ?? null,
+      // The source's schedule is the one that ran; the target's copy is the same definition.
+      ...(ss.get(k) ?? ts.get(k) ?? {}),
+    })),
     deployments: deployKeys.map((k) => ({
       ...split(k),
       sourceReplicas: sd.get(k) ?? null,

@@ -11,6 +11,14 @@
 //   old.cronJobEvents  // every Job start: { host, namespace, cronJob, scheduledTime, actualTime }
 //   await Promise.all([old.close(), neu.close()]);
 
+export {
+  type ActivityChange,
+  type ActivityKind,
+  ActivityLog,
+  activeOnBoth,
+  type ObservedGap,
+  observedGap,
+} from "./activity.js";
 export type { DeleteOptions, Target } from "./api.js";
 export { KubeApi } from "./api.js";
 export type { AccessRequest, DenyRule } from "./authz.js";

@@ -28,10 +28,18 @@ export interface VeleroHostOptions {
   /** Real ms between sync passes. Default 20. */
   syncPeriodMs?: number;
   inject?: VeleroInjection;
+  /** Velero server version, shown as the image tag of the `velero` Deployment. Default v1.14.1. */
+  version?: string;
 }
 
 export function installVelero(objects: ObjectAccess, opts: VeleroHostOptions, now: number): void {
-  installVeleroObjects(objects, opts.namespace ?? "velero", opts.bslPhase ?? "Available", rfc3339(now));
+  installVeleroObjects(
+    objects,
+    opts.namespace ?? "velero",
+    opts.bslPhase ?? "Available",
+    rfc3339(now),
+    opts.version ?? "v1.14.1",
+  );
 }
 
 export class VeleroHost extends TimerController {
@@ -89,9 +97,26 @@ export class VeleroHost extends TimerController {
       { def, version: "v1", namespace: this.namespace, name: "default", subresource: "status" },
       {
         ...cur,
-        status: { ...(cur.status ?? {}), phase, lastValidationTime: rfc3339(this.api.options.clock.now()) },
+        status: {
+          ...(cur.status ?? {}),
+          phase,
+          lastValidationTime: rfc3339(this.api.options.clock.now()),
+          message:
+            phase === "Available"
+              ? ""
+              : 'BackupStorageLocation "default" is unavailable: rpc error: code = Unknown desc = RequestError: send request failed',
+        },
       },
     );
+  }
+
+  /**
+   * The storage location is Unavailable for `ms` real milliseconds, then Available again (a bucket or
+   * network outage): Backups created meanwhile end FailedValidation, as Velero's backup controller does.
+   */
+  storageOutage(ms: number): void {
+    this.setBslPhase("Unavailable");
+    this.after(ms, () => this.setBslPhase("Available"));
   }
 
   protected override onStart(): void {

@@ -44,12 +44,29 @@ export function installVeleroObjects(
   namespace: string,
   bslPhase: "Available" | "Unavailable",
   now: string,
+  version: string,
 ): void {
   for (const c of VELERO_CRDS) objects.put(c);
   objects.put({
     apiVersion: "v1",
     kind: "Namespace",
     metadata: { name: namespace, labels: { component: "velero" } },
+  });
+  // The server itself: `velero version` reports its image tag.
+  objects.put({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "velero", namespace, labels: { component: "velero", deploy: "velero" } },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { deploy: "velero" } },
+      template: {
+        metadata: { labels: { component: "velero", deploy: "velero" } },
+        spec: {
+          containers: [{ name: "velero", image: `velero/velero:${version}`, args: ["server"] }],
+        },
+      },
+    },
   });
   objects.put({
     apiVersion: "velero.io/v1",

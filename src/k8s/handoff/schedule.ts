@@ -1,0 +1,135 @@
+// CronJob schedule arithmetic for the handoff, as plain functions of data (cron-parser does the parsing):
+// which schedule times fell inside a gap, the shortest period among a set of schedules (the default gap
+// budget), and the lastScheduleTime to carry over so the target's controller catches up exactly what the
+// CronJob's missed-run policy asks for.
+
+import { CronExpressionParser } from "cron-parser";
+
+export type MissedRunPolicy = "skip" | "run-once";
+
+/** Label that opts a forbidden CronJob into one catch-up run on the target for a schedule lost in the gap. */
+export const MISSED_RUN_LABEL = "hikkoshi.dev/missed-run";
+
+export function missedRunPolicy(labels: Record<string, string>): MissedRunPolicy {
+  return labels[MISSED_RUN_LABEL] === "run-once" ? "run-once" : "skip";
+}
+
+function parse(schedule: string, tz: string, at: number) {
+  return CronExpressionParser.parse(schedule, { currentDate: new Date(at), tz });
+}
+
+/** Schedule times t with from < t <= to, oldest first (at most `limit`). */
+export function scheduleTimesBetween(
+  schedule: string,
+  tz: string,
+  from: number,
+  to: number,
+  limit = 100,
+): number[] {
+  if (!(to > from)) return [];
+  try {
+    const expr = parse(schedule, tz, from);
+    const out: number[] = [];
+    while (out.length < limit) {
+      const t = expr.next().getTime();
+      if (t > to) break;
+      if (t > from) out.push(t);
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}
+
+/** The latest schedule time at or before `at`, or undefined (unparseable schedule). */
+export function latestScheduleAtOrBefore(schedule: string, tz: string, at: number): number | undefined {
+  try {
+    return parse(schedule, tz, at + 1)
+      .prev()
+      .getTime();
+  } catch {
+    return undefined;
+  }
+}
+
+/** Shortest interval between consecutive runs over the next `samples` runs after `from`. */
+export function shortestPeriodMs(
+  schedule: string,
+  tz: string,
+  from: number,
+  samples = 8,
+): number | undefined {
+  try {
+    const expr = parse(schedule, tz, from);
+    let prev = expr.next().getTime();
+    let best = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < samples; i++) {
+      const t = expr.next().getTime();
+      best = Math.min(best, t - prev);
+      prev = t;
+    }
+    return Number.isFinite(best) ? best : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The `status.lastScheduleTime` to write on the target before unsuspending it. The controller runs at
+ * most the most recent schedule after it (DOMAIN.md), so:
+ * - `skip` (the default): the latest schedule time up to now, so nothing is left to catch up;
+ * - `run-once`: the source's last run (or the last schedule before the stop), so exactly the most recent
+ *   schedule that fell in the gap is run, once, on the target.
+ * Never earlier than the source's last run: the target must not repeat a run the source made.
+ */
+export function lastScheduleToCarry(args: {
+  policy: MissedRunPolicy;
+  schedule: string;
+  tz: string;
+  sourceLastMs: number | undefined;
+  stoppedAt: number;
+  now: number;
+}): number | undefined {
+  const { policy, schedule, tz, sourceLastMs, stoppedAt, now } = args;
+  const upTo = policy === "skip" ? now : stoppedAt;
+  const latest = latestScheduleAtOrBefore(schedule, tz, upTo);
+  if (latest === undefined) return sourceLastMs;
+  return sourceLastMs === undefined ? latest : Math.max(latest, sourceLastMs);
+}
+
+export interface MissedRun {
+  scheduledAt: number;
+  /** lost: ran on neither cluster; target: the controller's one catch-up run on the target. */
+  outcome: "lost" | "runs-on-target";
+  why?: string;
+}
+
+/**
+ * The schedule times that fell in a gap and what became of each: lost on both clusters, or (run-once)
+ * the most recent one run by the target's controller, unless its own startingDeadlineSeconds is shorter
+ * than the delay.
+ */
+export function missedRuns(args: {
+  policy: MissedRunPolicy;
+  schedule: string;
+  tz: string;
+  sourceLastMs: number | undefined;
+  stoppedAt: number;
+  startedAt: number;
+  carriedMs: number | undefined;
+  startingDeadlineSeconds: number | null;
+}): MissedRun[] {
+  const from = Math.max(args.stoppedAt, args.sourceLastMs ?? args.stoppedAt);
+  const times = scheduleTimesBetween(args.schedule, args.tz, from, args.startedAt);
+  if (times.length === 0) return [];
+  const out: MissedRun[] = times.map((t) => ({ scheduledAt: t, outcome: "lost" }));
+  if (args.policy === "run-once") {
+    const last = out.at(-1)!;
+    const sds = args.startingDeadlineSeconds;
+    const tooLate = sds !== null && last.scheduledAt + sds * 1000 < args.startedAt;
+    const carriedAfter = args.carriedMs !== undefined && args.carriedMs >= last.scheduledAt;
+    if (tooLate) last.why = `its startingDeadlineSeconds (${sds} s) is shorter than the gap`;
+    else if (!carriedAfter) last.outcome = "runs-on-target";
+  }
+  return out;
+}
