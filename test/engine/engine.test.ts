@@ -180,6 +180,40 @@ describe("engine on real Redis and BullMQ workers", () => {
     expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", forbidden: "source" });
   });
 
+  it("halts with the difference when a change does not read back (DNS rewritten behind its back)", async () => {
+    // Something (an external-dns on the old cluster, say) puts the weight back right after the shift.
+    const { engine, ports } = await setup(testConfig(), { driftAfter: { "shift-100": { weight: "0" } } });
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(engine, id, "gate-cutover");
+    await engine.commands.approve({ env: "production" }, bob);
+    const halted = await waitForStatus(engine, id, "halted");
+    expect(halted.error).toBe(
+      "Shift traffic: read-back after the change failed: www.example.com sends 0% to the new cluster, not 100%",
+    );
+    expect(halted.steps.find((s) => s.id === "shift-traffic")?.status.state).toBe("failed");
+    expect(halted.steps.find((s) => s.id === "public-health")?.status.state).toBe("pending");
+    await engine.commands.rollback({ env: "production" }, alice);
+    await waitForStatus(engine, id, "rolled-back");
+    expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", weight: "0", ttl: "2" });
+  });
+
+  it("halts when the decommissioned source is scaled back up behind its back", async () => {
+    const { engine } = await setup(testConfig(), { driftAfter: { decommission: { decommissioned: "0" } } });
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(engine, id, "gate-cutover");
+    await engine.commands.approve({ env: "production" }, bob);
+    await waitForGate(engine, id, "gate-decommission");
+    await engine.commands.approve({ migrationId: id }, alice);
+    const halted = await waitForStatus(engine, id, "halted");
+    expect(halted.error).toContain(
+      "Decommission source: read-back after the change failed: production-20251101 is serving again after being scaled to 0: Deployment web/frontend has 3 replica(s)",
+    );
+  });
+
   it("retries transient errors and converges", async () => {
     const { engine, ports } = await setup(testConfig(), { transientFailures: { backup: 2 } });
     const started = await engine.commands.start("production", alice);

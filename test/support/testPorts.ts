@@ -159,7 +159,13 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
         };
       },
       revertHandoff: async () => act("undo-handoff", "forbidden", "source", "undo"),
-      snapshotWorkloads: async () => ({ takenAt: Date.now(), workloads: [] }),
+      snapshotWorkloads: async () => {
+        const replicas = (await world.get()).decommissioned === "1" ? 0 : 3;
+        return {
+          takenAt: Date.now(),
+          workloads: [{ kind: "Deployment", namespace: "web", name: "frontend", replicas }],
+        };
+      },
       decommission: async () => act("decommission", "decommissioned", "1"),
       revertDecommission: async () => act("undo-decommission", "decommissioned", "0", "undo"),
       ingressHostname: async (c: { name: string; ingress: { hostname?: string } }) =>
