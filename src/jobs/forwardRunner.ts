@@ -13,7 +13,12 @@ import type { StepJobData } from "./stepJobs.js";
  * redelivered or stale job (BullMQ delivers at least once) finds nothing to do, and a retried step
  * converges because steps check the world before acting.
  */
-export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): Promise<string> {
+export async function runForwardJob(
+  rt: EngineRuntime,
+  job: Job<StepJobData>,
+  /** Aborted when this worker lost the job's lock: another worker may run the step now. */
+  lockLost?: AbortSignal,
+): Promise<string> {
   const { migrationId: id, stepIndex, run } = job.data;
   const current = await rt.store.get(id);
   if (!current) return "migration gone";
@@ -42,6 +47,7 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
   const def = STEP_CATALOGUE[step.kind as WorkKind];
 
   const controller = new AbortController();
+  lockLost?.addEventListener("abort", () => controller.abort(lockLost.reason), { once: true });
   const watcher = setInterval(() => {
     void rt.store.get(id).then(
       (latest) => {
@@ -66,13 +72,14 @@ export async function runForwardJob(rt: EngineRuntime, job: Job<StepJobData>): P
     // differs halts the migration with the difference, for a person to decide.
     const readBack = outcome.type === "done" || outcome.type === "wait" ? await def.verify?.(ctx) : undefined;
     if (readBack && !readBack.ok) {
-      const error = `read-back after the change failed: ${readBack.reason}`;
+      const error = `read-back after the change failed: ${readBack.reason} (fix: stop whatever changed it, then roll back and start again)`;
       await commit(rt, id, (x) => failStep(x, stepIndex, run, error, rt.now()));
       return `failed: ${error}`;
     }
     const fin = await commit(rt, id, (x) => finishStep(x, stepIndex, run, outcome, rt.now()));
     return fin.ok ? `${step.id}: ${outcome.type}` : `finished but not recorded: ${fin.rejection.message}`;
   } catch (err) {
+    if (lockLost?.aborted) throw err; // the step belongs to another worker now: record nothing
     const latest = await rt.store.get(id);
     if (isCancelled(err) || latest?.status === "rolling-back" || latest?.status === "aborted") {
       await commit(rt, id, (x) => interruptStep(x, stepIndex, run, rt.now()));

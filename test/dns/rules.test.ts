@@ -5,7 +5,6 @@ import { PlanError, plannedWeights, shiftDesired } from "../../src/dns/route53/p
 import { canonical, diffSets } from "../../src/dns/route53/records.js";
 import { backoffMs, DEFAULT_RETRY, RateLimiter } from "../../src/dns/route53/retry.js";
 import { groupsOf } from "../../src/dns/route53/targets.js";
-import { drainSafeAt } from "../../src/migration/drain.js";
 import { alias, cname, NEW, OLD, SRC, TGT, weighted } from "./world.js";
 
 const params = { sourceHost: SRC, targetHost: TGT, sourceName: OLD, targetName: NEW };
@@ -106,19 +105,5 @@ describe("retry policy", () => {
       { op: "GetHostedZone" },
     );
     expect(creds.kind === "permanent" && creds.error).toBeInstanceOf(PermanentDnsError);
-  });
-});
-
-describe("drain time", () => {
-  it("is INSYNC + the largest old TTL + the margin", () => {
-    const report = {
-      changeId: "/change/C1",
-      submittedAt: 1_000,
-      insyncAt: 5_000,
-      summary: "",
-      maxTtlSeconds: 300,
-    };
-    expect(drainSafeAt(report, 60)).toBe(5_000 + 360_000);
-    expect(drainSafeAt(report, -5)).toBe(5_000 + 300_000);
   });
 });

@@ -180,6 +180,26 @@ describe("engine on real Redis and BullMQ workers", () => {
     expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", forbidden: "source" });
   });
 
+  it("does not send traffic to a target that stopped being ready after the cutover approval", async () => {
+    const { engine, ports } = await setup();
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(engine, id, "gate-cutover");
+    ports.clusters.waitReady = async () => ({
+      ready: 2,
+      total: 3,
+      notReady: ["Deployment web/frontend: ProgressDeadlineExceeded"],
+    });
+    await engine.commands.approve({ env: "production" }, bob);
+    const halted = await waitForStatus(engine, id, "halted");
+    expect(halted.error).toBe(
+      "Shift traffic: refusing to send traffic to production-20261125: 1 workload(s) not ready (Deployment web/frontend: ProgressDeadlineExceeded) (fix: roll back, or fix the target and retry)",
+    );
+    expect((await ports.world.effects())["shift-100"]).toBeUndefined();
+    expect((await ports.world.get()).dns).toBe("production-20251101");
+  });
+
   it("halts with the difference when a change does not read back (DNS rewritten behind its back)", async () => {
     // Something (an external-dns on the old cluster, say) puts the weight back right after the shift.
     const { engine, ports } = await setup(testConfig(), { driftAfter: { "shift-100": { weight: "0" } } });
@@ -190,7 +210,7 @@ describe("engine on real Redis and BullMQ workers", () => {
     await engine.commands.approve({ env: "production" }, bob);
     const halted = await waitForStatus(engine, id, "halted");
     expect(halted.error).toBe(
-      "Shift traffic: read-back after the change failed: www.example.com sends 0% to the new cluster, not 100%",
+      "Shift traffic: read-back after the change failed: www.example.com sends 0% to the new cluster, not 100% (fix: stop whatever changed it, then roll back and start again)",
     );
     expect(halted.steps.find((s) => s.id === "shift-traffic")?.status.state).toBe("failed");
     expect(halted.steps.find((s) => s.id === "public-health")?.status.state).toBe("pending");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { drainSafeAt, previousAnswersExpireAt } from "../../src/migration/drain.js";
 import { activeFreeze } from "../../src/migration/freeze.js";
 import { buildPlan } from "../../src/migration/plan.js";
 import { chooseClusters } from "../../src/migration/targetSelection.js";
@@ -98,5 +99,24 @@ describe("gates", () => {
     const res = approveGate(atGate, { ...base, by: "U2", freezeWindows });
     expect(res.ok ? "" : res.rejection.code).toBe("frozen");
     expect(res.ok ? "" : res.rejection.message).toMatch(/release train.*ends Wed 12:01/);
+  });
+});
+
+describe("drain time", () => {
+  it("is INSYNC + the largest old TTL + the margin", () => {
+    const report = {
+      changeId: "/change/C1",
+      submittedAt: 1_000,
+      insyncAt: 5_000,
+      summary: "",
+      maxTtlSeconds: 300,
+    };
+    expect(drainSafeAt(report, 60)).toBe(5_000 + 360_000);
+    expect(drainSafeAt(report, -5)).toBe(5_000 + 300_000);
+  });
+
+  it("cutover after lowering the TTL waits one old-TTL period, never less than none", () => {
+    expect(previousAnswersExpireAt(10_000, 3600)).toBe(10_000 + 3_600_000);
+    expect(previousAnswersExpireAt(10_000, -1)).toBe(10_000);
   });
 });
