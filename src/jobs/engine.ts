@@ -15,6 +15,7 @@ import { redisHealthWarnings } from "../store/redisHealth.js";
 import { EngineCommands } from "./engineCommands.js";
 import { reconcile } from "./reconciler.js";
 import type { EngineRuntime } from "./runtime.js";
+import { startSourceGuard } from "./sourceGuard.js";
 import { type RETRY, StepQueue } from "./stepJobs.js";
 import { DEFAULT_TUNING, startStepWorker, type WorkerTuning } from "./stepWorker.js";
 
@@ -28,6 +29,8 @@ export interface EngineOptions {
   retry?: typeof RETRY;
   /** How often active migrations are re-checked for a missing job (ms). */
   reconcileEveryMs?: number;
+  /** How often the source guard looks for re-activated forbidden resources (ms; src/jobs/sourceGuard.ts). */
+  guardEveryMs?: number;
   cancelPollMs?: number;
   /** Process metrics (event loop, heap) besides hikkoshi's own; default on. */
   defaultMetrics?: boolean;
@@ -89,6 +92,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
   let worker: Worker | undefined;
   let workerConn: Redis | undefined;
   let timer: NodeJS.Timeout | undefined;
+  let stopGuard: (() => void) | undefined;
   const commands = new EngineCommands(rt, opts.redisUrl);
 
   return {
@@ -113,9 +117,11 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
       timer = setInterval(() => {
         void reconcile(rt).catch((err) => logger.warn({ err: (err as Error).message }, "reconcile failed"));
       }, opts.reconcileEveryMs ?? 30_000);
+      stopGuard = startSourceGuard(rt, opts.guardEveryMs ?? 5_000);
     },
     async close() {
       if (timer) clearInterval(timer);
+      stopGuard?.();
       await worker?.close();
       await queue.close();
       workerConn?.disconnect();

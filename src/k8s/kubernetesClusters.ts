@@ -170,6 +170,7 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
     snapshotGitOps: (ctx, fight) => gitops.snapshotGitOps(both(ctx), ctx, fight, clock.now()),
     pauseGitOps: (ctx, pauses) => gitops.pauseGitOps(both(ctx), pauses),
     resumeGitOps: (ctx, pauses) => gitops.resumeGitOps(both(ctx), pauses),
+    readGitOps: (ctx, pauses) => gitops.readGitOps(both(ctx), pauses),
     guardSource: (ctx) => gitops.guardSource(both(ctx).source, ctx, () => clock.now()),
 
     async ingressHostname(cluster, env) {

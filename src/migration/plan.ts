@@ -5,15 +5,18 @@ const TITLES: Record<StepKind, string> = {
   preflight: "Preflight checks",
   "lower-ttl": "Lower DNS TTL",
   backup: "Back up source (Velero)",
+  "pause-gitops": "Pause GitOps that would undo the handoff",
   restore: "Restore into target",
   "wait-ready": "Wait for target workloads",
   smoke: "Smoke checks on target",
   "gate-cutover": "Approve cutover",
   handoff: "Hand off duplication-forbidden jobs",
+  "resume-target-gitops": "Resume GitOps on target",
   "shift-traffic": "Shift traffic",
   "public-health": "Check public health",
   soak: "Soak",
   "gate-decommission": "Approve decommission",
+  "pause-source-gitops": "Pause GitOps that would undo the decommission",
   decommission: "Decommission source",
   "restore-ttl": "Restore DNS TTL",
 };
@@ -23,15 +26,18 @@ const EFFECT: Record<StepKind, boolean> = {
   preflight: false,
   "lower-ttl": true,
   backup: false,
+  "pause-gitops": true,
   restore: false, // the target is new: nothing to undo there (ARCHITECTURE.md step model)
   "wait-ready": false,
   smoke: false,
   "gate-cutover": false,
   handoff: true,
+  "resume-target-gitops": true,
   "shift-traffic": true,
   "public-health": false,
   soak: false,
   "gate-decommission": false,
+  "pause-source-gitops": true,
   decommission: true,
   "restore-ttl": true,
 };
@@ -46,15 +52,18 @@ export function buildPlan(env: EnvironmentConfig): StepSpec[] {
   if (env.dns.lowerTtl.enabled) kinds.push("lower-ttl");
   kinds.push(
     "backup",
+    // Before the restore: the target's GitOps would start what is restored suspended (src/k8s/gitops).
+    "pause-gitops",
     "restore",
     "wait-ready",
     "smoke",
     "gate-cutover",
     "handoff",
+    "resume-target-gitops",
     "shift-traffic",
     "public-health",
   );
-  kinds.push("soak", "gate-decommission", "decommission");
+  kinds.push("soak", "gate-decommission", "pause-source-gitops", "decommission");
   if (env.dns.lowerTtl.enabled) kinds.push("restore-ttl");
   return kinds.map((kind) => ({ id: kind, kind, title: stepTitle(kind), effect: EFFECT[kind] }));
 }

@@ -132,6 +132,12 @@ export interface GitOpsSnapshot {
   pauses: GitOpsPause[];
 }
 
+/** A controller as it is now against its pause: paused, back to its original, something else, or deleted. */
+export interface GitOpsState {
+  pause: GitOpsPause;
+  state: "paused" | "original" | "changed" | "gone";
+}
+
 /** A forbidden resource on the source that became active again and was stopped by the guard. */
 export interface GuardStop {
   /** `CronJob ops/ledger-close`. */
@@ -183,6 +189,8 @@ export interface ClusterPort {
   pauseGitOps(ctx: EnvContext, pauses: readonly GitOpsPause[]): Promise<string[]>;
   /** Writes each original setting back; idempotent; returns those changed. */
   resumeGitOps(ctx: EnvContext, pauses: readonly GitOpsPause[]): Promise<string[]>;
+  /** Reads each controller back (for the GitOps steps' verify). */
+  readGitOps(ctx: EnvContext, pauses: readonly GitOpsPause[]): Promise<GitOpsState[]>;
   /** Stops every duplication-forbidden resource that is active on the source again; idempotent. */
   guardSource(ctx: EnvContext): Promise<GuardStop[]>;
   /** The cluster's current ingress load-balancer hostname (config value, else the Service status). */

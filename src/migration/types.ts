@@ -5,15 +5,18 @@ export type StepKind =
   | "preflight"
   | "lower-ttl"
   | "backup"
+  | "pause-gitops"
   | "restore"
   | "wait-ready"
   | "smoke"
   | "gate-cutover"
   | "handoff"
+  | "resume-target-gitops"
   | "shift-traffic"
   | "public-health"
   | "soak"
   | "gate-decommission"
+  | "pause-source-gitops"
   | "decommission"
   | "restore-ttl";
 

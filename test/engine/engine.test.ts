@@ -50,6 +50,7 @@ describe("engine on real Redis and BullMQ workers", () => {
       "preflight",
       "lower-ttl",
       "backup",
+      "pause-gitops",
       "restore",
       "wait-ready",
       "smoke",
@@ -301,10 +302,11 @@ describe("engine on real Redis and BullMQ workers", () => {
   });
 
   it("aborts before any effect and releases the lock; refuses abort after one", async () => {
-    const { engine } = await setup(testConfig({ lowerTtl: false }));
+    // Slow reads keep the first abort inside preflight: from "pause-gitops" (before the restore) on, the
+    // world may have changed, and rollback is the way back.
+    const { engine } = await setup(testConfig({ lowerTtl: false }), { readDelayMs: 200 });
     const started = await engine.commands.start("production", alice);
     if (!started.ok) throw new Error(started.rejection.message);
-    await waitForGate(engine, started.value.id, "gate-cutover");
     const aborted = await engine.commands.abort("production", alice);
     expect(aborted.ok && aborted.value.status).toBe("aborted");
     const next = await engine.commands.start("production", alice);

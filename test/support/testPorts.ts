@@ -168,6 +168,12 @@ export function createTestPorts(opts: TestPortsOptions): Ports & { world: TestWo
       },
       decommission: async () => act("decommission", "decommissioned", "1"),
       revertDecommission: async () => act("undo-decommission", "decommissioned", "0", "undo"),
+      // GitOps: this world has no controllers; calls take readDelayMs so a test can act during the steps.
+      snapshotGitOps: async () => read({ takenAt: Date.now(), pauses: [] }),
+      pauseGitOps: async () => read([]),
+      resumeGitOps: async () => read([]),
+      readGitOps: async () => read([]),
+      guardSource: async () => [],
       ingressHostname: async (c: { name: string; ingress: { hostname?: string } }) =>
         c.ingress.hostname ?? "new-lb.test",
     },

@@ -6,13 +6,14 @@ import type {
   GitOpsFight,
   GitOpsPause,
   GitOpsSnapshot,
+  GitOpsState,
   GuardStop,
 } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
 import { parseLabel } from "../labels.js";
 import { assessGitOps, pausesFor } from "./assess.js";
 import { guardForbidden } from "./guard.js";
-import { applyGitOps } from "./pause.js";
+import { applyGitOps, readStates } from "./pause.js";
 import { readSide } from "./read.js";
 
 export { type Assessment, assessGitOps, pausesFor, type SideView } from "./assess.js";
@@ -45,6 +46,10 @@ export function pauseGitOps(clients: Clients, pauses: readonly GitOpsPause[]): P
 
 export function resumeGitOps(clients: Clients, pauses: readonly GitOpsPause[]): Promise<string[]> {
   return applyGitOps(clients, pauses, "resume");
+}
+
+export function readGitOps(clients: Clients, pauses: readonly GitOpsPause[]): Promise<GitOpsState[]> {
+  return readStates(clients, pauses);
 }
 
 export function guardSource(source: ClusterClient, ctx: EnvContext, now: () => number): Promise<GuardStop[]> {

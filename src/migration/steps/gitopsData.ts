@@ -1,0 +1,54 @@
+// Keys and shared helpers of the GitOps steps (pause-gitops, resume-target-gitops, pause-source-gitops)
+// and of the source guard. Snapshots are stored once, before the first pause, like the other steps'.
+
+import type { GitOpsPause, GitOpsSnapshot, GuardStop, Verification } from "../ports.js";
+import type { StepContext } from "./stepDefinition.js";
+
+export const GITOPS_DATA = {
+  /** Controllers that would revert the handoff, on both clusters, with their original settings. */
+  handoffSnapshot: "gitops.handoffSnapshot",
+  /** Controllers on the source that would revert the decommission (not already paused). */
+  decommissionSnapshot: "gitops.decommissionSnapshot",
+  /** Every re-activation the guard stopped, in order. */
+  guardStops: "gitops.guardStops",
+} as const;
+
+export function guardStopKey(stop: Pick<GuardStop, "resource" | "resourceVersion">): string {
+  return `gitops.guard.${stop.resource}@${stop.resourceVersion}`;
+}
+
+export function describePauses(pauses: readonly GitOpsPause[], cluster: (p: GitOpsPause) => string): string {
+  if (pauses.length === 0) return "none";
+  const names = pauses.map((p) => `${p.kind} ${p.namespace}/${p.name} on ${cluster(p)}`);
+  return names.length > 6 ? `${names.slice(0, 6).join(", ")} and ${names.length - 6} more` : names.join(", ");
+}
+
+export function clusterOf(ctx: StepContext): (p: GitOpsPause) => string {
+  return (p) => (p.side === "source" ? ctx.source.name : ctx.target.name);
+}
+
+export async function handoffSnapshot(ctx: StepContext): Promise<GitOpsSnapshot | undefined> {
+  return ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.handoffSnapshot);
+}
+
+/** Read-back: every controller in `pauses` is in `want` state now (a deleted one counts as paused). */
+export async function verifyStates(
+  ctx: StepContext,
+  pauses: readonly GitOpsPause[],
+  want: "paused" | "original",
+): Promise<Verification> {
+  if (pauses.length === 0) return { ok: true };
+  const states = await ctx.ports.clusters.readGitOps(ctx, pauses);
+  const off = states.filter((s) => s.state !== want && !(want === "paused" && s.state === "gone"));
+  if (off.length === 0) return { ok: true };
+  const shown = off
+    .slice(0, 5)
+    .map(
+      (s) =>
+        `${s.pause.kind} ${s.pause.namespace}/${s.pause.name} on ${clusterOf(ctx)(s.pause)} is ${s.state}`,
+    );
+  return {
+    ok: false,
+    reason: `${off.length} GitOps controller(s) are not ${want === "paused" ? "paused" : "back to their original settings"}: ${shown.join("; ")} (a parent app or a person changed them?)`,
+  };
+}
