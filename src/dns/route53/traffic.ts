@@ -70,18 +70,17 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
     return { hostedZoneId, original, names };
   }
 
+  /** The names and their ownership TXT records, in one read of the zone when it is small (gateway.readNames). */
   async function readForPreflight(zoneId: string, names: readonly string[]): Promise<NameRecords[]> {
-    const out: NameRecords[] = [];
-    for (const name of names) {
-      const sets = await gw.readName(zoneId, name);
-      const ownership = sets.filter((s) => s.Type === "TXT");
-      if (!fqdn(name).startsWith("\\052.")) {
-        for (const prefix of OWNERSHIP_PREFIXES)
-          ownership.push(...(await gw.readName(zoneId, `${prefix}${fqdn(name)}`, "TXT")));
-      }
-      out.push({ name, sets, ownership });
-    }
-    return out;
+    const ownershipNames = (name: string) =>
+      fqdn(name).startsWith("\\052.") ? [] : OWNERSHIP_PREFIXES.map((p) => `${p}${fqdn(name)}`);
+    const all = await gw.readNames(zoneId, [...names, ...names.flatMap(ownershipNames)]);
+    const at = (name: string) => all.filter((s) => fqdn(s.Name ?? "") === fqdn(name));
+    return names.map((name) => {
+      const sets = at(name);
+      const ownership = [sets, ...ownershipNames(name).map(at)].flat().filter((s) => s.Type === "TXT");
+      return { name, sets, ownership };
+    });
   }
 
   function accessFinding(err: PermanentDnsError): Finding {
