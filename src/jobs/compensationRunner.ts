@@ -19,6 +19,8 @@ export async function runCompensationJob(
   rt: EngineRuntime,
   job: Job<StepJobData>,
   maxWaitMs = 10 * 60_000,
+  /** Aborted when this worker lost the job's lock: another worker may run the compensation now. */
+  lockLost?: AbortSignal,
 ): Promise<string> {
   const { migrationId: id, stepIndex, run: attempt } = job.data;
   const deadline = rt.now() + maxWaitMs;
@@ -57,6 +59,7 @@ export async function runCompensationJob(
     await commit(rt, id, (x) => finishCompensation(x, stepIndex, attempt, rt.now()));
     return `compensated ${step.id}`;
   } catch (err) {
+    if (lockLost?.aborted) throw err; // another worker owns it now: record nothing
     const attemptsLeft = (job.opts.attempts ?? 1) - (job.attemptsMade + 1);
     if (isPermanent(err) || attemptsLeft <= 0) {
       await commit(rt, id, (x) => failCompensation(x, stepIndex, attempt, describeError(err), rt.now()));

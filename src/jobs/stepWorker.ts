@@ -15,15 +15,22 @@ export interface WorkerTuning {
 }
 
 /**
- * Production defaults: a killed worker's step resumes within about 30-60 s, which is short against
- * steps that take minutes, and long enough that a busy event loop or a GC pause does not make a healthy
- * worker look dead (a false stall runs the step twice; steps are idempotent, but it wastes API calls).
+ * Production defaults, chosen so a step whose worker died continues within 15 s (issue 12: a handoff
+ * left half-way keeps CronJobs stopped on both clusters, and a one-minute schedule must not be missed).
+ * A live worker renews its lock every 2-4 s; a dead one's lock expires at most `lockDurationMs` after
+ * its death, and the next stalled check (every `stalledIntervalMs`, by any worker, also at start-up)
+ * moves the job back to wait: at most 8 + 3 s after the death, plus a check or two after a restart.
+ * The price: a worker whose event loop is blocked for more than about 4 s loses its lock and the step
+ * goes to another worker. So that two workers never act on one step, a worker that fails to renew its
+ * lock aborts the step at once (the handoff starts no new item; in-flight ones finish, each guarded by a
+ * fresh read and a resourceVersion precondition) and records nothing. `maxStalledCount` 3: three crashes
+ * of one step in a row halt it instead of looping on a step that kills its worker.
  */
 export const DEFAULT_TUNING: WorkerTuning = {
   concurrency: 8,
-  lockDurationMs: 60_000,
-  stalledIntervalMs: 30_000,
-  maxStalledCount: 2,
+  lockDurationMs: 8_000,
+  stalledIntervalMs: 3_000,
+  maxStalledCount: 3,
 };
 
 export function startStepWorker(
@@ -33,12 +40,13 @@ export function startStepWorker(
 ): Worker<StepJobData> {
   const worker = new Worker<StepJobData>(
     STEP_QUEUE,
-    async (job: Job<StepJobData>) => {
+    // Three parameters: BullMQ then hands each job an AbortSignal, which `cancelJob` aborts.
+    async (job: Job<StepJobData>, _token?: string, lockLost?: AbortSignal) => {
       switch (job.data.phase) {
         case "forward":
-          return runForwardJob(rt, job);
+          return runForwardJob(rt, job, lockLost);
         case "compensate":
-          return runCompensationJob(rt, job);
+          return runCompensationJob(rt, job, undefined, lockLost);
       }
     },
     {
@@ -58,6 +66,14 @@ export function startStepWorker(
     void lost(rt, job.data, err.message).catch((e) =>
       rt.logger.error({ err: e }, "could not record a lost job"),
     );
+  });
+  // The lock is gone (expired while the event loop was blocked, or taken over): another worker may own
+  // the step now, so stop acting on it.
+  worker.on("lockRenewalFailed", (jobIds) => {
+    for (const id of jobIds) {
+      rt.logger.warn({ job: id }, "lost the lock on a running step; aborting it here");
+      worker.cancelJob(id, "lock lost");
+    }
   });
   worker.on("error", (err) => rt.logger.error({ err }, "step worker error"));
   return worker;

@@ -30,6 +30,16 @@ export interface BackupReport {
   warnings: number;
   failureReason?: string;
   describeCommand: string;
+  /** Earlier attempts that failed (a retry gets a new name), kept for `velero backup describe`. */
+  failedAttempts?: VeleroFailedAttempt[];
+}
+
+/** A Velero Backup or Restore that failed and was retried under a new name; it stays for inspection. */
+export interface VeleroFailedAttempt {
+  name: string;
+  phase: string;
+  reason?: string;
+  describeCommand: string;
 }
 
 export interface RestoreReport {
@@ -45,6 +55,8 @@ export interface RestoreReport {
   }>;
   /** The target's load-balancer hostname, read from its ingress Service status after the restore. */
   targetIngressHostname: string;
+  /** Restores that failed and were retried under a new name. */
+  failedAttempts?: VeleroFailedAttempt[];
 }
 
 export interface ReadinessReport {

@@ -1,8 +1,10 @@
-// Step "backup": a Velero Backup on the source, created once (deterministic name), waited to a terminal phase.
+// Step "backup": a Velero Backup on the source, created once per attempt (`<base>`, then `<base>-r2`, ...:
+// a failed Backup is kept and the retry gets a new name), waited to a terminal phase.
 
 import type { BackupReport, EnvContext, ProgressFn } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
 import type { Clock, Logger } from "../runtime.js";
+import { currentAttempt } from "./attempts.js";
 import { describeCommand } from "./phases.js";
 import { backupObject } from "./specs.js";
 import { ensureVeleroObject, waitForTerminal } from "./watch.js";
@@ -22,10 +24,21 @@ export async function runBackup(
   deps: VeleroDeps,
 ): Promise<BackupReport> {
   const env = ctx.env;
+  const base = backupName;
+  // A failed Backup stays failed: a retry creates the next attempt and keeps the failed one.
+  const { name, failed } = await currentAttempt(
+    source,
+    "backups",
+    env.velero.namespace,
+    base,
+    ctx.migrationId,
+    env.velero.allowPartiallyFailed,
+  );
+  backupName = name;
   const body = backupObject(backupName, env, ctx.migrationId);
   const { created } = await ensureVeleroObject(source, "backups", body, ctx.migrationId);
   deps.logger.info(
-    { backup: backupName, cluster: source.name, created },
+    { backup: backupName, cluster: source.name, created, failedAttempts: failed.length },
     created ? "backup created" : "backup exists",
   );
   const status = await waitForTerminal(source, {
@@ -49,5 +62,6 @@ export async function runBackup(
     describeCommand: describeCommand("backup", backupName, env.velero.namespace),
   };
   if (status.failureReason) report.failureReason = status.failureReason;
+  if (failed.length > 0) report.failedAttempts = failed;
   return report;
 }

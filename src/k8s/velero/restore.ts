@@ -1,6 +1,7 @@
 // Step "restore": wait for Velero's backup sync to show the backup on the target, then restore the
 // tolerant resources, then the forbidden ones suspended (resource modifier), then read the target's new
-// ingress hostname. Every object has a deterministic name, so a retried call resumes instead of doubling.
+// ingress hostname. Every attempt has a deterministic name, so a retried call resumes instead of doubling;
+// a failed attempt is kept and the retry creates the next one.
 
 import type { EnvContext, ProgressFn, RestoreReport } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
@@ -9,6 +10,7 @@ import { parseLabel } from "../labels.js";
 import { getString, isRecord } from "../objects.js";
 import { isConflict } from "../requestPolicy.js";
 import { throwIfAborted } from "../runtime.js";
+import { currentAttempt } from "./attempts.js";
 import type { VeleroDeps } from "./backup.js";
 import { classifyPhase, describeCommand, type VeleroStatus } from "./phases.js";
 import { forbiddenRestoreObject, modifierConfigMap, tolerantRestoreObject, veleroNames } from "./specs.js";
@@ -133,22 +135,35 @@ export async function runRestore(
   // The modifier ConfigMap must exist before the forbidden restore that references it; written first.
   await ensureModifierConfigMap(target, ctx);
 
+  // A failed Restore stays failed: a retry creates the next attempt (`-r2`, ...) and keeps the failed one.
+  const attempt = (base: string) =>
+    currentAttempt(
+      target,
+      "restores",
+      env.velero.namespace,
+      base,
+      ctx.migrationId,
+      env.velero.allowPartiallyFailed,
+    );
+  const tolerantAttempt = await attempt(names.tolerantRestore);
   await ensureVeleroObject(
     target,
     "restores",
-    tolerantRestoreObject(backupName, env, ctx.migrationId, forbidden),
+    tolerantRestoreObject(backupName, env, ctx.migrationId, forbidden, tolerantAttempt.name),
     ctx.migrationId,
   );
-  const tolerant = await wait(names.tolerantRestore);
+  const tolerant = await wait(tolerantAttempt.name);
 
   throwIfAborted(signal, "restore");
+  const forbiddenAttempt = await attempt(names.forbiddenRestore);
   await ensureVeleroObject(
     target,
     "restores",
-    forbiddenRestoreObject(backupName, env, ctx.migrationId, forbidden),
+    forbiddenRestoreObject(backupName, env, ctx.migrationId, forbidden, forbiddenAttempt.name),
     ctx.migrationId,
   );
-  const forbiddenStatus = await wait(names.forbiddenRestore);
+  const forbiddenStatus = await wait(forbiddenAttempt.name);
+  const failedAttempts = [...tolerantAttempt.failed, ...forbiddenAttempt.failed];
 
   const hostname = await waitServiceAddress(
     target,
@@ -162,5 +177,6 @@ export async function runRestore(
   return {
     restores: [entry(tolerant, env.velero.namespace), entry(forbiddenStatus, env.velero.namespace)],
     targetIngressHostname: hostname,
+    ...(failedAttempts.length > 0 ? { failedAttempts } : {}),
   };
 }

@@ -71,11 +71,12 @@ export function tolerantRestoreObject(
   env: EnvironmentConfig,
   migrationId: string,
   forbidden: LabelPair,
+  name = veleroNames(migrationId).tolerantRestore,
 ) {
   return {
     apiVersion: `${VELERO_GROUP}/${VELERO_VERSION}`,
     kind: "Restore",
-    metadata: meta(veleroNames(migrationId).tolerantRestore, env, migrationId),
+    metadata: meta(name, env, migrationId),
     spec: {
       backupName,
       includedNamespaces: ["*"],
@@ -97,12 +98,13 @@ export function forbiddenRestoreObject(
   env: EnvironmentConfig,
   migrationId: string,
   forbidden: LabelPair,
+  name = veleroNames(migrationId).forbiddenRestore,
 ) {
   const names = veleroNames(migrationId);
   return {
     apiVersion: `${VELERO_GROUP}/${VELERO_VERSION}`,
     kind: "Restore",
-    metadata: meta(names.forbiddenRestore, env, migrationId),
+    metadata: meta(name, env, migrationId),
     spec: {
       backupName,
       includedNamespaces: ["*"],
