@@ -75,7 +75,7 @@ describe("retry policy", () => {
     expect(backoffMs(1, opts)).toBe(249);
     expect(backoffMs(3, opts)).toBe(999);
     expect(backoffMs(20, opts)).toBe(9990);
-    expect(backoffMs(5, { ...opts, random: () => 0 })).toBe(200);
+    expect(backoffMs(5, { ...opts, random: () => 0 })).toBe(1000 / opts.requestsPerSecond);
   });
 
   it("spaces requests to the configured rate", async () => {
