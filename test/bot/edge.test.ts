@@ -2,9 +2,10 @@
 // 413) and the process keeps serving; clicks only from the environment's channel; internal error texts
 // stay in the log.
 
+import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { ACTION_APPROVE, encodeButtonValue } from "../../src/bot/actions/value.js";
-import { MAX_BODY_BYTES } from "../../src/bot/http/limits.js";
+import { MAX_BODY_BYTES, MAX_CONNECTIONS } from "../../src/bot/http/limits.js";
 import type { Logger } from "../../src/runtime/logger.js";
 import { keys } from "../../src/store/keys.js";
 import { waitForGate } from "../support/engineHarness.js";
@@ -169,6 +170,39 @@ describe("limits at the edge", () => {
     const word = await w.client.slashCommand({ userId: ALICE, text: `start ${"p".repeat(1_500)}` });
     expect(ackText(word.json)).toMatch(/environment "p+…" is 1500 characters long; names are at most 63/);
     expect(await w.engine.commands.active()).toEqual([]);
+  });
+});
+
+describe("the connection cap", () => {
+  it("closes connections beyond the cap at once, and serves again when the others go", async () => {
+    const open: Socket[] = [];
+    try {
+      for (let i = 0; i < MAX_CONNECTIONS; i++) {
+        const s = connect(port(), "127.0.0.1");
+        s.on("error", () => {});
+        await new Promise<void>((resolve, reject) => {
+          s.once("connect", () => resolve());
+          s.once("error", reject);
+        });
+        open.push(s);
+      }
+      await expect(
+        rawRequest(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", "", { timeoutMs: 10_000 }),
+      ).rejects.toThrow(/closed without an HTTP answer/);
+      expect(lines.some((l) => l.msg === "connection cap reached; dropped a connection")).toBe(true);
+    } finally {
+      for (const s of open) s.destroy();
+    }
+    // The server counts a connection until it has seen it close.
+    const deadline = Date.now() + 10_000;
+    let status = 0;
+    while (Date.now() < deadline && status !== 200) {
+      status = await rawRequest(port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n").then(
+        (r) => r.status,
+        () => 0,
+      );
+    }
+    expect(status).toBe(200);
   });
 });
 
