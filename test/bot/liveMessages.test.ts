@@ -2,49 +2,14 @@
 // drive the same code through the real engine and the Slack test host).
 
 import { describe, expect, it } from "vitest";
-import { type Clock, createLiveMessages, type LiveCommands } from "../../src/bot/live/index.js";
+import { createLiveMessages, type LiveCommands } from "../../src/bot/live/index.js";
 import type { Block } from "../../src/bot/render/blocks.js";
 import { type SlackApi, SlackPlatformError, SlackRateLimited } from "../../src/bot/slackApi.js";
 import type { AuditEntry, MigrationView } from "../../src/migration/commands.js";
 import type { Migration, SlackRef } from "../../src/migration/types.js";
 import { botConfig, migrationAt, T0 } from "./fixtures.js";
+import { ManualClock } from "./manualClock.js";
 import { MemoryLiveStore } from "./memoryLiveStore.js";
-
-class ManualClock implements Clock {
-  t = T0;
-  private timers: Array<{ id: number; at: number; fn: () => void }> = [];
-  private seq = 0;
-  now = () => this.t;
-  setTimeout = (fn: () => void, ms: number) => {
-    const id = ++this.seq;
-    this.timers.push({ id, at: this.t + ms, fn });
-    return id;
-  };
-  clearTimeout = (h: unknown) => {
-    this.timers = this.timers.filter((x) => x.id !== h);
-  };
-  sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      this.setTimeout(resolve, ms);
-    });
-  async settle() {
-    for (let i = 0; i < 20; i++) await new Promise((r) => setImmediate(r));
-  }
-  async advance(ms: number) {
-    const target = this.t + ms;
-    for (;;) {
-      await this.settle();
-      this.timers.sort((a, b) => a.at - b.at);
-      const next = this.timers[0];
-      if (!next || next.at > target) break;
-      this.timers.shift();
-      this.t = next.at;
-      next.fn();
-    }
-    this.t = target;
-    await this.settle();
-  }
-}
 
 interface Call {
   at: number;
@@ -72,6 +37,7 @@ function world(initial: Migration, recorded?: SlackRef) {
   const commands: LiveCommands = {
     get: async (): Promise<MigrationView> => ({ migration: m, progress: {} }),
     report: async () => undefined,
+    auditDropped: async () => 0,
     active: async () => [{ migration: m, progress: {} }],
     history: async () => [],
     auditSince: async (_id: string, after: string, limit = 100) =>

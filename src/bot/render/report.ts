@@ -12,6 +12,7 @@ import {
   truncate,
   utcClock,
 } from "./format.js";
+import { auditText, nameOf } from "./thread.js";
 
 const MAX_ROWS = 8;
 
@@ -21,11 +22,18 @@ function capped<T>(items: readonly T[], line: (item: T) => string, max = MAX_ROW
   return out;
 }
 
-export function renderReport(r: MigrationReport, names: Readonly<Record<string, string>> = {}): string {
-  const who = (id: string) => (names[id] ? `@${names[id]}` : id);
-  // Names, not mentions: the summary must not page anyone.
-  const plain = (text: string) =>
-    escapeMrkdwn(text.replace(/<@([UW][A-Z0-9]+)>/g, (_m, id: string) => who(id)));
+export function renderReport(
+  r: MigrationReport,
+  names: Readonly<Record<string, string>> = {},
+  /** Refusals the capped audit stream counted but did not keep one by one. */
+  droppedAudit = 0,
+): string {
+  // Names, not mentions: the summary must not page anyone; anything a person typed is escaped.
+  const who = (id: string) => {
+    const name = nameOf(names, id);
+    return name ? `@${escapeMrkdwn(name)}` : escapeMrkdwn(id);
+  };
+  const plain = (text: string) => auditText(text, names);
   const lines: string[] = [
     `${statusEmoji(r.status)} *Summary of ${r.id}*: ${statusLabel(r.status)}${r.durationMs !== undefined ? ` in ${formatDuration(r.durationMs)}` : ""} · ${r.source} → ${r.target} · started by ${who(r.startedBy)}`,
   ];
@@ -69,6 +77,8 @@ export function renderReport(r: MigrationReport, names: Readonly<Record<string, 
       `*Rolled back* by ${who(r.rollback.by)} at ${utcClock(r.rollback.at)}: ${plain(truncate(r.rollback.reason, 200))}`,
     );
   if (r.error) lines.push(`*Error*: ${plain(truncate(r.error, 400))}`);
+  if (droppedAudit > 0)
+    lines.push(`*Audit*: ${droppedAudit} further refusals were counted but not kept one by one (audit cap)`);
   lines.push(`*Next*: ${r.nextSteps}`);
   return truncate(lines.join("\n"), LIMITS.sectionText);
 }

@@ -3,22 +3,8 @@
 import type { AuditEntry } from "../../migration/commands.js";
 import type { Finding } from "../../migration/types.js";
 import { LIMITS } from "./blocks.js";
-import { escapeMrkdwn, truncate, utcClock } from "./format.js";
+import { escapeMrkdwn, isUserId, truncate, utcClock } from "./format.js";
 import { findingLines, sortFindings } from "./plan.js";
-
-/** Escape text but keep the mentions the engine writes on purpose (`<@U..>`, `<#C..>`, `<!subteam^S..>`). */
-export function escapeKeepingMentions(text: string): string {
-  const keep =
-    /<(@[UW][A-Z0-9]+|#[CG][A-Z0-9]+(\|[^<>]*)?|!subteam\^S[A-Z0-9]+|!date\^\d+\^[^|<>]*\|[^<>]*)>/g;
-  let out = "";
-  let last = 0;
-  const esc = (s: string) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
-  for (const m of text.matchAll(keep)) {
-    out += esc(text.slice(last, m.index)) + m[0];
-    last = m.index + m[0].length;
-  }
-  return out + esc(text.slice(last));
-}
 
 function outcomeEmoji(outcome: AuditEntry["outcome"]): string {
   switch (outcome) {
@@ -33,28 +19,44 @@ function outcomeEmoji(outcome: AuditEntry["outcome"]): string {
   }
 }
 
-/** Slack user ids in the audit trail: the actors and the mentions in details. */
+/** Slack user ids in the audit trail: the actors and the ids the engine names in details. */
 export function userIdsIn(entries: readonly AuditEntry[]): string[] {
   const ids = new Set<string>();
   for (const e of entries) {
-    if (/^[UW][A-Z0-9]+$/.test(e.actor)) ids.add(e.actor);
-    for (const m of e.detail.matchAll(/<@([UW][A-Z0-9]+)>/g)) ids.add(m[1]!);
+    if (isUserId(e.actor)) ids.add(e.actor);
+    for (const m of e.detail.matchAll(ID_TOKEN)) {
+      const id = m[1] ?? m[2];
+      if (isUserId(id)) ids.add(id);
+    }
   }
   return [...ids];
 }
 
+/** A user id as the engine writes it in a detail: bare (with a digit, unlike a word), or as `<@U…>`. */
+const ID_TOKEN = /<@([UW][A-Z0-9]{2,30})>|\b([UW](?=[A-Z]*[0-9])[A-Z0-9]{2,30})\b/g;
+
 /**
- * Names instead of mentions where known: a thread reply that mentions someone notifies them, and nobody
- * should be paged at 3 a.m. because the audit trail recorded their own click.
+ * Text from the audit trail as thread text: escaped with the one escaping function (so text a person
+ * typed can never ping or link), then ids the bot resolved shown as names. No mentions at all: a thread
+ * reply that mentions someone notifies them, and nobody should be paged at 3 a.m. by their own click.
  */
-function unmention(text: string, names: Readonly<Record<string, string>>): string {
-  return text.replace(/<@([UW][A-Z0-9]+)>/g, (m, id: string) => (names[id] ? `@${names[id]}` : m));
+export function auditText(text: string, names: Readonly<Record<string, string>>): string {
+  const plainIds = text.replace(/<@([UW][A-Z0-9]{2,30})>/g, "$1");
+  return escapeMrkdwn(plainIds).replace(ID_TOKEN, (m, a?: string, b?: string) => {
+    const name = nameOf(names, a ?? b ?? "");
+    return name ? `@${escapeMrkdwn(name)}` : m;
+  });
+}
+
+/** A resolved display name (own keys only: an id like `toString` is not a name). */
+export function nameOf(names: Readonly<Record<string, string>>, id: string): string | undefined {
+  return Object.hasOwn(names, id) && typeof names[id] === "string" ? names[id] : undefined;
 }
 
 export function auditLine(e: AuditEntry, names: Readonly<Record<string, string>> = {}): string {
-  const who = e.actor === "system" ? "hikkoshi" : unmention(`<@${e.actor}>`, names);
-  const detail = unmention(truncate(escapeKeepingMentions(e.detail), 600), names);
-  return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${truncate(e.action, 40)}*: ${detail}`;
+  const who = e.actor === "system" ? "hikkoshi" : auditText(truncate(e.actor, 40), names);
+  const detail = truncate(auditText(e.detail, names), 600);
+  return `${outcomeEmoji(e.outcome)} ${utcClock(e.at)} ${who} *${escapeMrkdwn(truncate(e.action, 40))}*: ${detail}`;
 }
 
 /** A refusal in the thread: the first one as it happened, then how many there have been. */
