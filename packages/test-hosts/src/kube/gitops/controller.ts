@@ -47,6 +47,8 @@ const CONTROLLER_GROUPS: Record<GitOpsKind, string> = {
 export class GitOpsController extends TimerController {
   /** Every field this controller put back, in order. */
   readonly reverts: GitOpsRevert[] = [];
+  /** Completed drift scans (a test waits for more of them to prove that nothing came back). */
+  scans = 0;
   private readonly argoNamespace: string;
   private scanQueued = false;
 
@@ -87,6 +89,7 @@ export class GitOpsController extends TimerController {
       if (!def) continue;
       for (const obj of this.api.store.list(resourceKey(def))) this.reconcile(def, kind, obj);
     }
+    this.scans += 1;
   }
 
   private reconcile(def: ResourceDef, kind: string, obj: KubeObject): void {

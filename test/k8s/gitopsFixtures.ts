@@ -1,0 +1,114 @@
+// A GitOps estate on two kube test hosts: "Git" (one repo both clusters sync), Argo CD Applications and
+// Flux Kustomizations/HelmReleases, and resources carrying their tracking marks.
+
+import {
+  argoApplication,
+  fluxHelmRelease,
+  fluxKustomization,
+  type GitOpsController,
+  GitRepo,
+  installGitOps,
+  type KubeHost,
+  type KubeObject,
+} from "@hikkoshi/test-hosts/kube";
+import { cronJob, deployment, FORBIDDEN } from "./support.js";
+
+export const argoTracked = (app: string, obj: KubeObject): KubeObject => {
+  const group = (obj.apiVersion ?? "").includes("/") ? (obj.apiVersion ?? "").split("/")[0] : "";
+  obj.metadata = {
+    ...obj.metadata,
+    annotations: {
+      ...(obj.metadata?.annotations ?? {}),
+      "argocd.argoproj.io/tracking-id": `${app}:${group}/${obj.kind}:${obj.metadata?.namespace}/${obj.metadata?.name}`,
+    },
+  };
+  return obj;
+};
+
+export const fluxTracked = (
+  ks: string,
+  obj: KubeObject,
+  kind: "kustomize" | "helm" = "kustomize",
+): KubeObject => {
+  obj.metadata = {
+    ...obj.metadata,
+    labels: {
+      ...(obj.metadata?.labels ?? {}),
+      [`${kind}.toolkit.fluxcd.io/name`]: ks,
+      [`${kind}.toolkit.fluxcd.io/namespace`]: "flux-system",
+    },
+  };
+  return obj;
+};
+
+export interface GitOpsEstate {
+  repo: GitRepo;
+  controllers: { source: GitOpsController; target: GitOpsController };
+  stop(): void;
+}
+
+/**
+ * Source: Application `ops` (self-heal) manages forbidden CronJob ops/ledger-close and Deployment
+ * ops/singleton; Kustomization `batch` manages forbidden CronJob batch/nightly; HelmRelease `web` (drift
+ * correction on) manages tolerant Deployment web/frontend. The target runs the same Applications and
+ * Kustomizations (same Git), but none of the resources yet (the restore brings them).
+ */
+export function installGitOpsEstate(source: KubeHost, target: KubeHost): GitOpsEstate {
+  const repo = new GitRepo();
+  const controllers = {
+    source: installGitOps(source, { repo, periodMs: 50 }),
+    target: installGitOps(target, { repo, periodMs: 50 }),
+  };
+  source.objects.put(argoTracked("ops", cronJob("ops", "ledger-close", { labels: FORBIDDEN })));
+  source.objects.put(argoTracked("ops", deployment("ops", "singleton", { replicas: 1, labels: FORBIDDEN })));
+  source.objects.put(fluxTracked("batch", cronJob("batch", "nightly", { labels: FORBIDDEN })));
+  source.objects.put(fluxTracked("web", deployment("web", "frontend", { replicas: 3 }), "helm"));
+  repo.commitLive(source.objects.list("batch/v1", "CronJob"), ["spec.suspend"]);
+  repo.commitLive(source.objects.list("apps/v1", "Deployment"), ["spec.replicas"]);
+  for (const host of [source, target]) {
+    host.objects.put(argoApplication("ops", { selfHeal: true }));
+    host.objects.put(fluxKustomization("batch"));
+    host.objects.put(fluxHelmRelease("web", { drift: "enabled" }));
+  }
+  return {
+    repo,
+    controllers,
+    stop() {
+      controllers.source.stop();
+      controllers.target.stop();
+    },
+  };
+}
+
+/** Copies the source's forbidden resources to the target suspended / at zero, as the restore does. */
+export function restoreSuspended(source: KubeHost, target: KubeHost): void {
+  for (const cj of source.objects.list("batch/v1", "CronJob")) {
+    const { metadata, spec } = cj;
+    target.objects.put({
+      apiVersion: "batch/v1",
+      kind: "CronJob",
+      metadata: {
+        name: metadata?.name,
+        namespace: metadata?.namespace,
+        labels: metadata?.labels,
+        annotations: metadata?.annotations,
+      },
+      spec: { ...spec, suspend: true },
+    });
+  }
+  for (const d of source.objects.list("apps/v1", "Deployment")) {
+    if (d.metadata?.labels?.["hikkoshi.dev/duplication"] !== "forbidden") continue;
+    const { metadata, spec } = d;
+    target.objects.put({
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      metadata: {
+        name: metadata?.name,
+        namespace: metadata?.namespace,
+        labels: metadata?.labels,
+        annotations: metadata?.annotations,
+      },
+      spec: { ...spec, replicas: 0 },
+    });
+  }
+}
