@@ -115,7 +115,10 @@ function signedBodies(live: string): fc.Arbitrary<{ body: string; contentType: s
     )
     .map((fields) => ({
       body: new URLSearchParams(
-        Object.entries(fields).map(([k, v]) => [k, typeof v === "string" ? v : JSON.stringify(v)]),
+        Object.entries(fields).map(([k, v]): [string, string] => [
+          k,
+          typeof v === "string" ? v : (JSON.stringify(v) ?? ""),
+        ]),
       ).toString(),
       contentType: FORM,
     }));

@@ -21,7 +21,8 @@ const FORM = "application/x-www-form-urlencoded";
 
 const userId = z.string().refine(isUserId, "not a Slack user id");
 const channelId = z.string().refine(isChannelId, "not a Slack channel id");
-const nonEmpty = z.string().min(1).max(2_000);
+// Slack's trigger ids are about 50 characters; a longer one is not Slack's (and would make a long dedupe key).
+const nonEmpty = z.string().min(1).max(255);
 
 const slashCommand = z.object({
   command: z.string().regex(/^\/[^\s]{1,32}$/, "not a slash command name"),
