@@ -172,7 +172,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     });
     server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
     const srv = server;
-    hardenServer(srv, log);
+    hardenServer(srv, log, handler);
     await new Promise<void>((resolve, reject) => {
       srv.once("error", reject);
       srv.listen(opts.port ?? 3000, opts.host, () => resolve());

@@ -148,6 +148,15 @@ describe("limits at the edge", () => {
     await stillServes();
   });
 
+  it("an Expect: 100-continue request over the limit gets 413 without being invited to send", async () => {
+    const head =
+      `POST /slack/events HTTP/1.1\r\nHost: x\r\ncontent-type: ${FORM}\r\ncontent-length: ${MAX_BODY_BYTES + 1}\r\n` +
+      "expect: 100-continue\r\nx-slack-request-timestamp: 1\r\nx-slack-signature: v0=00\r\n\r\n";
+    const res = await rawRequest(port(), head);
+    expect(res.status).toBe(413);
+    await stillServes();
+  });
+
   it("a chunked body is cut off with 413 as soon as it passes the limit", async () => {
     const head =
       `POST /slack/events HTTP/1.1\r\nHost: x\r\ncontent-type: ${FORM}\r\ntransfer-encoding: chunked\r\n` +

@@ -181,8 +181,19 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: IncomingMessage, 
   };
 }
 
-/** Timeouts, header and connection caps on the bot's server, and an answer to unparseable requests. */
-export function hardenServer(server: Server, log: Logger): void {
+/**
+ * Timeouts, header and connection caps on the bot's server, and an answer to unparseable requests.
+ * `handler` also gets `Expect: 100-continue` requests, and a body over the limit is never invited.
+ */
+export function hardenServer(
+  server: Server,
+  log: Logger,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): void {
+  server.on("checkContinue", (req, res) => {
+    if (declaredTooLarge(req, MAX_BODY_BYTES) === undefined) res.writeContinue();
+    handler(req, res);
+  });
   server.headersTimeout = HEADERS_TIMEOUT_MS;
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
