@@ -36,6 +36,14 @@ async function setup(config = testConfig(), portOpts: Partial<Parameters<typeof 
   return { engine, ports };
 }
 
+/** Starts a migration in production and waits until it stands at the cutover gate. */
+async function startToCutover(engine: Engine): Promise<string> {
+  const started = await engine.commands.start("production", alice);
+  if (!started.ok) throw new Error(started.rejection.message);
+  await waitForGate(engine, started.value.id, "gate-cutover");
+  return started.value.id;
+}
+
 describe("engine on real Redis and BullMQ workers", () => {
   it("runs the plan to the end, pausing at each gate until approved", async () => {
     const { engine, ports } = await setup();
@@ -183,10 +191,7 @@ describe("engine on real Redis and BullMQ workers", () => {
 
   it("does not send traffic to a target that stopped being ready after the cutover approval", async () => {
     const { engine, ports } = await setup();
-    const started = await engine.commands.start("production", alice);
-    if (!started.ok) throw new Error(started.rejection.message);
-    const id = started.value.id;
-    await waitForGate(engine, id, "gate-cutover");
+    const id = await startToCutover(engine);
     ports.clusters.waitReady = async () => ({
       ready: 2,
       total: 3,
@@ -204,10 +209,7 @@ describe("engine on real Redis and BullMQ workers", () => {
   it("halts with the difference when a change does not read back (DNS rewritten behind its back)", async () => {
     // Something (an external-dns on the old cluster, say) puts the weight back right after the shift.
     const { engine, ports } = await setup(testConfig(), { driftAfter: { "shift-100": { weight: "0" } } });
-    const started = await engine.commands.start("production", alice);
-    if (!started.ok) throw new Error(started.rejection.message);
-    const id = started.value.id;
-    await waitForGate(engine, id, "gate-cutover");
+    const id = await startToCutover(engine);
     await engine.commands.approve({ env: "production" }, bob);
     const halted = await waitForStatus(engine, id, "halted");
     expect(halted.error).toBe(
@@ -222,10 +224,7 @@ describe("engine on real Redis and BullMQ workers", () => {
 
   it("halts when the decommissioned source is scaled back up behind its back", async () => {
     const { engine } = await setup(testConfig(), { driftAfter: { decommission: { decommissioned: "0" } } });
-    const started = await engine.commands.start("production", alice);
-    if (!started.ok) throw new Error(started.rejection.message);
-    const id = started.value.id;
-    await waitForGate(engine, id, "gate-cutover");
+    const id = await startToCutover(engine);
     await engine.commands.approve({ env: "production" }, bob);
     await waitForGate(engine, id, "gate-decommission");
     await engine.commands.approve({ migrationId: id }, alice);

@@ -1,7 +1,9 @@
 import type { HttpCheck } from "../../config/schema.js";
 import { PermanentError } from "../errors.js";
 import type { CheckResult } from "../ports.js";
-import type { StepContext } from "./stepDefinition.js";
+import type { StepKind } from "../types.js";
+import { targetHostname } from "./hostnames.js";
+import type { StepContext, StepDefinition } from "./stepDefinition.js";
 
 /** Runs checks (each already retried by the port up to its `attempts`); any failure is permanent. */
 export async function runChecks(
@@ -27,4 +29,22 @@ export function describeChecks(results: CheckResult[]): string {
   if (results.length === 0) return "no checks configured";
   const slowest = Math.max(...results.map((r) => r.ms));
   return `${results.length} check(s) passed (slowest ${Math.round(slowest)} ms)`;
+}
+
+/** A step that runs configured checks against the target's ingress and keeps their results under `dataKey`. */
+export function checksStep(
+  kind: StepKind,
+  checksOf: (ctx: StepContext) => HttpCheck[],
+  dataKey: string,
+  what: string,
+): StepDefinition {
+  return {
+    kind,
+    async run(ctx) {
+      const ingress = await targetHostname(ctx);
+      const results = await runChecks(ctx, checksOf(ctx), { ingress }, what);
+      await ctx.data.set(dataKey, results);
+      return { type: "done", summary: describeChecks(results) };
+    },
+  };
 }
