@@ -1,5 +1,5 @@
 import type { Logger } from "pino";
-import { createSlackBot, type SlackBot } from "../bot/app.js";
+import type { SlackBot } from "../bot/app.js";
 import type { HikkoshiConfig } from "../config/schema.js";
 import { createEngine, type Engine, type EngineOptions } from "../jobs/engine.js";
 import type { Ports } from "../migration/ports.js";
@@ -37,6 +37,7 @@ export async function startHikkoshi(args: {
     config: args.config,
     ports: args.ports,
     logger,
+    defaultMetrics: true,
     ...args.engineOptions,
   });
   const runsWorkers = settings.HIKKOSHI_ROLE !== "bot";
@@ -51,7 +52,8 @@ export async function startHikkoshi(args: {
       ...(args.opsHost !== undefined ? { host: args.opsHost } : {}),
     });
   } else {
-    // The Slack port serves /healthz, /readyz and /metrics too.
+    // The Slack port serves /healthz, /readyz and /metrics too. Bolt loads only in a role that runs the bot.
+    const { createSlackBot } = await import("../bot/app.js");
     bot = createSlackBot({
       config: args.config,
       commands: engine.commands,

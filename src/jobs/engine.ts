@@ -32,7 +32,7 @@ export interface EngineOptions {
   /** How often the source guard looks for re-activated forbidden resources (ms; src/jobs/sourceGuard.ts). */
   guardEveryMs?: number;
   cancelPollMs?: number;
-  /** Process metrics (event loop, heap) besides hikkoshi's own; default on. */
+  /** Process metrics (event loop, heap, GC) besides hikkoshi's own; default off (startHikkoshi turns them on). */
   defaultMetrics?: boolean;
 }
 
@@ -67,7 +67,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     throw err;
   }
   const queueConn = connect(opts.redisUrl, logger, true);
-  const metrics = new HikkoshiMetrics({ defaultMetrics: opts.defaultMetrics ?? true });
+  const metrics = new HikkoshiMetrics({ defaultMetrics: opts.defaultMetrics ?? false });
   const onCommit = (before: Migration | undefined, after: Migration) => {
     metrics.onCommit(before, after);
     for (const line of transitionLogLines(before, after)) logger.info(line.fields, line.msg);
