@@ -1,6 +1,7 @@
-// TrafficPort on Route 53: reads where the configured names point, snapshots them, lowers TTLs, shifts
-// traffic (CNAME swap or weighted steps) and restores the snapshot exactly. Pure rules live in plan.ts,
-// findings.ts, records.ts and targets.ts; requests in gateway.ts; the change protocol in converge.ts.
+// TrafficPort on Route 53: reads where the configured names point, snapshots them, sets TTLs and weights
+// (CNAME swap or weighted steps), restores the snapshot exactly, and reads each of these back. Pure rules
+// live in plan.ts, findings.ts, readBack.ts, records.ts, snapshot.ts and targets.ts; requests in
+// gateway.ts (paced by pacing.ts); the change protocol in converge.ts.
 
 import { Route53Client, type Route53ClientConfig } from "@aws-sdk/client-route-53";
 import type {
