@@ -11,6 +11,7 @@ import { ConfigError, loadConfigFile } from "./config/load.js";
 import { createRoute53Traffic } from "./dns/index.js";
 import { createKubernetesClusters } from "./k8s/index.js";
 import { createLogger } from "./observability/logger.js";
+import { installErrorPolicy } from "./processPolicy.js";
 
 async function main(): Promise<void> {
   const settings = readSettings(process.env);
@@ -22,7 +23,7 @@ async function main(): Promise<void> {
     checks: createHttpChecks(),
   };
   let stop: ((reason: string, code: number) => void) | undefined;
-  installErrorPolicy(logger, (reason) => stop?.(reason, 1));
+  installErrorPolicy(process, logger, (reason) => stop?.(reason, 1));
   const app = await startHikkoshi({ settings, config, ports, logger });
   let stopping = false;
   stop = (reason: string, code: number) => {
@@ -39,37 +40,6 @@ async function main(): Promise<void> {
   };
   process.on("SIGTERM", () => stop?.("SIGTERM", 0));
   process.on("SIGINT", () => stop?.("SIGINT", 0));
-}
-
-/** This many uncaught exceptions within the window make the process unsound: drain and exit. */
-const FATAL_BURST = 5;
-const FATAL_WINDOW_MS = 60_000;
-
-function describe(err: unknown): { err: string; stack?: string; name?: string } {
-  if (err instanceof Error)
-    return { err: err.message, name: err.name, ...(err.stack ? { stack: err.stack } : {}) };
-  return { err: String(err) };
-}
-
-function installErrorPolicy(logger: ReturnType<typeof createLogger>, drain: (reason: string) => void): void {
-  const recent: number[] = [];
-  process.on("unhandledRejection", (reason) => {
-    logger.error(
-      { kind: "unhandledRejection", ...describe(reason) },
-      "unhandled promise rejection; still serving",
-    );
-  });
-  process.on("uncaughtException", (err, origin) => {
-    const now = Date.now();
-    recent.push(now);
-    while (recent.length > 0 && recent[0]! < now - FATAL_WINDOW_MS) recent.shift();
-    const fatal = recent.length >= FATAL_BURST;
-    logger.error(
-      { kind: origin, ...describe(err), inLastMinute: recent.length },
-      fatal ? "uncaught exceptions in a burst: draining and exiting" : "uncaught exception; still serving",
-    );
-    if (fatal) drain(`${recent.length} uncaught exceptions within ${FATAL_WINDOW_MS / 1000} s`);
-  });
 }
 
 main().catch((err: unknown) => {
