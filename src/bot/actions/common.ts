@@ -6,7 +6,7 @@ import type { MigrationView } from "../../migration/commands.js";
 import { requesterFor } from "../commands/index.js";
 import type { BotDeps, Requester } from "../context.js";
 import { internalFailure } from "../log.js";
-import { channelLink } from "../render/format.js";
+import { channelLink, isChannelId, isUserId } from "../render/format.js";
 import { failureMessage, linesMessage } from "../render/replies.js";
 import { type ButtonValue, decodeButtonValue } from "./value.js";
 
@@ -42,6 +42,11 @@ export async function readClick(
   action: ButtonAction,
   respond: RespondFn,
 ): Promise<Click | undefined> {
+  // The HTTP front door checks these already; Socket Mode payloads arrive without it.
+  if (!isUserId(body.user?.id) || !isChannelId(body.channel?.id)) {
+    deps.log.warn({ actionId: action.action_id }, "a click without well-formed user and channel ids");
+    return undefined;
+  }
   const key = `action:${body.trigger_id ?? ""}:${action.action_ts}:${body.user.id}`;
   if (!(await deps.recent.firstTime(key))) {
     deps.log.info({ userId: body.user.id, actionId: action.action_id }, "repeated click delivery ignored");

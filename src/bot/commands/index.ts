@@ -6,6 +6,7 @@ import type { BotDeps, Requester } from "../context.js";
 import { errorText, internalFailure } from "../log.js";
 import { type ParsedCommand, parseMigrateCommand } from "../parse.js";
 import type { RenderedMessage } from "../render/blocks.js";
+import { isChannelId, isUserId } from "../render/format.js";
 import { errorMessage, failureMessage } from "../render/replies.js";
 import { abortCommand } from "./abort.js";
 import { approveCommand } from "./approve.js";
@@ -64,6 +65,15 @@ export async function runCommand(deps: BotDeps, cmd: EngineCommand, req: Request
 
 export function registerMigrateCommand(app: App, deps: BotDeps): void {
   app.command(MIGRATE_COMMAND, async ({ command, ack, respond }) => {
+    // The HTTP front door checks these already; Socket Mode payloads arrive without it.
+    if (!isUserId(command.user_id) || !isChannelId(command.channel_id)) {
+      await ack();
+      deps.log.warn(
+        { command: MIGRATE_COMMAND },
+        "a /migrate payload without well-formed user and channel ids",
+      );
+      return;
+    }
     if (!(await deps.recent.firstTime(`command:${command.trigger_id}`))) {
       await ack();
       deps.log.info({ userId: command.user_id }, "repeated /migrate delivery ignored");
