@@ -11,6 +11,7 @@ import {
   BOT_TOKEN,
   CHANNEL,
   liveMessage,
+  MALLORY,
   messageShows,
   PAT,
   SIGNING_SECRET,
@@ -230,5 +231,99 @@ describe("live message", () => {
     } finally {
       await bot2.stop();
     }
+  });
+});
+
+describe("live message: read-back, refusals, jams", () => {
+  const threadText = (ts: string) =>
+    w.host
+      .replies(CHANNEL, ts)
+      .map((r) => renderMessageText(r))
+      .join("\n");
+
+  it("a restarted bot redraws only a finished migration left behind its record (the shown version is read back)", async () => {
+    const id = await startMigration(w, ALICE);
+    await waitForGate(w.engine, id, "gate-cutover");
+    expect((await w.engine.commands.approve({ migrationId: id }, { userId: PAT })).ok).toBe(true);
+    await waitForGate(w.engine, id, "gate-decommission");
+    expect((await w.engine.commands.approve({ migrationId: id }, { userId: PAT })).ok).toBe(true);
+    const done = await waitForStatus(w.engine, id, "completed");
+    const msg = await liveMessage(w, id);
+    await waitFor(
+      async () => (await w.engine.store.get(id))?.slack?.renderedVersion === done.version,
+      "shown",
+    );
+    await waitFor(() => threadText(msg.ts).includes(`Summary of ${id}`) || undefined, "the summary");
+    await w.bot.stop();
+
+    const since = Date.now();
+    const bot2 = anotherBot();
+    await bot2.start();
+    try {
+      expect(await bot2.live.catchUp()).toEqual({ active: 0, behind: 0 });
+      await bot2.live.idle();
+      expect(updatesOf(msg.ts, since)).toEqual([]);
+    } finally {
+      await bot2.stop();
+    }
+
+    // Left behind: the message shows an older version than the record (a final update held back).
+    await w.engine.store.liveStore().setRenderedVersion(id, done.version - 1);
+    const later = Date.now();
+    const bot3 = anotherBot();
+    await bot3.start();
+    try {
+      expect(await bot3.live.catchUp()).toEqual({ active: 0, behind: 1 });
+      const redraw = await waitFor(() => updatesOf(msg.ts, later).find((c) => c.ok), "the redraw");
+      expect(JSON.parse(String(redraw.args.metadata))).toMatchObject({
+        event_payload: { version: done.version },
+      });
+      await waitFor(
+        async () => (await w.engine.store.get(id))?.slack?.renderedVersion === done.version,
+        "recorded",
+      );
+    } finally {
+      await bot3.stop();
+    }
+    // The summary was not posted again by either.
+    expect(threadText(msg.ts).split(`Summary of ${id}`).length - 1).toBe(1);
+  });
+
+  it("thirty refused clicks by one person are one counted line in the thread", async () => {
+    const id = await startMigration(w, ALICE);
+    await waitForGate(w.engine, id, "gate-cutover");
+    const msg = await messageShows(w, id, /\[ Approve cutover/);
+    for (let i = 0; i < 30; i++) await w.client.clickButton(msg, "Approve cutover", MALLORY);
+    await waitFor(() => /refused 30 times/.test(threadText(msg.ts)) || undefined, "the counted line", 30_000);
+    const lines = threadText(msg.ts)
+      .split("\n")
+      .filter((l) => l.includes("@mallory"));
+    expect(lines).toHaveLength(1);
+    // The gate still works for those allowed.
+    await w.client.clickButton(msg, "Approve cutover", PAT);
+    await waitFor(
+      () => threadText(msg.ts).includes("@pat approve") || undefined,
+      "the approval in the thread",
+    );
+  });
+
+  it("a reply Slack refuses never stops the thread: it is shortened or noted, and later entries follow", async () => {
+    const id = await startMigration(w, ALICE);
+    await waitForGate(w.engine, id, "gate-cutover");
+    const msg = await messageShows(w, id, /\[ Approve cutover/);
+    await w.bot.live.idle();
+    await sleep(1200);
+    // Slack refuses the next two posts' content: the entry is shortened, then replaced by a note.
+    w.host.failNext("chat.postMessage", "msg_too_long", { times: 2 });
+    await w.engine.commands.auditDenied(id, { userId: MALLORY }, "approve", "x".repeat(5000));
+    await waitFor(() => threadText(msg.ts).includes("could not be shown here") || undefined, "the note");
+    const refused = w.host.calls.filter((c) => c.method === "chat.postMessage" && c.error === "msg_too_long");
+    expect(refused).toHaveLength(2);
+    expect(refused[0]!.args.text).not.toBe(refused[1]!.args.text); // never the same content twice
+    expect((await w.engine.commands.approve({ migrationId: id }, { userId: PAT })).ok).toBe(true);
+    await waitFor(
+      () => threadText(msg.ts).includes("@pat approve") || undefined,
+      "the approval in the thread",
+    );
   });
 });

@@ -37,7 +37,7 @@ describe("ownership", () => {
     await r.b.claim("m1");
     for (let i = 0; i < 10; i++) {
       await r.clock.advance(3000);
-      for (const id of r.claimable.b.splice(0)) expect(await r.b.claim(id)).toMatchObject({ owned: false });
+      for (const id of r.claimable.b!.splice(0)) expect(await r.b.claim(id)).toMatchObject({ owned: false });
     }
     expect(r.store.leases.get("m1")?.owner).toBe("a");
   });
@@ -50,7 +50,7 @@ describe("ownership", () => {
     let takenAt: number | undefined;
     for (let i = 0; i < 40 && takenAt === undefined; i++) {
       await r.clock.advance(500);
-      for (const id of r.claimable.b.splice(0)) {
+      for (const id of r.claimable.b!.splice(0)) {
         const c = await r.b.claim(id);
         if (c.owned) {
           expect(c.fresh).toBe(true);

@@ -57,7 +57,7 @@ const entry = (id: number, over: Partial<AuditEntry> = {}): AuditEntry => ({
 const refusal = (id: number) =>
   entry(id, { actor: MALLORY, action: "approve", outcome: "denied", detail: "not allowed to approve" });
 
-const m = migrationAt(5, { state: "awaiting-approval", startedAt: T0 });
+const m = migrationAt(5, { state: "awaiting-approval", startedAt: T0, run: 1 });
 
 describe("thread cursor", () => {
   it("ten refusals of one person at one gate are one line, redrawn once with the count", async () => {

@@ -30,7 +30,10 @@ export { realClock } from "./pacing.js";
 export type { LiveStore } from "./store.js";
 
 /** What the live messages read from the engine (domain reads only). */
-export type LiveCommands = Pick<MigrationCommands, "get" | "auditSince" | "report" | "active" | "history">;
+export type LiveCommands = Pick<
+  MigrationCommands,
+  "get" | "auditSince" | "auditDropped" | "report" | "active" | "history"
+>;
 
 export interface LiveMessagesOptions {
   commands: LiveCommands;
@@ -93,6 +96,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
     (id) => opts.api.userName(id),
     () => clock.now(),
   );
+  const reportRefusals = new Map<string, number>();
   const threadDeps: ThreadDeps = {
     commands: opts.commands,
     store: opts.store,
@@ -106,7 +110,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
     store: opts.store,
     names,
     postReply: (ref: { channel: string; ts: string }, text: string, what: string) =>
-      postReply(threadDeps, ref, text, what),
+      postReply(threadDeps, reportRefusals, ref, text, what),
   };
   const owner = opts.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
   const messageDeps = {

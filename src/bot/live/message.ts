@@ -29,6 +29,8 @@ export interface MessageState {
    * version; progress within it shows again from the next version on).
    */
   inheritedVersion?: number;
+  /** The content Slack refused last and how far it was shrunk (a paused retry goes on from there). */
+  refused?: { json: string; level: number };
 }
 
 export type ShowResult =
@@ -77,14 +79,18 @@ export function adopt(state: MessageState, rec: LiveRecord): void {
  */
 async function sendFitting(
   send: (m: RenderedMessage) => Promise<void>,
+  state: MessageState,
   rendered: RenderedMessage,
   log: Logger,
   migrationId: string,
 ): Promise<void> {
-  for (let level = 0; ; level++) {
+  const json = JSON.stringify(rendered);
+  const from = state.refused?.json === json ? state.refused.level : 0;
+  for (let level = from; ; level++) {
     const m = level === 0 ? rendered : shrinkForSlack(rendered, level);
     try {
       await send(m);
+      state.refused = undefined;
       return;
     } catch (err) {
       if (!isContentRefusal(err) || level >= 2) throw err;
@@ -92,6 +98,7 @@ async function sendFitting(
         { migrationId, error: err.error, level: level + 1 },
         "slack refused the live message; shrinking",
       );
+      state.refused = { json, level: level + 1 };
     }
   }
 }
@@ -113,6 +120,7 @@ export async function showMessage(
       async (r) => {
         posted = await deps.post({ channel, text: r.text, blocks: r.blocks, metadata });
       },
+      state,
       rendered,
       deps.log,
       m.id,
@@ -127,6 +135,7 @@ export async function showMessage(
       await sendFitting(
         (r) =>
           deps.api.update({ channel: ref.channel, ts: ref.ts, text: r.text, blocks: r.blocks, metadata }),
+        state,
         rendered,
         deps.log,
         m.id,

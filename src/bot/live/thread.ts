@@ -20,10 +20,12 @@ export interface ThreadState {
   lastError?: string;
   /** Counted refusal lines whose new count is still to be shown (key → reply and text). */
   pendingCounts: Map<string, { ts: string; text: string }>;
+  /** Replies Slack refused, and how far each was cut already (a paused retry goes on from there). */
+  refused: Map<string, number>;
 }
 
 export function freshThread(): ThreadState {
-  return { findingsPosted: false, pendingCounts: new Map() };
+  return { findingsPosted: false, pendingCounts: new Map(), refused: new Map() };
 }
 
 export interface ThreadDeps {
@@ -66,19 +68,28 @@ const SHORTENED = 2500;
  * Post a reply; if Slack refuses its content, post a shortened one; if that is refused too, a note in
  * its place. Returns the ts of what was posted. Pauses and rate limits still throw (the flush comes back).
  */
-export async function postReply(deps: ThreadDeps, ref: LiveRef, text: string, what: string): Promise<string> {
+export async function postReply(
+  deps: ThreadDeps,
+  refused: Map<string, number>,
+  ref: LiveRef,
+  text: string,
+  what: string,
+): Promise<string> {
   const attempts = [
     text,
     `${text.slice(0, SHORTENED)}… _(shortened: Slack refused the full text)_`,
     `:warning: ${what} could not be shown here (Slack refused it); see \`/migrate history\` for the full audit trail.`,
   ];
-  for (let i = 0; ; i++) {
+  for (let i = refused.get(text) ?? 0; ; i++) {
     try {
       const posted = await deps.post({ channel: ref.channel, threadTs: ref.ts, text: attempts[i]! });
+      refused.delete(text);
       return posted.ts;
     } catch (err) {
       if (!isContentRefusal(err) || i === attempts.length - 1) throw err;
       deps.log.warn({ error: err.error, what }, "slack refused a thread reply; sending less");
+      refused.set(text, i + 1);
+      if (refused.size > 50) refused.delete(refused.keys().next().value as string);
     }
   }
 }
@@ -96,10 +107,11 @@ export async function advanceThread(
   ref: LiveRef,
 ): Promise<"done" | "more"> {
   if (!state.findingsPosted && m.findings.length > 0) {
-    await postReply(deps, ref, findingsReply(m.findings), "the preflight findings");
+    await postReply(deps, state.refused, ref, findingsReply(m.findings), "the preflight findings");
     state.findingsPosted = true;
   }
-  if (m.error && m.error !== state.lastError) await postReply(deps, ref, errorReply(m.error), "the error");
+  if (m.error && m.error !== state.lastError)
+    await postReply(deps, state.refused, ref, errorReply(m.error), "the error");
   state.lastError = m.error;
   await showCounts(deps, state, ref);
 
@@ -112,7 +124,7 @@ export async function advanceThread(
   let batch: AuditEntry[] = [];
   const postBatch = async () => {
     for (const reply of auditReplies(batch, names)) {
-      await postReply(deps, ref, reply.text, "an audit entry");
+      await postReply(deps, state.refused, ref, reply.text, "an audit entry");
       await advance(reply.lastId);
     }
     batch = [];
@@ -127,7 +139,7 @@ export async function advanceThread(
     const { count, lineTs } = await deps.store.noteRefusal(m.id, key, e.id);
     const text = refusalLine(e, names, count);
     if (lineTs === undefined) {
-      const ts = await postReply(deps, ref, text, "a refusal");
+      const ts = await postReply(deps, state.refused, ref, text, "a refusal");
       await deps.store.setRefusalLine(m.id, key, ts);
     } else state.pendingCounts.set(key, { ts: lineTs, text });
     await advance(e.id);
