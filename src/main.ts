@@ -4,12 +4,12 @@
 // idempotent, so nothing is half-done by one failed request); a burst of uncaught exceptions means the
 // process is no longer sound, and it exits through the same drain, never mid-step.
 
+import { lazyPort } from "./app/lazyPort.js";
 import { readSettings, SettingsError } from "./app/settings.js";
 import { startHikkoshi } from "./app/startHikkoshi.js";
 import { createHttpChecks } from "./checks/httpChecks.js";
 import { ConfigError, loadConfigFile } from "./config/load.js";
-import { createRoute53Traffic } from "./dns/index.js";
-import { createKubernetesClusters } from "./k8s/index.js";
+import type { ClusterPort, TrafficPort } from "./migration/ports.js";
 import { createLogger } from "./observability/logger.js";
 import { installErrorPolicy } from "./processPolicy.js";
 
@@ -17,9 +17,17 @@ async function main(): Promise<void> {
   const settings = readSettings(process.env);
   const logger = createLogger({ level: settings.LOG_LEVEL });
   const config = loadConfigFile(settings.HIKKOSHI_CONFIG);
+  // The Kubernetes and AWS clients load on first use: an idle process, or a role that never calls them,
+  // does not hold them in memory.
   const ports = {
-    clusters: createKubernetesClusters({ logger: logger.child({ component: "k8s" }) }),
-    traffic: createRoute53Traffic({ logger: logger.child({ component: "dns" }) }),
+    clusters: lazyPort<ClusterPort>(async () =>
+      (await import("./k8s/index.js")).createKubernetesClusters({
+        logger: logger.child({ component: "k8s" }),
+      }),
+    ),
+    traffic: lazyPort<TrafficPort>(async () =>
+      (await import("./dns/index.js")).createRoute53Traffic({ logger: logger.child({ component: "dns" }) }),
+    ),
     checks: createHttpChecks(),
   };
   let stop: ((reason: string, code: number) => void) | undefined;
