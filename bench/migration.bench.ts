@@ -217,6 +217,9 @@ export interface MigrationRun {
   route53Counters: { changesAccepted: number; changesEffective: number; requests: Record<string, number> };
   /** Requests the Route 53 host answered `Throttling` during the migration. */
   route53Throttled: number;
+  latencyMs: number;
+  /** The traffic records' TTL before the migration (what the cutover waits out after lowering it). */
+  oldTtlSeconds: number;
   slack: Array<{ at: number; method: string }>;
   jobs: { total: number; byName: Record<string, number>; attempts: number };
   idle?: { from: number; to: number; redis: RedisEvent[] };
@@ -321,6 +324,10 @@ export async function runMigration(
     const slackBefore = world.slack.calls.length;
     const r53Before = world.route53.requestLog.length;
     const r53CountersBefore = structuredClone(world.route53.counters);
+    const oldTtlSeconds = Math.max(
+      0,
+      ...world.route53.recordSets(world.zoneId).map((r) => (r.Type === "CNAME" ? (r.TTL ?? 0) : 0)),
+    );
     const commandAt = Date.now();
     const reply = await driver.command(SANDBOX_USERS.alice, `start ${ENV}`);
     if (/no_entry|not allowed|HTTP \d/i.test(reply)) throw new Error(`start refused: ${reply}`);
@@ -378,6 +385,8 @@ export async function runMigration(
       probeCommands: probeDuring,
       route53: world.route53.requestLog.slice(r53Before).map((e) => ({ at: e.at, op: e.op })),
       route53Throttled: counters.throttled - r53CountersBefore.throttled,
+      latencyMs: opts.latencyMs ?? LATENCY_MS,
+      oldTtlSeconds,
       route53Counters: {
         changesAccepted: counters.changesAccepted - r53CountersBefore.changesAccepted,
         changesEffective: counters.changesEffective - r53CountersBefore.changesEffective,
@@ -496,8 +505,24 @@ function redisSplit(xs: readonly RedisEvent[]) {
 const inWindow = <T>(xs: readonly T[], at: (x: T) => number, from: number, to: number) =>
   xs.filter((x) => at(x) > from && at(x) <= to);
 
-function rows(run: MigrationRun) {
+/**
+ * What the lowered TTL makes the cutover wait: the old TTL after lower-ttl finished (a little after its
+ * change was INSYNC), less what had passed by the time shift-traffic started.
+ */
+function ttlWaitMs(run: MigrationRun): number {
+  const at = (id: string, key: "startedAt" | "finishedAt") => {
+    const st = run.migration.steps.find((s) => s.id === id)?.status as Record<string, unknown> | undefined;
+    return typeof st?.[key] === "number" ? (st[key] as number) : undefined;
+  };
+  const lowered = at("lower-ttl", "finishedAt");
+  const shifted = at("shift-traffic", "startedAt");
+  if (lowered === undefined || shifted === undefined) return 0;
+  return Math.max(0, lowered + run.oldTtlSeconds * 1000 - shifted);
+}
+
+export function rows(run: MigrationRun) {
   const burst = run.concurrency; // the client's token bucket holds `concurrency` tokens
+  const ttlWait = ttlWaitMs(run);
   return run.windows.map((w) => {
     const wallMs =
       w.row === "step" || w.row === "gate"
@@ -511,7 +536,8 @@ function rows(run: MigrationRun) {
     };
     const route53 = inWindow(run.route53, (e) => e.at, w.from, w.to).length;
     const kubeFloor = (n: number) => (Math.max(0, n - burst) / run.requestsPerSecond) * 1000;
-    const timerMs = w.row === "step" ? (run.timersMs[w.id] ?? 0) : 0;
+    const timerMs =
+      w.row === "step" ? (run.timersMs[w.id] ?? 0) + (w.id === "shift-traffic" ? ttlWait : 0) : 0;
     const floorMs = Math.max(kubeFloor(kube.old), kubeFloor(kube.new), route53FloorMs(route53)) + timerMs;
     return {
       id: w.id,
@@ -520,7 +546,7 @@ function rows(run: MigrationRun) {
       queuedMs: w.startedAt !== undefined ? Math.max(0, w.startedAt - w.from) : 0,
       kube,
       route53,
-      idealMs: round(((kube.old + kube.new) * LATENCY_MS) / run.concurrency),
+      idealMs: round(((kube.old + kube.new) * run.latencyMs) / run.concurrency),
       floorMs: round(floorMs),
       slack: inWindow(run.slack, (e) => e.at, w.from, w.to).length,
       redis: redisSplit(inWindow(run.redis, (e) => e.t, w.from, w.to)),
@@ -528,7 +554,7 @@ function rows(run: MigrationRun) {
   });
 }
 
-function summarize(run: MigrationRun) {
+export function summarize(run: MigrationRun) {
   const table = rows(run);
   const steps = table.filter((r) => r.row === "step");
   const gates = table.filter((r) => r.row === "gate");
