@@ -104,13 +104,13 @@ export function shrinkForSlack(m: RenderedMessage, level: number): RenderedMessa
   const text = m.text.length > 3000 ? `${m.text.slice(0, 2999)}…` : m.text;
   const cut = (s: string, max: number) => (s.length > max ? `${s.slice(0, max - 1)}…` : s);
   if (level <= 1) {
-    const blocks = m.blocks
-      .filter((b) => b.type !== "context")
-      .map(
-        (b): Block =>
-          b.type === "section" ? { ...b, text: { ...b.text, text: cut(b.text.text, 1500) } } : b,
-      )
-      .slice(0, 20);
+    const kept = m.blocks.filter((b) => b.type !== "context").slice(0, 20);
+    // Section texts share a budget well under Slack's ~13k characters of blocks JSON.
+    const sections = kept.filter((b) => b.type === "section").length;
+    const each = Math.max(200, Math.min(1500, Math.floor(9000 / Math.max(1, sections))));
+    const blocks = kept.map(
+      (b): Block => (b.type === "section" ? { ...b, text: { ...b.text, text: cut(b.text.text, each) } } : b),
+    );
     return { text, blocks };
   }
   const actions = m.blocks.filter((b) => b.type === "actions").slice(0, 2);

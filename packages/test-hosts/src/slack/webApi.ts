@@ -64,7 +64,7 @@ function content(
     return { ok: false, result: fail("no_text") };
   if (text.length > 40_000) return { ok: false, result: fail("msg_too_long") };
   if (b.blocks !== undefined) {
-    const errors = validateBlocks(b.blocks, w.maxBlocksJson);
+    const errors = validateBlocks(b.blocks, Number.POSITIVE_INFINITY);
     if (errors.length > 0) {
       return {
         ok: false,
@@ -75,6 +75,10 @@ function content(
       };
     }
   }
+  // Valid blocks that add up to more than about 13k characters of JSON get Slack's own code (no block is
+  // wrong; the message is too big), not `invalid_blocks`.
+  if (b.blocks !== undefined && JSON.stringify(b.blocks).length > w.maxBlocksJson)
+    return { ok: false, result: fail("msg_blocks_too_long") };
   return { ok: true, text, blocks: b.blocks ?? [] };
 }
 
