@@ -1,6 +1,5 @@
 import type { Worker } from "bullmq";
 import type { Redis } from "ioredis";
-import type { Logger } from "pino";
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
 import type { HandoffReport, Ports } from "../migration/ports.js";
@@ -9,6 +8,7 @@ import type { Migration } from "../migration/types.js";
 import { createLogger } from "../observability/logger.js";
 import { HikkoshiMetrics } from "../observability/metrics.js";
 import { transitionLogLines } from "../observability/transitionLog.js";
+import type { Logger } from "../runtime/logger.js";
 import { MigrationStore } from "../store/migrationStore.js";
 import { openRedis, refuseRedisCluster } from "../store/redisConnection.js";
 import { redisHealthWarnings } from "../store/redisHealth.js";
@@ -87,7 +87,7 @@ export async function createEngine(opts: EngineOptions): Promise<Engine> {
     now: opts.now ?? Date.now,
     cancelPollMs: opts.cancelPollMs ?? 1000,
   };
-  for (const warning of await redisHealthWarnings(redis)) logger.warn(warning);
+  for (const warning of await redisHealthWarnings(redis)) logger.warn({}, warning);
 
   let worker: Worker | undefined;
   let workerConn: Redis | undefined;

@@ -3,19 +3,11 @@
 // notification that arrives while a flush runs schedules another, so the final state is never dropped.
 // What to do after a failed flush is a pure decision (`afterFailure`), kept apart from the timers.
 
+import { type Clock, systemClock } from "../../runtime/clock.js";
 import { SlackPlatformError, SlackRateLimited } from "../slackApi.js";
 
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
-
-export const realClock: Clock = {
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
+export type { Clock };
+export const realClock: Clock = systemClock;
 
 /** A post deferred to keep to about one chat.postMessage per channel per interval (Slack's limit). */
 export class Paced extends Error {
