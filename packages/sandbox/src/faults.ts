@@ -12,9 +12,9 @@ export const FAULTS = [
 export type FaultName = (typeof FAULTS)[number];
 
 export const FAULT_LABELS: Record<FaultName, string> = {
-  "kube-slow": "kube-apiserver slow (1.5 s per request)",
+  "kube-slow": "kube-apiserver slow (1 s per request)",
   "kube-failing": "kube-apiserver failing (30% HTTP 500)",
-  "route53-throttling": "Route 53 throttling (next 12 requests)",
+  "route53-throttling": "Route 53 throttling (next 6 requests)",
   "slack-ratelimit": "Slack rate limit (chat.update 1 per 10 s)",
   "worker-kill": "kill a worker (SIGKILL, back after 1.5 s)",
 };
@@ -58,7 +58,7 @@ export class FaultBoard {
         this.applyKube();
         return;
       case "route53-throttling":
-        if (on) this.world.route53.faults.throttleNext(12);
+        if (on) this.world.route53.faults.throttleNext(6);
         else this.world.route53.faults.throttleNext(0);
         return;
       case "slack-ratelimit":
@@ -85,7 +85,7 @@ export class FaultBoard {
   private applyKube(): void {
     for (const [i, host] of [this.world.old, this.world.new].entries())
       host.faults.set({
-        latencyMs: this.kubeSlow ? 1500 : 0,
+        latencyMs: this.kubeSlow ? 1000 : 0,
         errorRate: this.kubeFailing ? 0.3 : 0,
         seed: i + 1,
       });

@@ -166,14 +166,18 @@ export async function runScenario(
         await sleep(step.seconds * 1000);
         return;
       case "expect-dns": {
-        const where = dnsSide(viewWorld(world));
-        if (where !== step.where) throw new StepFailed(`DNS is at ${where}, not ${step.where}`);
+        const probe = () => (dnsSide(viewWorld(world)) === step.where ? true : undefined);
+        if (step.wait) await until(`DNS at ${step.where}`, timeoutMs, probe);
+        else if (!probe()) throw new StepFailed(`DNS is at ${dnsSide(viewWorld(world))}, not ${step.where}`);
         return;
       }
       case "expect-cronjobs": {
-        const where = cronJobSideActive(viewWorld(world));
-        if (where !== step.where)
-          throw new StepFailed(`forbidden CronJobs are active on ${where}, not ${step.where}`);
+        const probe = () => (cronJobSideActive(viewWorld(world)) === step.where ? true : undefined);
+        if (step.wait) await until(`forbidden CronJobs active on ${step.where}`, timeoutMs, probe);
+        else if (!probe())
+          throw new StepFailed(
+            `forbidden CronJobs are active on ${cronJobSideActive(viewWorld(world))}, not ${step.where}`,
+          );
         return;
       }
       case "expect-start":

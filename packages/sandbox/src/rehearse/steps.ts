@@ -17,8 +17,8 @@ export type Step =
   | { kind: "wait-status"; statuses: MigrationStatus[] }
   | { kind: "wait-button"; label: string }
   | { kind: "sleep"; seconds: number }
-  | { kind: "expect-dns"; where: Where }
-  | { kind: "expect-cronjobs"; where: "old" | "new" }
+  | { kind: "expect-dns"; where: Where; wait: boolean }
+  | { kind: "expect-cronjobs"; where: "old" | "new"; wait: boolean }
   | { kind: "expect-start" }
   | { kind: "expect-invariant" }
   | { kind: "fault"; fault: FaultName; on: boolean }
@@ -72,8 +72,8 @@ export const STEP_FORMS = [
   "wait for status <status>[|<status>]",
   "wait for button <label>",
   "wait <n> seconds",
-  "expect DNS at <old|new|split>",
-  "expect cronjobs on <old|new>",
+  "expect DNS at <old|new|split>   (or: wait for DNS at <old|new|split>)",
+  "expect cronjobs on <old|new>   (or: wait for cronjobs on <old|new>)",
   "expect world at start",
   "expect invariant holds",
   "kill a worker",
@@ -150,10 +150,20 @@ export function parseStep(line: string): ParsedStep {
     if (seconds > 300) return bad("wait at most 300 seconds in one step");
     return ok({ kind: "sleep", seconds });
   }
-  m = /^expect dns (?:at|on) (old|new|split)$/i.exec(s);
-  if (m) return ok({ kind: "expect-dns", where: m[1]!.toLowerCase() as Where });
-  m = /^expect cronjobs (?:on|at) (old|new)$/i.exec(s);
-  if (m) return ok({ kind: "expect-cronjobs", where: m[1]!.toLowerCase() as "old" | "new" });
+  m = /^(expect|wait for) dns (?:at|on) (old|new|split)$/i.exec(s);
+  if (m)
+    return ok({
+      kind: "expect-dns",
+      where: m[2]!.toLowerCase() as Where,
+      wait: m[1]!.toLowerCase() !== "expect",
+    });
+  m = /^(expect|wait for) cronjobs (?:on|at) (old|new)$/i.exec(s);
+  if (m)
+    return ok({
+      kind: "expect-cronjobs",
+      where: m[2]!.toLowerCase() as "old" | "new",
+      wait: m[1]!.toLowerCase() !== "expect",
+    });
   if (/^expect (the )?world (is )?at (the )?start$/i.test(s)) return ok({ kind: "expect-start" });
   if (/^expect (the )?invariants? holds?$/i.test(s)) return ok({ kind: "expect-invariant" });
   if (/^kill (a|the) worker$/i.test(s)) return ok({ kind: "fault", fault: "worker-kill", on: true });

@@ -75,7 +75,7 @@ function messageView(m, { inThread }) {
   const article = el(
     "article",
     { class: "msg", "data-ts": m.ts },
-    el("div", { class: "avatar", "aria-hidden": "true" }, "引"),
+    el("div", { class: "avatar", "aria-hidden": "true" }, "H"),
     el(
       "div",
       { class: "msg-body" },
@@ -114,7 +114,7 @@ function ephemeralView(e) {
   return el(
     "article",
     { class: "msg ephemeral", "data-seq": String(e.seq) },
-    el("div", { class: "avatar", "aria-hidden": "true" }, "引"),
+    el("div", { class: "avatar", "aria-hidden": "true" }, "H"),
     el(
       "div",
       { class: "msg-body" },

@@ -112,7 +112,8 @@ export function renderMrkdwn(text, names, parent) {
       parent.append(pre);
       return;
     }
-    const lines = part.split("\n");
+    // Emoji first: their names hold "_", which would otherwise read as italics.
+    const lines = emojify(part).split("\n");
     lines.forEach((line, j) => {
       if (line.startsWith("&gt; ") || line === "&gt;") {
         const q = document.createElement("blockquote");

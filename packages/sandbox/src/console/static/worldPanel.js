@@ -171,7 +171,11 @@ export function renderWorld(state, onFault) {
         role: "status",
       },
       el("span", { class: "dot", "aria-hidden": "true" }),
-      invariant.ok ? "Invariant holds: nothing forbidden active on both clusters" : "INVARIANT BROKEN",
+      el(
+        "span",
+        {},
+        invariant.ok ? "Invariant holds: nothing forbidden active on both clusters" : "INVARIANT BROKEN",
+      ),
       ...invariant.violations.map((v) => el("div", { class: "violation" }, v)),
     ),
     el(

@@ -1,0 +1,159 @@
+// The console in a real browser (Debian's Chromium through playwright-core, never a download): a person
+// types /migrate, is refused as the starter, a second person approves, the checklist and the world panel
+// follow; then the on-call engineer rolls back from a phone and the panel shows the world back at start.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import pino from "pino";
+import { type Browser, chromium, type Locator, type Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { type ConsoleServer, startConsoleServer } from "../src/console/server.js";
+import { REHEARSAL_ESTATE } from "../src/rehearse/rehearse.js";
+import { type Session, startSession } from "../src/session.js";
+
+const ARTIFACTS = join(import.meta.dirname, "../../../test-artifacts/sandbox-console");
+const LONG = { timeout: 90_000 };
+
+let session: Session;
+let server: ConsoleServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  session = await startSession({
+    strategy: "weighted",
+    logger: pino({ level: "silent" }),
+    estate: REHEARSAL_ESTATE,
+    minUpdateIntervalMs: 200,
+    inProcessWorkers: true,
+  });
+  server = await startConsoleServer(session);
+  browser = await chromium.launch({
+    executablePath: "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--disable-default-apps",
+      "--no-first-run",
+      "--metrics-recording-only",
+      "--disable-dev-shm-usage",
+    ],
+  });
+}, 60_000);
+
+// On failure, what each page showed is the first thing to look at.
+const pages: Page[] = [];
+afterEach(async (ctx) => {
+  if (ctx.task.result?.state !== "fail") return;
+  for (const [i, p] of pages.entries())
+    await p.screenshot({ path: join(ARTIFACTS, `failure-${i}.png`), fullPage: true }).catch(() => {});
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  await session?.close();
+});
+
+const liveMessage = (page: Page) => page.locator("#messages article.msg:not(.ephemeral)").last();
+const ephemeral = (page: Page, text: RegExp) =>
+  page.locator("#messages article.ephemeral", { hasText: text });
+
+/** Waits (generously: a busy 2-core machine) until the locator is visible. */
+const visible = (l: Locator) => l.waitFor({ state: "visible", timeout: 90_000 });
+
+async function act(page: Page, user: string) {
+  await page.selectOption("#user-switcher", user);
+}
+
+describe("the sandbox console in Chromium", () => {
+  it("start, four-eyes refusal, approval by another person, checklist and world panel follow; rollback from a phone", async () => {
+    const desk = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    pages.push(desk);
+    const pageErrors: string[] = [];
+    desk.on("pageerror", (e) => pageErrors.push(e.message));
+    await desk.goto(server.url);
+    await expect.poll(() => desk.locator("#invariant").getAttribute("data-ok"), LONG).toBe("true");
+    await expect
+      .poll(() => desk.locator('.dns-name[data-name="www.example.com"]').getAttribute("data-points"))
+      .toBe("old");
+
+    // Typed text is shown as text, never as markup: an outsider's hostile command.
+    await act(desk, "mallory");
+    await desk.fill("#composer-input", "/migrate start <img src=x onerror=alert(1)> &lt;!channel&gt;");
+    await desk.press("#composer-input", "Enter");
+    await visible(ephemeral(desk, /not allowed|unknown environment/i).first());
+    expect(await desk.locator("#messages img").count()).toBe(0);
+
+    await act(desk, "alice");
+    await desk.fill("#composer-input", "/migrate start production");
+    await desk.press("#composer-input", "Enter");
+    await visible(ephemeral(desk, /Started/));
+    const approve = liveMessage(desk).getByRole("button", { name: /Approve cutover/ });
+    await visible(approve);
+
+    // The starter may not approve her own cutover.
+    await approve.click();
+    await visible(ephemeral(desk, /four-eyes/i));
+
+    // bob sees none of alice's ephemerals, and his approval moves the run on.
+    await act(desk, "bob");
+    expect(await ephemeral(desk, /four-eyes/i).count()).toBe(0);
+    await liveMessage(desk)
+      .getByRole("button", { name: /Approve cutover/ })
+      .click();
+    await visible(liveMessage(desk).filter({ hasText: /✅ Hand off duplication-forbidden jobs/ }));
+    await expect
+      .poll(
+        () => desk.locator('tr[data-key="ops/ledger-close"] td.cj').nth(1).getAttribute("data-suspended"),
+        LONG,
+      )
+      .toBe("false");
+    expect(
+      await desk.locator('tr[data-key="ops/ledger-close"] td.cj').first().getAttribute("data-suspended"),
+    ).toBe("true");
+    await expect
+      .poll(() => desk.locator('.dns-name[data-name="www.example.com"]').getAttribute("data-points"), LONG)
+      .toBe("new");
+    await visible(liveMessage(desk).getByRole("button", { name: /Approve decommission/ }));
+    // The thread holds the details; it opens beside the channel.
+    await liveMessage(desk).locator("button.thread-link").click();
+    await visible(desk.locator("#thread-messages article.msg").nth(1));
+    await desk.screenshot({ path: join(ARTIFACTS, "desktop-decommission-gate.png") });
+
+    // carol, on call, rolls back from her phone, through the confirm dialog.
+    const phone = await browser.newPage({
+      viewport: { width: 390, height: 844 },
+      isMobile: true,
+      hasTouch: true,
+    });
+    pages.push(phone);
+    phone.on("pageerror", (e) => pageErrors.push(e.message));
+    await phone.goto(`${server.url}?as=carol`);
+    const rollback = liveMessage(phone).getByRole("button", { name: /Roll back/ });
+    await visible(rollback);
+    const box = await rollback.boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+    await rollback.tap();
+    await visible(phone.locator("#confirm"));
+    await phone.screenshot({ path: join(ARTIFACTS, "phone-confirm-rollback.png") });
+    await phone.locator("#confirm-ok").tap();
+    await phone.getByRole("button", { name: "World" }).tap();
+    await visible(phone.locator("#world"));
+    await expect
+      .poll(() => phone.locator(".migration-status").getAttribute("data-status"), LONG)
+      .toBe("rolled-back");
+    await expect
+      .poll(() => phone.locator(".migration-status").getAttribute("data-back-at-start"), LONG)
+      .toBe("true");
+    expect(await phone.locator('.dns-name[data-name="www.example.com"]').getAttribute("data-points")).toBe(
+      "old",
+    );
+    expect(await phone.locator("#invariant").getAttribute("data-ok")).toBe("true");
+    await phone.screenshot({ path: join(ARTIFACTS, "phone-world-after-rollback.png"), fullPage: true });
+    await desk.screenshot({ path: join(ARTIFACTS, "desktop-rolled-back.png") });
+    expect(pageErrors).toEqual([]);
+  }, 240_000);
+});
