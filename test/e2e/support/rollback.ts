@@ -42,6 +42,8 @@ export interface RollbackPoint {
   reach(e: E2eWorld): Promise<void>;
   /** Steps that must be "running" (or "waiting") when the press lands: proves it was during the step. */
   during?: string;
+  /** Extra checks of the rolled-back world (after the common ones). */
+  afterRollback?(e: E2eWorld): Promise<void>;
 }
 
 export async function approveCutover(e: E2eWorld): Promise<void> {
@@ -332,6 +334,7 @@ export async function runRollbackScenario(point: RollbackPoint): Promise<void> {
         "ledger-close to run on the old cluster again",
         20_000,
       );
+      await point.afterRollback?.(e);
     } finally {
       monitor.stop();
     }

@@ -1,0 +1,132 @@
+// GitOps on both sandbox clusters for the e2e tests: one "Git" both sync, the self-healing controllers,
+// Argo CD Applications `ops` (tracking-id annotations) and `web` (instance label, web's CronJobs), the Flux
+// Kustomization `batch` and HelmRelease `frontend` (web's Deployments, drift correction on), and every
+// resource of those namespaces marked as theirs, as a GitOps-run estate looks.
+
+import {
+  argoApplication,
+  fluxHelmRelease,
+  fluxKustomization,
+  type GitOpsController,
+  GitRepo,
+  installGitOps,
+  type JsonValue,
+  type KubeHost,
+  type KubeObject,
+} from "@hikkoshi/test-hosts/kube";
+import { waitUntil } from "./support/wait.js";
+import type { E2eWorld } from "./support/world.js";
+
+export interface GitOpsWorld {
+  repo: GitRepo;
+  controllers: { old: GitOpsController; new: GitOpsController };
+  /** The source's controller settings before the migration (`Kind ns/name` → sync settings). */
+  originals: Record<string, JsonValue | undefined>;
+  stop(): void;
+}
+
+const KINDS = [
+  ["argoproj.io/v1alpha1", "Application", "argocd"],
+  ["kustomize.toolkit.fluxcd.io/v1", "Kustomization", "flux-system"],
+  ["helm.toolkit.fluxcd.io/v2", "HelmRelease", "flux-system"],
+] as const;
+
+/** `Kind ns/name` → the settings hikkoshi pauses (Argo CD syncPolicy, Flux suspend). */
+export function syncSettings(host: KubeHost): Record<string, JsonValue | undefined> {
+  const out: Record<string, JsonValue | undefined> = {};
+  for (const [apiVersion, kind, ns] of KINDS) {
+    for (const o of host.objects.list(apiVersion, kind, ns)) {
+      const spec = (o.spec ?? {}) as { syncPolicy?: JsonValue; suspend?: JsonValue };
+      out[`${kind} ${ns}/${o.metadata?.name}`] = kind === "Application" ? spec.syncPolicy : spec.suspend;
+    }
+  }
+  return out;
+}
+
+function mark(o: KubeObject, namespace: string): void {
+  const meta = o.metadata ?? {};
+  if (namespace === "ops") {
+    const group = (o.apiVersion ?? "").split("/")[0];
+    meta.annotations = {
+      ...(meta.annotations ?? {}),
+      "argocd.argoproj.io/tracking-id": `ops:${group}/${o.kind}:ops/${meta.name}`,
+    };
+  } else if (namespace === "batch") {
+    meta.labels = {
+      ...(meta.labels ?? {}),
+      "kustomize.toolkit.fluxcd.io/name": "batch",
+      "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
+    };
+  } else if (o.kind === "Deployment") {
+    meta.labels = {
+      ...(meta.labels ?? {}),
+      "helm.toolkit.fluxcd.io/name": "frontend",
+      "helm.toolkit.fluxcd.io/namespace": "flux-system",
+    };
+  } else {
+    meta.labels = { ...(meta.labels ?? {}), "app.kubernetes.io/instance": "web" };
+  }
+  o.metadata = meta;
+}
+
+/** Installs GitOps on both clusters; call before `/migrate start` (synchronous: fits `arrange`). */
+export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
+  const { old, new: neu } = e.world;
+  const repo = new GitRepo();
+  const controllers = {
+    old: installGitOps(old, { repo, periodMs: 50 }),
+    new: installGitOps(neu, { repo, periodMs: 50 }),
+  };
+  for (const ns of ["ops", "batch", "web"]) {
+    for (const [apiVersion, kind] of [
+      ["batch/v1", "CronJob"],
+      ["apps/v1", "Deployment"],
+    ] as const) {
+      for (const o of old.objects.list(apiVersion, kind, ns)) {
+        old.objects.update(apiVersion, kind, o.metadata?.name ?? "", ns, (x) => mark(x, ns));
+      }
+    }
+    repo.commitLive(old.objects.list("batch/v1", "CronJob", ns), ["spec.suspend"]);
+    repo.commitLive(old.objects.list("apps/v1", "Deployment", ns), ["spec.replicas"]);
+  }
+  for (const host of [old, neu]) {
+    host.objects.put(argoApplication("ops", { selfHeal: true }));
+    host.objects.put(argoApplication("web", { selfHeal: true }));
+    host.objects.put(fluxKustomization("batch"));
+    host.objects.put(fluxHelmRelease("frontend", { drift: "enabled" }));
+  }
+  return {
+    repo,
+    controllers,
+    originals: syncSettings(old),
+    stop() {
+      controllers.old.stop();
+      controllers.new.stop();
+    },
+  };
+}
+
+/** Waits until both controllers have scanned `n` more times (so whatever they would revert, they did). */
+export async function afterScans(g: GitOpsWorld, n: number): Promise<void> {
+  const start = { old: g.controllers.old.scans, new: g.controllers.new.scans };
+  await waitUntil(
+    () => g.controllers.old.scans >= start.old + n && g.controllers.new.scans >= start.new + n,
+    `${n} more scans of both GitOps controllers`,
+    30_000,
+  );
+}
+
+/** Forbidden CronJobs unsuspended and forbidden Deployments wanting pods on a cluster. */
+export function activeForbidden(host: KubeHost): string[] {
+  const forbidden = (o: KubeObject) => o.metadata?.labels?.["hikkoshi.dev/duplication"] === "forbidden";
+  return [
+    ...host.objects
+      .list("batch/v1", "CronJob")
+      .filter((c) => forbidden(c) && (c.spec as { suspend?: boolean }).suspend !== true)
+      .map((c) => `CronJob ${c.metadata?.namespace}/${c.metadata?.name}`),
+    ...host.objects
+      .list("apps/v1", "Deployment")
+      .filter((d) => forbidden(d) && ((d.spec as { replicas?: number }).replicas ?? 1) > 0)
+      .map((d) => `Deployment ${d.metadata?.namespace}/${d.metadata?.name}`),
+  ];
+}
