@@ -7,6 +7,7 @@ import type {
   MigrationView,
   PlanPreview,
 } from "../migration/commands.js";
+import { previousAnswersExpireAt } from "../migration/drain.js";
 import { buildPlan } from "../migration/plan.js";
 import type { DnsChangeReport, HandoffReport } from "../migration/ports.js";
 import { buildReport, type MigrationReport } from "../migration/report.js";
@@ -116,7 +117,7 @@ export class EngineCommands implements MigrationCommands {
         findings: [...clusterFindings, ...dnsFindings],
         inventory,
         ...(snapshot && oldTtl > c.cfg.dns.lowerTtl.ttlSeconds
-          ? { cutoverSafeAfterMs: this.rt.now() + oldTtl * 1000 }
+          ? { cutoverSafeAfterMs: previousAnswersExpireAt(this.rt.now(), oldTtl) }
           : {}),
       },
     };
