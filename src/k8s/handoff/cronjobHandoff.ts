@@ -13,7 +13,7 @@ import type { ForbiddenSnapshot, HandoffReport, ProgressFn } from "../../migrati
 import { busyWarning, defaultGapBudgetMs, predictedGapMs, rateWarning, windowSize } from "./budget.js";
 import { checkPool, formatDuration, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
 import { carryLastSchedule, readCron, setCronSpec, stopCron, viewOf } from "./cronjobs.js";
-import { markValue, readMark, STARTED_ANNOTATION, STOPPED_ANNOTATION } from "./marks.js";
+import { CARRIED_ANNOTATION, markValue, readMark, STARTED_ANNOTATION, STOPPED_ANNOTATION } from "./marks.js";
 import { runPool } from "./pool.js";
 import { lastScheduleToCarry, missedRuns } from "./schedule.js";
 
@@ -128,7 +128,6 @@ export async function handoffCronJobs(
       if (e.schedule) {
         const tz = e.timeZone ?? "UTC";
         for (const m of missedRuns({
-          policy: e.missedRun ?? "skip",
           schedule: e.schedule,
           tz,
           sourceLastMs: quiet ? viewOf(quiet).lastScheduleMs : undefined,
@@ -187,9 +186,10 @@ async function stopOnSource(
   if (cj === undefined) return { stoppedAt: deps.clock.now(), src: undefined }; // gone: nothing runs there
   const mark = readMark(cj, STOPPED_ANNOTATION, deps.migrationId);
   if (viewOf(cj).suspend) return { stoppedAt: mark ?? deps.clock.now(), src: cj };
-  const at = deps.clock.now();
-  const written = await stopCron(deps.source, e.namespace, e.name, {
-    [STOPPED_ANNOTATION]: markValue(deps.migrationId, at),
+  let at = deps.clock.now();
+  const written = await stopCron(deps.source, e.namespace, e.name, () => {
+    at = deps.clock.now();
+    return { [STOPPED_ANNOTATION]: markValue(deps.migrationId, at) };
   });
   return { stoppedAt: at, src: written };
 }
@@ -204,7 +204,7 @@ async function checkSource(
   const v = viewOf(cj);
   if (!v.suspend) {
     // Someone unsuspended it after our patch: never start the twin; suspend again and report.
-    await stopCron(deps.source, e.namespace, e.name, {});
+    await stopCron(deps.source, e.namespace, e.name, () => ({}));
     throw new Error(
       `was unsuspended on ${deps.source.name} during the handoff; suspended again, not started`,
     );
@@ -228,8 +228,10 @@ async function resumeOnTarget(
     // Started by an earlier attempt (worker crash): its mark says when; only the fallback deadline may
     // still need restoring.
     const startedAt = readMark(tgt, STARTED_ANNOTATION, deps.migrationId);
+    const carriedMs = readMark(tgt, CARRIED_ANNOTATION, deps.migrationId);
     return {
       ...(startedAt !== undefined ? { startedAt } : {}),
+      ...(carriedMs !== undefined ? { carriedMs } : {}),
       needsDeadlineRestore: tv.startingDeadlineSeconds === short && original !== short,
     };
   }
@@ -253,14 +255,22 @@ async function resumeOnTarget(
       "status.lastScheduleTime could not be carried over; resuming with a short startingDeadlineSeconds instead",
     );
   }
-  const startedAt = deps.clock.now();
+  let startedAt = deps.clock.now();
   const written = await setCronSpec(
     target,
     e.namespace,
     e.name,
     fallback ? { suspend: false, startingDeadlineSeconds: short } : { suspend: false },
     carried.object,
-    { [STARTED_ANNOTATION]: markValue(deps.migrationId, startedAt) },
+    () => {
+      startedAt = deps.clock.now();
+      return {
+        [STARTED_ANNOTATION]: markValue(deps.migrationId, startedAt),
+        ...(carry !== undefined && !fallback
+          ? { [CARRIED_ANNOTATION]: markValue(deps.migrationId, Math.floor(carry / 1000) * 1000) }
+          : {}),
+      };
+    },
   );
   if (written === undefined) throw new Error(`disappeared from ${target.name} while resuming`);
   const back = await readCron(target, e.namespace, e.name);
@@ -271,7 +281,7 @@ async function resumeOnTarget(
   const mark = readMark(back, STARTED_ANNOTATION, deps.migrationId) ?? startedAt;
   return {
     startedAt: mark,
-    ...(carry !== undefined && !fallback ? { carriedMs: carry } : {}),
+    ...(carry !== undefined && !fallback ? { carriedMs: Math.floor(carry / 1000) * 1000 } : {}),
     needsDeadlineRestore: fallback && original !== short,
   };
 }

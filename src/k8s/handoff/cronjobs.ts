@@ -49,12 +49,13 @@ export async function stopCron(
   client: ClusterClient,
   namespace: string,
   name: string,
-  annotations: Record<string, string>,
+  /** Called as each attempt is sent (after any wait for the rate limit), so the mark is the send time. */
+  annotations: () => Record<string, string>,
 ): Promise<V1CronJob | undefined> {
   try {
     return await client.policy.call(`${client.name}: suspend cronjob ${key(namespace, name)}`, () =>
       client.batch.patchNamespacedCronJob(
-        { namespace, name, body: { metadata: { annotations }, spec: { suspend: true } } },
+        { namespace, name, body: { metadata: { annotations: annotations() }, spec: { suspend: true } } },
         mergePatch,
       ),
     );
@@ -87,8 +88,8 @@ export async function setCronSpec(
   name: string,
   want: { suspend: boolean; startingDeadlineSeconds?: number | null },
   initial?: V1CronJob,
-  /** Written in the same patch (the start mark), only when the spec has to change. */
-  annotations?: Record<string, string>,
+  /** Written in the same patch (the start mark), only when the spec has to change; called as it is sent. */
+  annotations?: () => Record<string, string>,
 ): Promise<V1CronJob | undefined> {
   const { current, written } = await client.policy.update<V1CronJob | undefined, V1CronJob>(
     `${client.name}: set cronjob ${key(namespace, name)} suspend=${want.suspend}`,
@@ -101,11 +102,16 @@ export async function setCronSpec(
       if (v.suspend === want.suspend && sdsOk) return undefined;
       const spec: Record<string, unknown> = { suspend: want.suspend };
       if (sdsWanted !== undefined) spec.startingDeadlineSeconds = sdsWanted; // null removes the field
-      const body = {
-        metadata: { resourceVersion: v.resourceVersion, ...(annotations ? { annotations } : {}) },
-        spec,
+      return () => {
+        const body = {
+          metadata: {
+            resourceVersion: v.resourceVersion,
+            ...(annotations ? { annotations: annotations() } : {}),
+          },
+          spec,
+        };
+        return client.batch.patchNamespacedCronJob({ namespace, name, body }, mergePatch);
       };
-      return () => client.batch.patchNamespacedCronJob({ namespace, name, body }, mergePatch);
     },
     initial !== undefined ? { initial } : {},
   );

@@ -47,20 +47,22 @@ export async function scaleTo(
   name: string,
   replicas: number,
   initial?: V1Deployment,
-  /** Written in the same patch (the handoff's stop/start marks), only when the scale has to change. */
-  annotations?: Record<string, string>,
+  /** Written in the same patch (the handoff's stop/start marks) when the scale has to change; called as sent. */
+  annotations?: () => Record<string, string>,
 ): Promise<V1Deployment | undefined> {
   const { current, written } = await client.policy.update<V1Deployment | undefined, V1Deployment>(
     `${client.name}: scale deployment ${key(namespace, name)} to ${replicas}`,
     () => readDeployment(client, namespace, name),
     (cur) => {
       if (cur === undefined || specReplicas(cur) === replicas) return undefined;
-      const metadata = {
-        resourceVersion: cur.metadata?.resourceVersion,
-        ...(annotations ? { annotations } : {}),
+      return () => {
+        const metadata = {
+          resourceVersion: cur.metadata?.resourceVersion,
+          ...(annotations ? { annotations: annotations() } : {}),
+        };
+        const body = { metadata, spec: { replicas } };
+        return client.apps.patchNamespacedDeployment({ namespace, name, body }, mergePatch);
       };
-      const body = { metadata, spec: { replicas } };
-      return () => client.apps.patchNamespacedDeployment({ namespace, name, body }, mergePatch);
     },
     initial !== undefined ? { initial } : {},
   );
@@ -88,9 +90,10 @@ export async function handoffDeployments(
     entries.filter((e) => e.sourceReplicas !== null),
     deps.concurrency,
     async (e) => {
-      const at = clock.now();
-      const d = await scaleTo(source, e.namespace, e.name, 0, undefined, {
-        [STOPPED_ANNOTATION]: markValue(deps.migrationId, at),
+      let at = clock.now();
+      const d = await scaleTo(source, e.namespace, e.name, 0, undefined, () => {
+        at = clock.now();
+        return { [STOPPED_ANNOTATION]: markValue(deps.migrationId, at) };
       });
       // Already at 0 from an earlier attempt: its mark is the true stop moment.
       stoppedAt.set(e, (d && readMark(d, STOPPED_ANNOTATION, deps.migrationId)) ?? at);
@@ -120,9 +123,10 @@ export async function handoffDeployments(
         if (before === undefined) throw new Error(`has no copy on ${target.name}`);
         let startedAt = readMark(before, STARTED_ANNOTATION, deps.migrationId);
         if (specReplicas(before) !== want) {
-          const at = clock.now();
-          await scaleTo(target, e.namespace, e.name, want, before, {
-            [STARTED_ANNOTATION]: markValue(deps.migrationId, at),
+          let at = clock.now();
+          await scaleTo(target, e.namespace, e.name, want, before, () => {
+            at = clock.now();
+            return { [STARTED_ANNOTATION]: markValue(deps.migrationId, at) };
           });
           startedAt = at;
           const back = await readDeployment(target, e.namespace, e.name);

@@ -7,6 +7,8 @@ import { getString } from "../objects.js";
 
 export const STOPPED_ANNOTATION = "hikkoshi.dev/handoff-stopped";
 export const STARTED_ANNOTATION = "hikkoshi.dev/handoff-started";
+/** The lastScheduleTime carried to the target with the start (what its controller counts from). */
+export const CARRIED_ANNOTATION = "hikkoshi.dev/handoff-carried";
 
 /** `<migration id> <RFC 3339 with ms>`: the migration it belongs to, so an old migration's mark is ignored. */
 export function markValue(migrationId: string, at: number): string {

@@ -105,12 +105,12 @@ export interface MissedRun {
 }
 
 /**
- * The schedule times that fell in a gap and what became of each: lost on both clusters, or (run-once)
- * the most recent one run by the target's controller, unless its own startingDeadlineSeconds is shorter
- * than the delay.
+ * The schedule times that fell in a gap and what became of each. On unsuspend the target's controller
+ * runs the most recent schedule after the carried lastScheduleTime (unless the CronJob's own
+ * startingDeadlineSeconds says it is too late): that one runs on the target, every other one in the gap
+ * ran on neither cluster.
  */
 export function missedRuns(args: {
-  policy: MissedRunPolicy;
   schedule: string;
   tz: string;
   sourceLastMs: number | undefined;
@@ -123,13 +123,11 @@ export function missedRuns(args: {
   const times = scheduleTimesBetween(args.schedule, args.tz, from, args.startedAt);
   if (times.length === 0) return [];
   const out: MissedRun[] = times.map((t) => ({ scheduledAt: t, outcome: "lost" }));
-  if (args.policy === "run-once") {
-    const last = out.at(-1)!;
-    const sds = args.startingDeadlineSeconds;
-    const tooLate = sds !== null && last.scheduledAt + sds * 1000 < args.startedAt;
-    const carriedAfter = args.carriedMs !== undefined && args.carriedMs >= last.scheduledAt;
-    if (tooLate) last.why = `its startingDeadlineSeconds (${sds} s) is shorter than the gap`;
-    else if (!carriedAfter) last.outcome = "runs-on-target";
-  }
+  const last = out.at(-1)!;
+  if (args.carriedMs !== undefined && last.scheduledAt <= args.carriedMs) return out;
+  const sds = args.startingDeadlineSeconds;
+  if (sds !== null && last.scheduledAt + sds * 1000 < args.startedAt) {
+    last.why = `its startingDeadlineSeconds (${sds} s) is shorter than the gap`;
+  } else last.outcome = "runs-on-target";
   return out;
 }
