@@ -13,6 +13,7 @@ import {
   liveMessage,
   MALLORY,
   messageShows,
+  OLLY,
   PAT,
   SIGNING_SECRET,
   startMigration,
@@ -325,5 +326,34 @@ describe("live message: read-back, refusals, jams", () => {
       () => threadText(msg.ts).includes("@pat approve") || undefined,
       "the approval in the thread",
     );
+  });
+
+  it("nothing typed into a rollback reason or a refusal pings anyone from the thread", async () => {
+    const id = await startMigration(w, ALICE);
+    await waitForGate(w.engine, id, "gate-cutover");
+    const msg = await messageShows(w, id, /\[ Approve cutover/);
+    await w.engine.commands.auditDenied(
+      id,
+      { userId: MALLORY },
+      "approve",
+      "<!channel> <@U0BOB00001> <!subteam^S0PLATFORM>",
+    );
+    const rolled = await w.engine.commands.rollback(
+      { migrationId: id },
+      { userId: OLLY },
+      {
+        reason: "<!here> see <https://evil.test|the runbook> <!subteam^S0PLATFORM>",
+      },
+    );
+    expect(rolled.ok).toBe(true);
+    await waitForStatus(w.engine, id, "rolled-back");
+    await waitFor(() => threadText(msg.ts).includes(`Summary of ${id}`) || undefined, "the summary");
+    // As sent to Slack (not as rendered): no live mention, group ping or link from anyone's text.
+    const sent = w.host.replies(CHANNEL, msg.ts).map((r) => r.text);
+    for (const text of sent) expect(text).not.toMatch(/<[!@#]|<https?:/);
+    const all = sent.join("\n");
+    expect(all).toContain("&lt;!channel&gt;");
+    expect(all).toContain("@bob"); // an id the bot resolved is a name
+    expect(all).toContain("&lt;!here&gt;");
   });
 });

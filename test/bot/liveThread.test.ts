@@ -185,6 +185,8 @@ describe("mention injection", () => {
             steps: [{ id: "backup-2", title: "Back up source", state: "succeeded", durationMs: 1000 }],
             approvals: [{ step: "Approve cutover", by, at: T0 }],
             handoffGaps: [{ resource, gapMs: 1200 }],
+            missedRuns: [`${resource} at 03:00 UTC`],
+            handoffOverBudget: { budgetMs: 1000, resources: [resource] },
             dnsChanges: [],
             acceptedWarnings: [{ code: "w", severity: "warning", message: warning }],
             rollback: { by, at: T0, reason },

@@ -56,6 +56,18 @@ export function renderReport(
       ...capped(r.handoffGaps, (g) => `• ${escapeMrkdwn(g.resource)}: ${(g.gapMs / 1000).toFixed(1)} s`),
     );
   }
+  if (r.handoffOverBudget && r.handoffOverBudget.resources.length > 0) {
+    lines.push(
+      `*Over the handoff budget* (${formatDuration(r.handoffOverBudget.budgetMs)})`,
+      ...capped(r.handoffOverBudget.resources, (x) => `• ${escapeMrkdwn(truncate(x, 200))}`),
+    );
+  }
+  if (r.missedRuns && r.missedRuns.length > 0) {
+    lines.push(
+      "*Schedule times in a gap*",
+      ...capped(r.missedRuns, (x) => `• ${escapeMrkdwn(truncate(x, 200))}`),
+    );
+  }
   if (r.dnsChanges.length > 0) {
     lines.push(
       "*DNS changes*",
