@@ -155,8 +155,11 @@ describe("weighted 10 → 50 → 100", () => {
       "green=0",
       `${NEW}=50`,
     ]);
+    // the spare set at weight 0 takes no share: the read-back sees 50/50
+    expect(await traffic.verifyWeight(ctx, toTarget(50))).toEqual({ ok: true });
     await traffic.restore(ctx, snap);
     expect(await zoneBytes(host, zoneId)).toBe(before);
+    expect(await traffic.verifyRestored(ctx, snap)).toEqual({ ok: true });
   });
 });
 
@@ -167,8 +170,10 @@ describe("alias records to load balancers", () => {
     const ctx = envContext({ records: ["shop.example.com"], strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);
     const snap = await traffic.snapshot(ctx);
+    expect(snap.ttlSeconds).toBe(60); // an alias is answered with 60 s
     const step1 = await traffic.setWeight(ctx, snap, toTarget(10));
     expect(step1.maxTtlSeconds).toBe(60);
+    expect(await traffic.verifyWeight(ctx, toTarget(10))).toEqual({ ok: true });
     const a = at(host, zoneId, "shop.example.com").filter((s) => s.Type === "A");
     expect(
       a.map((s) => [s.SetIdentifier, s.Weight, s.AliasTarget?.DNSName, s.AliasTarget?.HostedZoneId]),
@@ -181,6 +186,8 @@ describe("alias records to load balancers", () => {
       `A dualstack.${TGT}.`,
       `AAAA dualstack.${TGT}.`,
     ]);
+    expect(await traffic.verifyWeight(ctx, toTarget(100))).toEqual({ ok: true });
+    expect(await traffic.verifyTtl(ctx, 30)).toEqual({ ok: true }); // aliases have no TTL of their own
     await traffic.restore(ctx, snap);
     expect(await zoneBytes(host, zoneId)).toBe(before);
   });

@@ -222,6 +222,17 @@ describe("engine on real Redis and BullMQ workers", () => {
     expect(await ports.world.get()).toMatchObject({ dns: "production-20251101", weight: "0", ttl: "2" });
   });
 
+  it("halts at lower-ttl when the lowered TTL does not read back", async () => {
+    const { engine, ports } = await setup(testConfig(), { driftAfter: { "ttl-1": { ttl: "2" } } });
+    const started = await engine.commands.start("production", alice);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const halted = await waitForStatus(engine, started.value.id, "halted");
+    expect(halted.error).toBe(
+      "Lower DNS TTL: read-back after the change failed: TTL is 2 s, not 1 s (fix: stop whatever changed it, then roll back and start again)",
+    );
+    expect((await ports.world.effects()).backup).toBeUndefined();
+  });
+
   it("halts when the decommissioned source is scaled back up behind its back", async () => {
     const { engine } = await setup(testConfig(), { driftAfter: { decommission: { decommissioned: "0" } } });
     const id = await startToCutover(engine);
