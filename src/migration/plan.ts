@@ -51,9 +51,10 @@ export function buildPlan(env: EnvironmentConfig): StepSpec[] {
   const kinds: StepKind[] = ["preflight"];
   if (env.dns.lowerTtl.enabled) kinds.push("lower-ttl");
   kinds.push(
-    "backup",
-    // Before the restore: the target's GitOps would start what is restored suspended (src/k8s/gitops).
+    // Before the backup: the target's GitOps would start what is restored suspended, and Applications
+    // restored from the backup come paused too (src/k8s/gitops).
     "pause-gitops",
+    "backup",
     "restore",
     "wait-ready",
     "smoke",

@@ -50,7 +50,7 @@ function patchAs(
 }
 
 describe("GitOps on both clusters", () => {
-  it("happy path: paused before the restore, target resumed after the handoff, source kept paused; the guard stops a re-activation; zero replicas hold", async () => {
+  it("happy path: paused before the backup, target (and the copies the restore brings) resumed after the handoff, source kept paused; the guard stops a re-activation; zero replicas hold", async () => {
     await withWorld({ strategy: "cnameSwap" }, async (e, before) => {
       const g = install(e);
       // The controllers are live: a hand edit on the source is reverted, as Argo CD's field manager.
@@ -64,7 +64,7 @@ describe("GitOps on both clusters", () => {
       const paused = await waitForStep(e, "pause-gitops", ["succeeded"]);
       const pauseStep = paused.steps.find((s) => s.id === "pause-gitops")!;
       expect(pauseStep.status.state === "succeeded" && pauseStep.status.summary).toMatch(
-        /^paused 6 \(3 on production-20251101, 3 on production-20261125\)/,
+        /^paused 4 \(3 on production-20251101, 1 on production-20261125\)/,
       );
 
       // Between the handoff and the decommission: someone starts a forbidden CronJob on the source again.

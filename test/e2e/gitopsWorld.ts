@@ -89,12 +89,12 @@ export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
     repo.commitLive(old.objects.list("batch/v1", "CronJob", ns), ["spec.suspend"]);
     repo.commitLive(old.objects.list("apps/v1", "Deployment", ns), ["spec.replicas"]);
   }
-  for (const host of [old, neu]) {
-    host.objects.put(argoApplication("ops", { selfHeal: true }));
-    host.objects.put(argoApplication("web", { selfHeal: true }));
-    host.objects.put(fluxKustomization("batch"));
-    host.objects.put(fluxHelmRelease("frontend", { drift: "enabled" }));
-  }
+  // The new cluster runs Argo CD and Flux already, with only `ops` set up by its own code: the rest comes
+  // with the restore (the backup includes argocd and flux-system), as copies of the source's objects.
+  for (const host of [old, neu]) host.objects.put(argoApplication("ops", { selfHeal: true }));
+  old.objects.put(argoApplication("web", { selfHeal: true }));
+  old.objects.put(fluxKustomization("batch"));
+  old.objects.put(fluxHelmRelease("frontend", { drift: "enabled" }));
   return {
     repo,
     controllers,

@@ -57,8 +57,8 @@ describe("engine on real Redis and BullMQ workers", () => {
     expect(atCutover.steps.filter((s) => s.status.state === "succeeded").map((s) => s.id)).toEqual([
       "preflight",
       "lower-ttl",
-      "backup",
       "pause-gitops",
+      "backup",
       "restore",
       "wait-ready",
       "smoke",

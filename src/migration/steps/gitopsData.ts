@@ -31,7 +31,24 @@ export async function handoffSnapshot(ctx: StepContext): Promise<GitOpsSnapshot 
   return ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.handoffSnapshot);
 }
 
-/** Read-back: every controller in `pauses` is in `want` state now (a deleted one counts as paused). */
+const pauseKey = (p: GitOpsPause) => `${p.kind}|${p.namespace}|${p.name}`;
+
+/**
+ * The target's controllers to hand back after the handoff: those paused there, and the restored copies
+ * of the source's (a backup of Argo CD's or Flux's namespace brings them paused, as the source was when
+ * it was backed up); a copy gets the source's original settings. A copy that is not there is "gone".
+ */
+export function targetPauses(snapshot: GitOpsSnapshot | undefined): GitOpsPause[] {
+  const pauses = snapshot?.pauses ?? [];
+  const target = pauses.filter((p) => p.side === "target");
+  const paused = new Set(target.map(pauseKey));
+  const copies = pauses
+    .filter((p) => p.side === "source" && p.fights.includes("handoff") && !paused.has(pauseKey(p)))
+    .map((p): GitOpsPause => ({ ...p, side: "target", fights: ["handoff"] }));
+  return [...target, ...copies];
+}
+
+/** Read-back: every controller in `pauses` is in `want` state now (one that is not there cannot fight). */
 export async function verifyStates(
   ctx: StepContext,
   pauses: readonly GitOpsPause[],
@@ -39,7 +56,7 @@ export async function verifyStates(
 ): Promise<Verification> {
   if (pauses.length === 0) return { ok: true };
   const states = await ctx.ports.clusters.readGitOps(ctx, pauses);
-  const off = states.filter((s) => s.state !== want && !(want === "paused" && s.state === "gone"));
+  const off = states.filter((s) => s.state !== want && s.state !== "gone");
   if (off.length === 0) return { ok: true };
   const shown = off
     .slice(0, 5)

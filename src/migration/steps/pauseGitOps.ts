@@ -1,9 +1,9 @@
 import type { GitOpsSnapshot } from "../ports.js";
-import { clusterOf, describePauses, GITOPS_DATA, verifyStates } from "./gitopsData.js";
+import { clusterOf, describePauses, GITOPS_DATA, targetPauses, verifyStates } from "./gitopsData.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
 /**
- * Before the restore, pauses every GitOps controller (Argo CD automated sync, Flux suspend) that would
+ * Before the backup, pauses every GitOps controller (Argo CD automated sync, Flux suspend) that would
  * revert the handoff: on the source it would un-suspend what the handoff stops; on the target, syncing
  * the same Git, it would start the forbidden resources restored suspended. The original settings are
  * stored once, before the first pause.
@@ -33,15 +33,20 @@ export const pauseGitOps: StepDefinition = {
     const snapshot = await ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.handoffSnapshot);
     if (!snapshot) return;
     const source = snapshot.pauses.filter((p) => p.side === "source");
-    const target = snapshot.pauses.filter((p) => p.side === "target");
+    const target = targetPauses(snapshot);
     const resumed = await ctx.ports.clusters.resumeGitOps(ctx, source);
     if (resumed.length > 0)
       await ctx.note(`GitOps resumed with their original settings: ${resumed.join(", ")}`);
-    if (target.length > 0) {
+    // Only for the note: an unreadable target must not fail the rollback of the source.
+    const kept = await ctx.ports.clusters.readGitOps(ctx, target).then(
+      (states) => states.filter((s) => s.state === "paused").map((s) => s.pause),
+      () => target,
+    );
+    if (kept.length > 0) {
       // Git still says "run" for the target: handing the controller back would start the forbidden
       // resources there, beside the source that runs them again now.
       await ctx.note(
-        `GitOps kept paused on ${ctx.target.name}: ${describePauses(target, clusterOf(ctx))}. Git still declares the duplication-forbidden resources running there; before un-pausing, make Git say they are suspended (or not deployed) on ${ctx.target.name}, or they will run on both clusters.`,
+        `GitOps kept paused on ${ctx.target.name}: ${describePauses(kept, clusterOf(ctx))}. Git still declares the duplication-forbidden resources running there; before un-pausing, make Git say they are suspended (or not deployed) on ${ctx.target.name}, or they will run on both clusters.`,
       );
     }
   },

@@ -1,4 +1,4 @@
-import { clusterOf, describePauses, handoffSnapshot, verifyStates } from "./gitopsData.js";
+import { clusterOf, describePauses, handoffSnapshot, targetPauses, verifyStates } from "./gitopsData.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
 /**
@@ -8,23 +8,25 @@ import type { StepDefinition } from "./stepDefinition.js";
 export const resumeTargetGitOps: StepDefinition = {
   kind: "resume-target-gitops",
   async run(ctx) {
-    const target = ((await handoffSnapshot(ctx))?.pauses ?? []).filter((p) => p.side === "target");
+    const target = targetPauses(await handoffSnapshot(ctx));
     const resumed = await ctx.ports.clusters.resumeGitOps(ctx, target);
-    if (target.length === 0) return { type: "done", summary: `nothing was paused on ${ctx.target.name}` };
     if (resumed.length > 0) await ctx.note(`GitOps resumed: ${resumed.join(", ")}`);
+    const states = await ctx.ports.clusters.readGitOps(ctx, target);
+    const there = states.filter((s) => s.state !== "gone").map((s) => s.pause);
+    if (there.length === 0) return { type: "done", summary: `nothing was paused on ${ctx.target.name}` };
     return {
       type: "done",
-      summary: `resumed ${target.length} on ${ctx.target.name}: ${describePauses(target, clusterOf(ctx))}; ${ctx.source.name}'s stay paused until decommission`,
+      summary: `resumed ${there.length} on ${ctx.target.name}: ${describePauses(there, clusterOf(ctx))}; ${ctx.source.name}'s stay paused until decommission`,
     };
   },
   async verify(ctx) {
-    const target = ((await handoffSnapshot(ctx))?.pauses ?? []).filter((p) => p.side === "target");
+    const target = targetPauses(await handoffSnapshot(ctx));
     return verifyStates(ctx, target, "original");
   },
   async compensate(ctx) {
     // Before the handoff is undone (it suspends the target's copies again), the target's controllers
     // must stop syncing, or they would restart them beside the source.
-    const target = ((await handoffSnapshot(ctx))?.pauses ?? []).filter((p) => p.side === "target");
+    const target = targetPauses(await handoffSnapshot(ctx));
     const paused = await ctx.ports.clusters.pauseGitOps(ctx, target);
     if (paused.length > 0) await ctx.note(`GitOps paused again for the rollback: ${paused.join(", ")}`);
   },
