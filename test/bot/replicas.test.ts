@@ -40,7 +40,7 @@ function drawnBy(call: RecordedCall): Drawn | undefined {
 }
 
 describe("two bot replicas", () => {
-  it("the owner is killed mid-migration; the other replica takes over within 15 s, no version shown by two, the final state shown", async () => {
+  it("the owner is killed mid-migration; the other replica takes over within 15 s and carries it on, no version shown by two, the final state shown", async () => {
     const w: BotWorld = await startBotWorld(redis.url);
     const raw = new Redis(redis.url);
     // Only the two replicas below speak (the world's in-process bot stands down).
@@ -54,38 +54,57 @@ describe("two bot replicas", () => {
     };
     const bots = await Promise.all([startChildBot(options), startChildBot(options)]);
     try {
+      // The restore step is held open: the migration is in flight and the owner has nothing left to draw.
+      let release: () => void = () => {};
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      const restore = w.ports.clusters.restore;
+      w.ports.clusters.restore = async (ctx, name, progress, signal) => {
+        await held;
+        return restore(ctx, name, progress, signal);
+      };
       const started = await w.engine.commands.start("production", { userId: ALICE });
       if (!started.ok) throw new Error(started.rejection.message);
       const id = started.value.id;
-      await waitForGate(w.engine, id, "gate-cutover", 60_000);
       const ref = await waitFor(
         async () => (await w.engine.store.get(id))?.slack,
         "a recorded live message",
         30_000,
       );
-      const atGate = (await w.engine.store.get(id))!.version;
       await waitFor(
-        async () => (await w.engine.store.get(id))?.slack?.renderedVersion === atGate,
-        "the gate shown",
-        30_000,
+        async () => {
+          const m = (await w.engine.store.get(id))!;
+          const last = (await w.engine.commands.auditSince(id, "0", 500)).at(-1)?.id;
+          const running = m.steps.find((s) => s.id.startsWith("restore"))?.status.state === "running";
+          return running && m.slack?.renderedVersion === m.version && m.slack?.threadCursor === last;
+        },
+        "the owner has shown the running restore and its thread",
+        60_000,
       );
       const ownerName = await raw.get(keys.liveOwner(id));
       const owner = bots.find((b) => b.owner === ownerName);
       const survivor = bots.find((b) => b.owner !== ownerName)!;
       expect(owner, `lease held by ${ownerName}`).toBeDefined();
 
-      const approved = await w.engine.commands.approve({ migrationId: id }, { userId: PAT });
-      expect(approved.ok).toBe(true);
       await killHard(owner!.child);
       const killedAt = Date.now();
+      release(); // the migration goes on while nobody owns its message
 
-      await waitForGate(w.engine, id, "gate-decommission", 60_000);
-      // The survivor owns the message now and shows the second gate before it is approved.
+      await waitForGate(w.engine, id, "gate-cutover", 60_000);
       await waitFor(
         async () => (await raw.get(keys.liveOwner(id))) === survivor.owner,
         "the takeover",
         60_000,
       );
+      const atGate = (await w.engine.store.get(id))!.version;
+      await waitFor(
+        async () => (await w.engine.store.get(id))?.slack?.renderedVersion === atGate,
+        "the gate shown by the survivor",
+        30_000,
+      );
+      expect((await w.engine.commands.approve({ migrationId: id }, { userId: PAT })).ok).toBe(true);
+      await waitForGate(w.engine, id, "gate-decommission", 60_000);
       const atSecondGate = (await w.engine.store.get(id))!.version;
       await waitFor(
         async () => (await w.engine.store.get(id))?.slack?.renderedVersion === atSecondGate,
@@ -124,6 +143,7 @@ describe("two bot replicas", () => {
       const bySurvivor = (drawn as Drawn[]).filter((d) => d.replica === survivor.owner);
       // It continued: it drew the second gate and then the end.
       expect(bySurvivor.length).toBeGreaterThanOrEqual(2);
+      expect(bySurvivor.some((d) => d.version === atGate)).toBe(true);
       expect(bySurvivor.some((d) => d.version === atSecondGate)).toBe(true);
       // The takeover came within 15 s of the kill (the lease is 10 s).
       expect(bySurvivor[0]!.at - killedAt).toBeLessThanOrEqual(15_000);
