@@ -18,6 +18,9 @@ import { offenders } from "../../src/k8s/gitops/guard.js";
 import { controllerOf } from "../../src/k8s/gitops/tracking.js";
 import { gitOpsFindings } from "../../src/k8s/preflight/gitops.js";
 import type { GitOpsPause } from "../../src/migration/ports.js";
+import { guardWarning, inGuardWindow, recordGuardStops } from "../../src/migration/steps/sourceGuard.js";
+import type { StepData } from "../../src/migration/steps/stepDefinition.js";
+import type { Migration, Step } from "../../src/migration/types.js";
 
 const app = (name: string, syncPolicy: unknown, extra: Record<string, unknown> = {}) =>
   readGitOpsObject("Application", {
@@ -268,5 +271,64 @@ describe("field managers and offenders", () => {
     );
     expect(found.map((o) => `${o.kind} ${o.name}`)).toEqual(["CronJob x", "Deployment e"]);
     fc.assert(fc.property(fc.array(fc.anything()), fc.array(fc.anything()), (c, d) => void offenders(c, d)));
+  });
+});
+
+describe("the source guard's window and records", () => {
+  const migration = (
+    status: Migration["status"],
+    states: Record<string, Step["status"]["state"]>,
+  ): Migration =>
+    ({
+      status,
+      steps: ["handoff", "resume-target-gitops", "gate-decommission", "decommission"].map((kind) => ({
+        id: kind,
+        kind,
+        title: kind,
+        effect: true,
+        status: { state: states[kind] ?? "pending" },
+      })),
+    }) as unknown as Migration;
+
+  it("runs from a completed handoff until the decommission succeeded, never while rolling back", () => {
+    expect(inGuardWindow(migration("running", { handoff: "running" }))).toBe(false);
+    expect(inGuardWindow(migration("running", { handoff: "succeeded" }))).toBe(true);
+    expect(inGuardWindow(migration("awaiting-approval", { handoff: "succeeded" }))).toBe(true);
+    expect(inGuardWindow(migration("halted", { handoff: "succeeded", decommission: "failed" }))).toBe(true);
+    expect(inGuardWindow(migration("rolling-back", { handoff: "succeeded" }))).toBe(false);
+    expect(inGuardWindow(migration("completed", { handoff: "succeeded", decommission: "succeeded" }))).toBe(
+      false,
+    );
+    expect(inGuardWindow(migration("running", { handoff: "succeeded", decommission: "succeeded" }))).toBe(
+      false,
+    );
+  });
+
+  it("records each re-activation once, however often and by however many workers it is seen", async () => {
+    const store = new Map<string, unknown>();
+    const data: StepData = {
+      get: async <T>(k: string) => store.get(k) as T | undefined,
+      // As Redis HSETNX: the first value written wins, whoever produced it.
+      once: async <T>(k: string, produce: () => Promise<T>) => {
+        const v = await produce();
+        if (!store.has(k)) store.set(k, v);
+        return store.get(k) as T;
+      },
+      set: async <T>(k: string, v: T) => {
+        store.set(k, v);
+      },
+    };
+    const stop = { resource: "CronJob ops/a", manager: "argocd-controller", resourceVersion: "7", at: 1 };
+    const [first, second] = await Promise.all([
+      recordGuardStops(data, [stop]),
+      recordGuardStops(data, [stop]),
+    ]);
+    expect([...first, ...second]).toEqual([stop]);
+    const again = { ...stop, resourceVersion: "9", at: 2 };
+    expect(await recordGuardStops(data, [stop, again])).toEqual([again]);
+    expect(await data.get("gitops.guardStops")).toEqual([stop, again]);
+    expect(guardWarning(stop, "old-1")).toMatch(
+      /CronJob ops\/a was active again on old-1 \(changed by field manager "argocd-controller"\)/,
+    );
   });
 });
