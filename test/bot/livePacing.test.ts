@@ -26,18 +26,24 @@ describe("afterFailure", () => {
   });
 });
 
+/** A pacer whose flushes only record when they ran. */
+function recordingPacer() {
+  const clock = new ManualClock();
+  const at: number[] = [];
+  const pacer = createPacer({
+    clock,
+    minIntervalMs: 1000,
+    flush: async () => {
+      at.push(clock.t);
+      return "done";
+    },
+  });
+  return { clock, at, pacer };
+}
+
 describe("pacer", () => {
   it("coalesces a burst into flushes at least an interval apart, and flushes once more after the last mark", async () => {
-    const clock = new ManualClock();
-    const at: number[] = [];
-    const pacer = createPacer({
-      clock,
-      minIntervalMs: 1000,
-      flush: async () => {
-        at.push(clock.t);
-        return "done";
-      },
-    });
+    const { clock, at, pacer } = recordingPacer();
     for (let i = 0; i < 100; i++) {
       pacer.mark("m");
       await clock.advance(25);
@@ -104,16 +110,7 @@ describe("pacer", () => {
   });
 
   it("stop flushes what is due at once, and nothing after", async () => {
-    const clock = new ManualClock();
-    const at: number[] = [];
-    const pacer = createPacer({
-      clock,
-      minIntervalMs: 1000,
-      flush: async () => {
-        at.push(clock.t);
-        return "done";
-      },
-    });
+    const { clock, at, pacer } = recordingPacer();
     pacer.mark("m");
     await clock.advance(10);
     pacer.mark("m"); // due at T0 + 1000
