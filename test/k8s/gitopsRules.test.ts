@@ -134,6 +134,27 @@ describe("sync settings", () => {
     }
   });
 
+  it("reads any object without throwing (hostile shapes from a cluster are normal input)", () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom("Application", "Kustomization", "HelmRelease" as const),
+        fc.anything(),
+        (kind, spec) => {
+          for (const obj of [
+            spec,
+            { metadata: { ownerReferences: spec }, spec },
+            { spec: { syncPolicy: spec, suspend: spec } },
+          ]) {
+            const o = readGitOpsObject(kind, obj);
+            restorePatch(o, obj);
+            hasOriginal(o, obj);
+            isPaused(kind, obj);
+          }
+        },
+      ),
+    );
+  });
+
   it("says when a controller would revert: self-heal now, automated without it at the next sync, disabled never", () => {
     expect(app("a", { automated: { selfHeal: true } }).reverts).toBe("now");
     expect(app("a", { automated: {} }).reverts).toBe("next-sync");

@@ -3,7 +3,7 @@
 
 import type { GitOpsKind, GitOpsPause } from "../../migration/ports.js";
 import type { Gvr } from "../listing.js";
-import { getBool, getIn, getString, getStringMap, isRecord, refOf } from "../objects.js";
+import { getArray, getBool, getIn, getString, getStringMap, isRecord, refOf } from "../objects.js";
 
 export const GITOPS_GROUPS: Record<GitOpsKind, { group: string; plural: string; fallbackVersion: string }> = {
   Application: { group: "argoproj.io", plural: "applications", fallbackVersion: "v1alpha1" },
@@ -46,7 +46,7 @@ function argoReverts(obj: unknown): Reverts {
 
 export function readGitOpsObject(kind: GitOpsKind, obj: unknown): GitOpsObject {
   const ref = refOf(obj);
-  const owner = (getIn(obj, ["metadata", "ownerReferences"]) as unknown[] | undefined)?.find(
+  const owner = getArray(obj, ["metadata", "ownerReferences"]).find(
     (o) => getString(o, ["kind"]) === "ApplicationSet",
   );
   const suspended = getBool(obj, ["spec", "suspend"]);
