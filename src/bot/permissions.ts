@@ -3,6 +3,7 @@
 // config means "no one", never "everyone".
 
 import type { EnvironmentConfig, HikkoshiConfig, Principals } from "../config/schema.js";
+import { approvalKindOf, fourEyesRefusal } from "../migration/transitions/fourEyes.js";
 import type { Migration } from "../migration/types.js";
 
 export type PermissionAction = "start" | "approve" | "rollback" | "abort";
@@ -115,15 +116,19 @@ export async function authorize(
   };
 }
 
-/** Four-eyes: the starter cannot approve their own cutover. The engine enforces it too. */
+/**
+ * Four-eyes, asked early so the person gets the answer at once (the engine enforces the same rule, from
+ * the same function, src/migration/transitions/fourEyes.ts).
+ */
 export function fourEyesViolation(
   env: EnvironmentConfig,
   m: Migration,
   stepId: string | undefined,
   userId: string,
 ): string | undefined {
-  if (!env.fourEyes || userId !== m.startedBy) return undefined;
   const step = stepId !== undefined ? m.steps.find((s) => s.id === stepId) : m.steps[m.cursor];
-  if (step?.kind !== "gate-cutover") return undefined;
-  return `four-eyes rule in ${m.env}: you started ${m.id}, so someone else must approve the cutover`;
+  const kind = step ? approvalKindOf(step) : undefined;
+  if (!kind || !fourEyesRefusal(m, kind, userId, env.fourEyes)) return undefined;
+  const what = kind === "gate-cutover" ? "the cutover" : "each traffic step";
+  return `four-eyes rule in ${m.env}: you started ${m.id}, so someone else must approve ${what}`;
 }

@@ -146,7 +146,7 @@ export class EngineCommands implements MigrationCommands {
 
   private async locked(env: string, holder: string): Promise<CommandResult<Migration>> {
     const m = await this.rt.store.get(holder);
-    const state = m ? ` (${m.status}, started by <@${m.startedBy}>)` : "";
+    const state = m ? ` (${m.status}, started by ${m.startedBy})` : "";
     return {
       ok: false,
       rejection: {
@@ -221,6 +221,10 @@ export class EngineCommands implements MigrationCommands {
     const migration = await this.rt.store.get(migrationId);
     if (!migration) return undefined;
     return { migration, progress: await this.rt.store.progress(migrationId) };
+  }
+
+  auditDropped(target: { migrationId: string } | { env: string }) {
+    return this.rt.store.auditDropped(target);
   }
 
   auditSince(migrationId: string, afterId: string, limit?: number) {

@@ -102,6 +102,11 @@ export interface MigrationCommands {
   auditDeniedEnv(env: string, actor: Actor, action: string, reason: string): Promise<void>;
   /** The environment's own audit stream (refusals without a migration), oldest first. */
   envAudit(env: string, afterId: string, limit?: number): Promise<AuditEntry[]>;
+  /**
+   * How many refusals a capped audit stream left out (a migration's, or an environment's): the streams
+   * keep the first entries and count the rest, so a flood cannot grow Redis without bound.
+   */
+  auditDropped(target: { migrationId: string } | { env: string }): Promise<number>;
   /** Audit entries after `afterId` (exclusive; "0" for all), oldest first. */
   auditSince(migrationId: string, afterId: string, limit?: number): Promise<AuditEntry[]>;
   /** Record that a person was refused (unauthorised click, etc.): audited, changes nothing else. */

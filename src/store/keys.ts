@@ -14,6 +14,8 @@ export const keys = {
   refusals: (id: string) => `${P}:mig:${id}:refusals`,
   envLock: (env: string) => `${P}:env:${env}:lock`,
   envAudit: (env: string) => `${P}:env:${env}:audit`,
+  /** How many entries the environment's capped audit stream left out. */
+  envAuditDropped: (env: string) => `${P}:env:${env}:audit-dropped`,
   envHistory: (env: string) => `${P}:env:${env}:history`,
   envSequence: (env: string, day: string) => `${P}:env:${env}:seq:${day}`,
   active: () => `${P}:active`,

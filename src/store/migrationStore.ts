@@ -4,6 +4,7 @@ import type { AuditDraft, TransitionResult } from "../migration/transitions/resu
 import { isTerminal, type Migration, type Progress, type SlackRef } from "../migration/types.js";
 import { keys, liveFields } from "./keys.js";
 import { RedisLiveStore } from "./liveStore.js";
+import { APPEND_CAPPED } from "./scripts/appendCapped.js";
 import { COMPARE_AND_SET } from "./scripts/compareAndSet.js";
 import { CREATE_MIGRATION } from "./scripts/createMigration.js";
 
@@ -12,12 +13,22 @@ const DAY_MS = 86_400_000;
 type StoreRedis = Redis & {
   hikkoshiCreate(...args: Array<string | number>): Promise<[number, string]>;
   hikkoshiCas(...args: Array<string | number>): Promise<[number, number]>;
+  hikkoshiAppendCapped(...args: Array<string | number>): Promise<number>;
 };
 
 export type CreateResult = { ok: true; migration: Migration } | { ok: false; holder: string };
 
 /** What `transact` did: a rejection, a commit, or nothing to change (a redelivered no-op). */
 export type TransactResult = TransitionResult & { committed: boolean };
+
+function auditFields(e: AuditDraft, at: number): string[] {
+  return ["at", String(at), "actor", e.actor, "action", e.action, "outcome", e.outcome, "detail", e.detail];
+}
+
+/** Refusals kept per migration before further ones are only counted. */
+export const MIGRATION_DENIALS_CAP = 1000;
+/** Entries kept per environment stream (refusals that concern no migration). */
+export const ENV_AUDIT_CAP = 10_000;
 
 function auditJson(a: AuditDraft, at: number): string {
   return JSON.stringify({
@@ -45,6 +56,7 @@ export class MigrationStore {
   ) {
     redis.defineCommand("hikkoshiCreate", { numberOfKeys: 4, lua: CREATE_MIGRATION });
     redis.defineCommand("hikkoshiCas", { numberOfKeys: 5, lua: COMPARE_AND_SET });
+    redis.defineCommand("hikkoshiAppendCapped", { numberOfKeys: 2, lua: APPEND_CAPPED });
     this.redis = redis as StoreRedis;
   }
 
@@ -153,33 +165,63 @@ export class MigrationStore {
     throw new Error(`could not commit a transition of ${id}: too much contention`);
   }
 
+  /** Refusals without a migration (e.g. an unauthorised start), capped per environment. */
   async auditEnv(env: string, entry: AuditDraft, at: number): Promise<void> {
-    await this.appendAudit(keys.envAudit(env), entry, at, ["MAXLEN", "~", "10000"]);
+    await this.appendCapped(
+      keys.envAudit(env),
+      { key: keys.envAuditDropped(env), field: "dropped" },
+      ENV_AUDIT_CAP,
+      entry,
+      at,
+    );
   }
 
   async envAuditSince(env: string, afterId: string, limit = 100): Promise<AuditEntry[]> {
     return this.readAudit(keys.envAudit(env), afterId, limit);
   }
 
+  /** Entries left out of capped audit streams: the migration's refusals, or an environment's. */
+  async auditDropped(target: { migrationId: string } | { env: string }): Promise<number> {
+    const raw =
+      "migrationId" in target
+        ? await this.redis.hget(keys.migration(target.migrationId), "auditDropped")
+        : await this.redis.hget(keys.envAuditDropped(target.env), "dropped");
+    return Number(raw ?? 0);
+  }
+
+  /**
+   * One audit entry. Refusals are capped per migration (someone clicking all night must not grow Redis
+   * without bound); what the engine itself records is not.
+   */
   async audit(id: string, entry: AuditDraft, at: number): Promise<void> {
-    await this.appendAudit(keys.audit(id), entry, at);
+    if (entry.outcome === "denied") {
+      const appended = await this.appendCapped(
+        keys.audit(id),
+        { key: keys.migration(id), field: "auditDropped" },
+        MIGRATION_DENIALS_CAP,
+        entry,
+        at,
+      );
+      if (!appended) return;
+    } else await this.redis.call("XADD", keys.audit(id), "*", ...auditFields(entry, at));
     await this.publish({ migrationId: id, version: 0, kind: "audit" });
   }
 
-  private async appendAudit(key: string, e: AuditDraft, at: number, trim: string[] = []): Promise<void> {
-    const fields = [
-      "at",
-      String(at),
-      "actor",
-      e.actor,
-      "action",
-      e.action,
-      "outcome",
-      e.outcome,
-      "detail",
-      e.detail,
-    ];
-    await this.redis.call("XADD", key, ...trim, "*", ...fields);
+  private async appendCapped(
+    stream: string,
+    counter: { key: string; field: string },
+    cap: number,
+    e: AuditDraft,
+    at: number,
+  ): Promise<boolean> {
+    const res = await this.redis.hikkoshiAppendCapped(
+      stream,
+      counter.key,
+      cap,
+      counter.field,
+      ...auditFields(e, at),
+    );
+    return res === 1;
   }
 
   auditSince(id: string, afterId: string, limit = 100): Promise<AuditEntry[]> {

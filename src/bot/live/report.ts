@@ -11,7 +11,7 @@ export interface ReportState {
 }
 
 export interface ReportDeps {
-  commands: Pick<MigrationCommands, "report">;
+  commands: Pick<MigrationCommands, "report" | "auditDropped">;
   store: Pick<LiveStore, "markReportPosted">;
   names(ids: readonly string[]): Promise<Record<string, string>>;
   postReply(ref: LiveRef, text: string, what: string): Promise<string>;
@@ -26,8 +26,13 @@ export async function postReportOnce(
   if (!isTerminal(m.status) || state.posted) return;
   const report = await deps.commands.report(m.id);
   if (report) {
-    const names = await deps.names([report.startedBy, ...report.approvals.map((a) => a.by)]);
-    await deps.postReply(ref, renderReport(report, names), "the summary");
+    const names = await deps.names([
+      report.startedBy,
+      ...report.approvals.map((a) => a.by),
+      ...(report.rollback ? [report.rollback.by] : []),
+    ]);
+    const dropped = await deps.commands.auditDropped({ migrationId: m.id });
+    await deps.postReply(ref, renderReport(report, names, dropped), "the summary");
   }
   await deps.store.markReportPosted(m.id);
   state.posted = true;

@@ -16,6 +16,7 @@ import {
   escapeMrkdwn,
   firstLine,
   formatDuration,
+  mention,
   progressText,
   slackTime,
   statusEmoji,
@@ -31,6 +32,7 @@ import {
   type MessageModel,
   type StepLine,
 } from "./model.js";
+import { auditText } from "./thread.js";
 
 export type { LiveView } from "./model.js";
 
@@ -96,12 +98,12 @@ function titleText(m: MessageModel): string {
   const status = `${statusEmoji(m.status)} *${statusLabel(m.status)}* · ${formatDuration(m.elapsedMs)}`;
   const lines = [
     `*Migration ${escapeMrkdwn(m.env)}*: \`${m.source}\` → \`${m.target}\``,
-    `Started by <@${m.startedBy}>${reason ? ` · target: ${reason}` : ""}`,
+    `Started by ${mention(m.startedBy)}${reason ? ` · target: ${reason}` : ""}`,
     status,
   ];
   if (m.rollback) {
     lines.push(
-      `:rewind: Rollback requested by <@${m.rollback.by}>: ${truncate(escapeMrkdwn(m.rollback.reason), 200)}`,
+      `:rewind: Rollback requested by ${mention(m.rollback.by)}: ${truncate(auditText(m.rollback.reason, {}), 200)}`,
     );
   }
   return lines.join("\n");
@@ -127,11 +129,11 @@ function gateText(m: MessageModel): string | undefined {
     if (g.approvalValidMinutes !== undefined) {
       parts.push(`an approval is valid for ${g.approvalValidMinutes} min, then the gate asks again`);
     }
-    if (g.excluded) parts.push(`four-eyes: someone other than <@${g.excluded}> must approve`);
+    if (g.excluded) parts.push(`four-eyes: someone other than ${mention(g.excluded)} must approve`);
     return parts.join("\n");
   }
   if (m.pendingApproval) {
-    return `:ballot_box_with_check: Approved by <@${m.pendingApproval.by}>; the approval expires at ${slackTime(m.pendingApproval.expiresAt)}`;
+    return `:ballot_box_with_check: Approved by ${mention(m.pendingApproval.by)}; the approval expires at ${slackTime(m.pendingApproval.expiresAt)}`;
   }
   return undefined;
 }

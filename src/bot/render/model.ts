@@ -3,6 +3,7 @@
 // blocks.ts; the sandbox console renders the same Slack output as text.
 
 import type { MigrationView } from "../../migration/commands.js";
+import { fourEyesCovers } from "../../migration/transitions/fourEyes.js";
 import {
   type GateKind,
   isGate,
@@ -190,7 +191,7 @@ export function buildMessageModel(view: LiveView, now: number): MessageModel {
   const g = currentGate(m);
   if (g) {
     const kind: ApprovalKind = isGate(g.step.kind) ? g.step.kind : "traffic-step";
-    const fourEyes = view.settings?.fourEyes === true && (kind === "gate-cutover" || kind === "traffic-step");
+    const fourEyes = view.settings?.fourEyes === true && fourEyesCovers(kind);
     gate = {
       stepId: g.step.id,
       kind,

@@ -89,7 +89,7 @@ export function beginStep(
             actor: "system",
             action: "approval-expired",
             outcome: "info",
-            detail: `approval of "${prev.title}" by <@${approval.by}> expired before "${step.title}" could start; approve again`,
+            detail: `approval of "${prev.title}" by ${approval.by} expired before "${step.title}" could start; approve again`,
           },
         ],
       );

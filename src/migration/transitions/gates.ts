@@ -3,6 +3,7 @@
 import type { FreezeWindow } from "../../config/schema.js";
 import { activeFreeze, describeFreeze } from "../freeze.js";
 import { isGate, isTerminal, type Migration } from "../types.js";
+import { fourEyesRefusal } from "./fourEyes.js";
 import { accept, describeStatus, next, reject, type TransitionResult, withStep } from "./result.js";
 
 export interface ApproveInput {
@@ -42,7 +43,7 @@ export function approveGate(m: Migration, input: ApproveInput): TransitionResult
   }
   if (gate.status.state === "succeeded") {
     const approval = [...m.approvals].reverse().find((a) => a.stepId === gate.id);
-    const who = approval ? ` by <@${approval.by}> at ${new Date(approval.at).toISOString()}` : "";
+    const who = approval ? ` by ${approval.by} at ${new Date(approval.at).toISOString()}` : "";
     return reject(
       "already",
       `"${gate.title}" was already approved${who}; the migration is ${describeStatus(m)}`,
@@ -62,13 +63,8 @@ export function approveGate(m: Migration, input: ApproveInput): TransitionResult
   }
   const stale = staleButton(m, input.version);
   if (stale) return stale;
-  if (input.fourEyes && gate.kind === "gate-cutover" && input.by === m.startedBy) {
-    return reject(
-      "forbidden",
-      `four-eyes rule: <@${m.startedBy}> started this migration, so someone else must approve the cutover`,
-      m,
-    );
-  }
+  const fourEyes = fourEyesRefusal(m, gate.kind, input.by, input.fourEyes);
+  if (fourEyes) return reject("forbidden", fourEyes, m);
   const following = m.steps[gateIndex + 1];
   const freeze = following?.effect ? activeFreeze(input.freezeWindows, input.now) : undefined;
   if (freeze) {
@@ -145,13 +141,8 @@ function approveWithinStep(m: Migration, index: number, input: ApproveInput): Tr
   }
   const stale = staleButton(m, input.version);
   if (stale) return stale;
-  if (input.fourEyes && input.by === m.startedBy) {
-    return reject(
-      "forbidden",
-      `four-eyes rule: <@${m.startedBy}> started this migration, so someone else must approve each traffic step`,
-      m,
-    );
-  }
+  const fourEyes = fourEyesRefusal(m, "traffic-step", input.by, input.fourEyes);
+  if (fourEyes) return reject("forbidden", fourEyes, m);
   const freeze = activeFreeze(input.freezeWindows, input.now);
   if (freeze)
     return reject(

@@ -72,7 +72,7 @@ export function describeStatus(m: Migration): string {
     case "halted":
       return `halted: ${m.error ?? "a step failed"}`;
     case "rolling-back":
-      return `rolling back (requested by <@${m.rollback?.by ?? "?"}>)`;
+      return `rolling back (requested by ${m.rollback?.by ?? "?"})`;
     case "rollback-failed":
       return `rollback failed: ${m.error ?? "a compensation failed"}`;
     case "completed":

@@ -46,7 +46,7 @@ export function rollbackAvailability(m: Migration): { possible: true } | { possi
     case "rolling-back":
       return {
         possible: false,
-        why: `${m.id} is already rolling back (requested by <@${m.rollback?.by ?? "?"}>)`,
+        why: `${m.id} is already rolling back (requested by ${m.rollback?.by ?? "?"})`,
       };
     case "rolled-back":
       return { possible: false, why: `${m.id} has already been rolled back` };
