@@ -23,3 +23,8 @@ process.stdout.write("ready\n");
 const stop = () => void app.stop().then(() => process.exit(0));
 process.on("SIGTERM", stop);
 process.on("SIGINT", stop);
+// If the sandbox itself dies without stopping us, do not linger as an orphan holding Redis jobs.
+const parent = process.ppid;
+setInterval(() => {
+  if (process.ppid !== parent) process.exit(1);
+}, 1000).unref();

@@ -3,6 +3,7 @@
 // follow; then the on-call engineer rolls back from a phone and the panel shows the world back at start.
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
+import fc from "fast-check";
 import pino from "pino";
 import { type Browser, chromium, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -67,6 +68,25 @@ const visible = (l: Locator) => l.waitFor({ state: "visible", timeout: 90_000 })
 async function act(page: Page, user: string) {
   await page.selectOption("#user-switcher", user);
 }
+
+const IN_PAGE_RENDER = String.raw`async (texts) => {
+  const { renderMrkdwn } = await import("/mrkdwn.js");
+  const allowed = new Set(["DIV", "STRONG", "EM", "S", "CODE", "PRE", "BLOCKQUOTE", "BR", "SPAN", "A"]);
+  const bad = [];
+  for (const t of texts) {
+    const box = document.createElement("div");
+    renderMrkdwn(t, { users: {}, groups: {} }, box);
+    for (const e of box.querySelectorAll("*")) {
+      if (!allowed.has(e.tagName)) bad.push(t + " -> <" + e.tagName + ">");
+      for (const a of e.getAttributeNames())
+        if (a !== "class" && !(e.tagName === "A" && ["href", "rel", "target"].includes(a))) bad.push(t + " -> @" + a);
+      if (e.tagName === "A" && !/^(https?:|mailto:)/.test(e.getAttribute("href") || "")) bad.push(t + " -> href");
+    }
+  }
+  const escaped = document.createElement("div");
+  renderMrkdwn("&lt;!channel&gt; &lt;img src=x&gt;", {}, escaped);
+  return { bad, escaped: escaped.textContent };
+}`;
 
 describe("the sandbox console in Chromium", () => {
   it("start, four-eyes refusal, approval by another person, checklist and world panel follow; rollback from a phone", async () => {
@@ -156,4 +176,49 @@ describe("the sandbox console in Chromium", () => {
     await desk.screenshot({ path: join(ARTIFACTS, "desktop-rolled-back.png") });
     expect(pageErrors).toEqual([]);
   }, 240_000);
+
+  it("message text is only ever text: hostile mrkdwn renders to text nodes and a few inline elements", async () => {
+    const page = await browser.newPage();
+    pages.push(page);
+    await page.goto(server.url);
+    const hostile = [
+      "<img src=x onerror=alert(1)>",
+      "&lt;script&gt;alert(1)&lt;/script&gt;",
+      "<javascript:alert(1)|click me>",
+      "<https://example.com|<b>bold</b>>",
+      "&lt;!channel&gt; *<svg onload=alert(1)>* _<iframe>_ `<style>`",
+      "```<div>block</div>```",
+      ...fc.sample(
+        fc.string({
+          unit: fc.constantFrom(
+            "<",
+            ">",
+            "&",
+            "lt;",
+            "*",
+            "_",
+            "`",
+            "|",
+            "!",
+            "@",
+            "a",
+            " ",
+            "\n",
+            ":x:",
+            "img",
+            "http:",
+          ),
+          maxLength: 40,
+        }),
+        200,
+      ),
+    ];
+    // Runs in the page, given as source text so the test's transform leaves its dynamic import alone.
+    const report = (await page.evaluate(`(${IN_PAGE_RENDER})(${JSON.stringify(hostile)})`)) as {
+      bad: string[];
+      escaped: string;
+    };
+    expect(report.bad).toEqual([]);
+    expect(report.escaped).toBe("<!channel> <img src=x>");
+  }, 60_000);
 });
