@@ -23,6 +23,12 @@ export function describePauses(pauses: readonly GitOpsPause[], cluster: (p: GitO
   return names.length > 6 ? `${names.slice(0, 6).join(", ")} and ${names.length - 6} more` : names.join(", ");
 }
 
+export function describeGuard(stops: readonly GuardStop[]): string {
+  if (stops.length === 0) return "the guard stopped nothing since the handoff";
+  const managers = [...new Set(stops.map((s) => s.manager))].join(", ");
+  return `the guard stopped ${stops.length} re-activation(s) since the handoff (by ${managers})`;
+}
+
 export function clusterOf(ctx: StepContext): (p: GitOpsPause) => string {
   return (p) => (p.side === "source" ? ctx.source.name : ctx.target.name);
 }

@@ -1,5 +1,12 @@
-import type { GitOpsSnapshot } from "../ports.js";
-import { clusterOf, describePauses, GITOPS_DATA, targetPauses, verifyStates } from "./gitopsData.js";
+import type { GitOpsSnapshot, GuardStop } from "../ports.js";
+import {
+  clusterOf,
+  describeGuard,
+  describePauses,
+  GITOPS_DATA,
+  targetPauses,
+  verifyStates,
+} from "./gitopsData.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
 /**
@@ -34,6 +41,8 @@ export const pauseGitOps: StepDefinition = {
     if (!snapshot) return;
     const source = snapshot.pauses.filter((p) => p.side === "source");
     const target = targetPauses(snapshot);
+    const stops = (await ctx.data.get<GuardStop[]>(GITOPS_DATA.guardStops)) ?? [];
+    if (stops.length > 0) await ctx.note(`On ${ctx.source.name}, ${describeGuard(stops)}.`);
     const resumed = await ctx.ports.clusters.resumeGitOps(ctx, source);
     if (resumed.length > 0)
       await ctx.note(`GitOps resumed with their original settings: ${resumed.join(", ")}`);

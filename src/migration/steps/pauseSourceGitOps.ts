@@ -1,5 +1,5 @@
 import type { GitOpsSnapshot, GuardStop } from "../ports.js";
-import { clusterOf, describePauses, GITOPS_DATA, verifyStates } from "./gitopsData.js";
+import { clusterOf, describeGuard, describePauses, GITOPS_DATA, verifyStates } from "./gitopsData.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
 async function decommissionSnapshot(ctx: Parameters<StepDefinition["run"]>[0]) {
@@ -8,12 +8,6 @@ async function decommissionSnapshot(ctx: Parameters<StepDefinition["run"]>[0]) {
     // The target's workloads are not decommissioned; controllers paused for the handoff are already off.
     return { ...s, pauses: s.pauses.filter((p) => p.side === "source") };
   });
-}
-
-function describeGuard(stops: readonly GuardStop[]): string {
-  if (stops.length === 0) return "the guard stopped nothing since the handoff";
-  const managers = [...new Set(stops.map((s) => s.manager))].join(", ");
-  return `the guard stopped ${stops.length} re-activation(s) since the handoff (by ${managers})`;
 }
 
 /**
