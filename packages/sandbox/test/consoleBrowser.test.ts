@@ -221,4 +221,49 @@ describe("the sandbox console in Chromium", () => {
     expect(report.bad).toEqual([]);
     expect(report.escaped).toBe("<!channel> <img src=x>");
   }, 60_000);
+
+  it("the console's HTTP API answers hostile input with a specific 4xx and stays up", async () => {
+    const post = async (path: string, body: string, type = "application/json") => {
+      const res = await fetch(new URL(path, server.url), {
+        method: "POST",
+        headers: { "content-type": type },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as { error?: string } };
+    };
+    expect((await post("/api/command", "user=alice", "application/x-www-form-urlencoded")).status).toBe(415);
+    expect(await post("/api/command", "{not json")).toEqual({
+      status: 400,
+      body: { error: "body must be JSON" },
+    });
+    expect(
+      (await post("/api/command", JSON.stringify({ user: "alice", text: "x".repeat(20_000) }))).status,
+    ).toBe(400);
+    const eve = await post("/api/command", JSON.stringify({ user: "eve", text: "/migrate help" }));
+    expect(eve.status).toBe(400);
+    expect(eve.body.error).toMatch(/^user: .*alice/);
+    const stale = await post(
+      "/api/click",
+      JSON.stringify({ user: "bob", ts: "1.000001", actionId: "approve" }),
+    );
+    expect(stale).toEqual({ status: 400, body: { error: "no message 1.000001 in the channel" } });
+    const kill = await post("/api/fault", JSON.stringify({ name: "worker-kill" }));
+    expect(kill.status).toBe(400);
+    expect(kill.body.error).toMatch(/in-process; start it with workerProcess/);
+    expect((await post("/api/fault", JSON.stringify({ name: "dns-down" }))).status).toBe(400);
+    for (const path of ["/nope", "/../../etc/passwd", "/%2e%2e/package.json", "/api/state/../../x"])
+      expect((await fetch(new URL(path, server.url))).status, path).toBe(404);
+
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (v) => {
+        for (const path of ["/api/command", "/api/click", "/api/fault"]) {
+          const r = await post(path, JSON.stringify(v));
+          expect(r.status, `${path} ${JSON.stringify(v)}`).toBe(400);
+          expect(r.body.error?.length).toBeGreaterThan(0);
+        }
+      }),
+      { numRuns: 40 },
+    );
+    expect((await fetch(server.url)).status).toBe(200);
+  }, 60_000);
 });

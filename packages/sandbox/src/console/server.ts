@@ -47,18 +47,20 @@ export interface ConsoleServer {
 
 class BadRequest extends Error {}
 
+/** The body, up to MAX_BODY bytes; a longer one is read to its end (so the answer arrives) and refused. */
 function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new BadRequest(`body over ${MAX_BODY} bytes`));
-        req.destroy();
-      } else chunks.push(c);
+      if (size <= MAX_BODY) chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () =>
+      size > MAX_BODY
+        ? reject(new BadRequest(`body over ${MAX_BODY} bytes`))
+        : resolve(Buffer.concat(chunks).toString("utf8")),
+    );
     req.on("error", reject);
   });
 }
@@ -156,7 +158,11 @@ export async function startConsoleServer(
 
   const fault = async (raw: string) => {
     const b = parse(faultBody, raw);
-    session.faults.set(b.name, b.on);
+    try {
+      session.faults.set(b.name, b.on);
+    } catch (err) {
+      throw new BadRequest((err as Error).message);
+    }
     return { ok: true };
   };
 

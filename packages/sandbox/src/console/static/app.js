@@ -223,6 +223,11 @@ function render() {
 
 function setView(view) {
   document.body.dataset.view = view;
+  for (const b of document.querySelectorAll("[data-suggest]"))
+    b.addEventListener("click", () => {
+      $("composer-input").value = b.dataset.suggest;
+      $("composer-input").focus();
+    });
   for (const b of document.querySelectorAll(".tabs button"))
     b.setAttribute("aria-pressed", String(b.dataset.tab === view));
 }

@@ -89,6 +89,11 @@ function cronSection(world) {
     { class: "panel-section", "aria-label": "Forbidden CronJobs" },
     el("h3", {}, "Duplication-forbidden CronJobs"),
     el(
+      "div",
+      { class: "caption" },
+      "times on the clusters' clock, which runs 30× fast: every-minute jobs run every 2 s",
+    ),
+    el(
       "table",
       { class: "cronjobs" },
       el("thead", {}, el("tr", {}, el("th", {}, "CronJob"), el("th", {}, "old"), el("th", {}, "new"))),
