@@ -1,8 +1,8 @@
 import type { GitOpsSnapshot, GuardStop } from "../ports.js";
 import { clusterOf, describeGuard, describePauses, GITOPS_DATA, verifyStates } from "./gitopsData.js";
-import type { StepDefinition } from "./stepDefinition.js";
+import type { StepContext, StepDefinition } from "./stepDefinition.js";
 
-async function decommissionSnapshot(ctx: Parameters<StepDefinition["run"]>[0]) {
+async function decommissionSnapshot(ctx: StepContext) {
   return ctx.data.once<GitOpsSnapshot>(GITOPS_DATA.decommissionSnapshot, async () => {
     const s = await ctx.ports.clusters.snapshotGitOps(ctx, "decommission");
     // The target's workloads are not decommissioned; controllers paused for the handoff are already off.
