@@ -15,7 +15,7 @@ import {
 import { parseVeleroVersion, veleroFindings } from "../../src/k8s/preflight/velero.js";
 import { attemptName, attemptNumber } from "../../src/k8s/velero/attempts.js";
 import { missedRunText, scheduleClock } from "../../src/migration/missedRunText.js";
-import { handoffSummary } from "../../src/migration/steps/handoff.js";
+import { checkHandoff, handoffSummary } from "../../src/migration/steps/handoff.js";
 
 const T = Date.parse("2026-12-02T08:59:30Z");
 const entry = (schedule: string, suspend = false) => ({
@@ -234,5 +234,39 @@ describe("Velero attempts and version", () => {
     );
     expect(unknown.map((f) => [f.code, f.severity])).toEqual([["velero-version-unknown", "warning"]]);
     expect(unknown[0]?.subjects).toEqual(["a: not found", "b: latest"]);
+  });
+});
+
+describe("handoff read-back", () => {
+  const cj = (name: string, source: boolean | null, target: boolean | null) => ({
+    namespace: "billing",
+    name,
+    source: source === null ? null : { suspend: source, startingDeadlineSeconds: null },
+    target: target === null ? null : { suspend: target, startingDeadlineSeconds: null },
+  });
+  const before = {
+    takenAt: 0,
+    cronJobs: [cj("runs", false, true), cj("paused", true, true)],
+    deployments: [{ namespace: "billing", name: "singleton", sourceReplicas: 1, targetReplicas: 0 }],
+  };
+  it("passes when every forbidden resource runs only on the target, and names each one that does not", () => {
+    const good = {
+      takenAt: 1,
+      cronJobs: [cj("runs", true, false), cj("paused", true, true)],
+      deployments: [{ namespace: "billing", name: "singleton", sourceReplicas: 0, targetReplicas: 1 }],
+    };
+    expect(checkHandoff(before, good, "old", "new")).toEqual({ ok: true });
+    const bad = {
+      takenAt: 1,
+      cronJobs: [cj("runs", false, true), cj("paused", true, false)],
+      deployments: [{ namespace: "billing", name: "singleton", sourceReplicas: 1, targetReplicas: 0 }],
+    };
+    const v = checkHandoff(before, bad, "old", "new");
+    expect(v.ok).toBe(false);
+    if (v.ok) return;
+    expect(v.reason).toContain("CronJob billing/runs is running on old");
+    expect(v.reason).toContain("CronJob billing/runs is suspended on new");
+    expect(v.reason).toContain("CronJob billing/paused is running on new although it did not run on old");
+    expect(v.reason).toContain("Deployment billing/singleton has 1 replica(s) on old");
   });
 });
