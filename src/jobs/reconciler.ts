@@ -1,6 +1,7 @@
 import type { Effect } from "../migration/transitions/result.js";
 import type { Migration } from "../migration/types.js";
 import type { EngineRuntime } from "./runtime.js";
+import { effectToJob, stepJobId } from "./stepJobs.js";
 
 /**
  * The job a migration needs next, from its record alone. Enqueued on start-up and periodically, so a
@@ -37,6 +38,26 @@ export function pendingEffect(m: Migration, now: number): Effect | undefined {
   }
 }
 
+/**
+ * The job the record waits for has already completed: the commit it made was lost while its end was
+ * kept (a Redis failover drops the old primary's last writes, and one connection may reach the new
+ * primary before another). Its id would deduplicate the re-enqueue forever, so remove it; the step runs
+ * again and converges (steps check the world first). Only while the record has not moved meanwhile.
+ */
+async function releaseFinished(rt: EngineRuntime, m: Migration, effect: Effect): Promise<void> {
+  const job = await rt.queue.queue.getJob(stepJobId(effectToJob(m.id, effect).data));
+  if (!job) return;
+  const state = await job.getState();
+  // A failed job is the lost-job handler's to record (it halts the migration); only a completed one is stuck.
+  if (state !== "completed") return;
+  if ((await rt.store.get(m.id))?.version !== m.version) return;
+  rt.logger.warn(
+    { migrationId: m.id, job: job.id, state },
+    "record is behind its finished job; running the step again",
+  );
+  await job.remove();
+}
+
 export async function reconcile(rt: EngineRuntime): Promise<number> {
   let enqueued = 0;
   for (const id of await rt.store.activeIds()) {
@@ -44,6 +65,7 @@ export async function reconcile(rt: EngineRuntime): Promise<number> {
     if (!m) continue;
     const effect = pendingEffect(m, rt.now());
     if (effect) {
+      await releaseFinished(rt, m, effect);
       await rt.queue.enqueue(id, [effect]);
       enqueued++;
     }
