@@ -25,7 +25,6 @@ beforeAll(async () => {
     logger: pino({ level: "silent" }),
     estate: REHEARSAL_ESTATE,
     minUpdateIntervalMs: 200,
-    inProcessWorkers: true,
   });
   server = await startConsoleServer(session);
   browser = await chromium.launch({
@@ -100,6 +99,18 @@ describe("the sandbox console in Chromium", () => {
       .poll(() => desk.locator('.dns-name[data-name="www.example.com"]').getAttribute("data-points"))
       .toBe("old");
 
+    // Fault toggles reach the hosts and come back to the panel.
+    await desk.locator('[data-fault="kube-slow"]').click();
+    await expect
+      .poll(() => desk.locator('[data-fault="kube-slow"]').getAttribute("aria-pressed"), LONG)
+      .toBe("true");
+    expect(session.world.new.faults.latencyMs).toBeGreaterThan(0);
+    await desk.locator('[data-fault="kube-slow"]').click();
+    await expect
+      .poll(() => desk.locator('[data-fault="kube-slow"]').getAttribute("aria-pressed"), LONG)
+      .toBe("false");
+    expect(session.world.new.faults.latencyMs).toBe(0);
+
     // Typed text is shown as text, never as markup: an outsider's hostile command.
     await act(desk, "mallory");
     await desk.fill("#composer-input", "/migrate start <img src=x onerror=alert(1)> &lt;!channel&gt;");
@@ -124,7 +135,14 @@ describe("the sandbox console in Chromium", () => {
     await liveMessage(desk)
       .getByRole("button", { name: /Approve cutover/ })
       .click();
+    // A worker killed from the panel mid-run (SIGKILL): it comes back, and the run carries on.
+    await desk.locator('[data-fault="worker-kill"]:not([disabled])').click();
+    await visible(
+      desk.locator(".fault-status", { hasText: /worker: (killed|starting|running) \(killed 1×\)/ }),
+    );
+    expect(session.world.workers?.kills).toBe(1);
     await visible(liveMessage(desk).filter({ hasText: /✅ Hand off duplication-forbidden jobs/ }));
+    await visible(desk.locator(".fault-status", { hasText: "worker: running (killed 1×)" }));
     await expect
       .poll(
         () => desk.locator('tr[data-key="ops/ledger-close"] td.cj').nth(1).getAttribute("data-suspended"),
@@ -247,9 +265,9 @@ describe("the sandbox console in Chromium", () => {
       JSON.stringify({ user: "bob", ts: "1.000001", actionId: "approve" }),
     );
     expect(stale).toEqual({ status: 400, body: { error: "no message 1.000001 in the channel" } });
-    const kill = await post("/api/fault", JSON.stringify({ name: "worker-kill" }));
-    expect(kill.status).toBe(400);
-    expect(kill.body.error).toMatch(/in-process; start it with workerProcess/);
+    const onYes = await post("/api/fault", JSON.stringify({ name: "kube-slow", on: "yes" }));
+    expect(onYes.status).toBe(400);
+    expect(onYes.body.error).toMatch(/^on: .*boolean/);
     expect((await post("/api/fault", JSON.stringify({ name: "dns-down" }))).status).toBe(400);
     for (const path of ["/nope", "/../../etc/passwd", "/%2e%2e/package.json", "/api/state/../../x"])
       expect((await fetch(new URL(path, server.url))).status, path).toBe(404);
