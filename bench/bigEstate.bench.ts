@@ -50,8 +50,8 @@ function minimumRequests(id: string, e: EstateCount): { old: number; new: number
   switch (id) {
     case "handoff": // each forbidden CronJob stopped on the source and started on the target
       return { old: e.forbidden + pages(e.cronJobs), new: e.forbidden + pages(e.cronJobs) };
-    case "decommission": // every Deployment scaled down and every CronJob suspended on the source
-      return { old: e.deployments + e.cronJobs + pages(e.deployments) + pages(e.cronJobs), new: 0 };
+    case "decommission": // every Deployment scaled to zero on the source (CronJobs were settled at handoff)
+      return { old: e.deployments + pages(e.deployments), new: 0 };
     default:
       return undefined;
   }
@@ -79,6 +79,16 @@ async function measure(): Promise<Record<string, unknown>> {
     0,
   );
   const totalMs = s.time.wallExcludingGatesMs;
+  /** Requests of a step's window by verb, per cluster (where the big steps' requests go). */
+  const verbsIn = (id: string) => {
+    const w = run.windows.find((x) => x.id === id);
+    const count = (events: readonly { t: number; verb: string }[]) => {
+      const out: Record<string, number> = {};
+      for (const e of events) if (w && e.t > w.from && e.t <= w.to) out[e.verb] = (out[e.verb] ?? 0) + 1;
+      return out;
+    };
+    return { old: count(run.kube.old), new: count(run.kube.new) };
+  };
   return {
     estate: run.estate,
     kubeLatencyMs: LATENCY_MS,
@@ -109,7 +119,7 @@ async function measure(): Promise<Record<string, unknown>> {
         floorMs: step ? round(stepFloor(r), 0) : null,
         ratio: step && stepFloor(r) > 0 ? round(r.wallMs / stepFloor(r)) : null,
         kube: r.kube,
-        ...(min ? { kubeMinimum: min } : {}),
+        ...(min ? { kubeMinimum: min, kubeByVerb: verbsIn(r.id) } : {}),
         route53: r.route53,
       };
     }),
