@@ -10,7 +10,7 @@ import { startSession } from "./session.js";
 
 const USAGE = `usage: npm run sandbox -- [--port N] [--strategy weighted|cnameSwap] [--verbose]
        npm run sandbox -- --script [--rollback]
-       npm run sandbox -- --rehearse <scenario | path/to/scenario.yaml>
+       npm run sandbox -- --rehearse <scenario | all | path/to/scenario.yaml>
 
 With no mode, starts the sandbox and serves the console (a Slack channel, the world beside it, faults on
 demand) at the printed URL until Ctrl-C. Everything runs on 127.0.0.1; no accounts, no network.

@@ -65,10 +65,17 @@ export async function rehearseScenario(
   }
 }
 
-export async function rehearse(
-  arg: string,
-  opts: { logger: Logger; out: NodeJS.WritableStream },
-): Promise<number> {
+type Out = { logger: Logger; out: NodeJS.WritableStream };
+
+/** `all` runs every named scenario in turn; the exit code is the worst of them. */
+export async function rehearse(arg: string, opts: Out): Promise<number> {
+  if (arg !== "all") return rehearseOne(arg, opts);
+  let worst = 0;
+  for (const name of namedScenarios()) worst = Math.max(worst, await rehearseOne(name, opts));
+  return worst;
+}
+
+async function rehearseOne(arg: string, opts: Out): Promise<number> {
   let scenario: Scenario;
   try {
     scenario = loadScenario(arg);
