@@ -68,7 +68,7 @@ async function act(page: Page, user: string) {
   await page.selectOption("#user-switcher", user);
 }
 
-const IN_PAGE_RENDER = String.raw`async (texts) => {
+const IN_PAGE_RENDER = `async (texts) => {
   const { renderMrkdwn } = await import("/mrkdwn.js");
   const allowed = new Set(["DIV", "STRONG", "EM", "S", "CODE", "PRE", "BLOCKQUOTE", "BR", "SPAN", "A"]);
   const bad = [];
