@@ -284,4 +284,26 @@ describe("the sandbox console in Chromium", () => {
     );
     expect((await fetch(server.url)).status).toBe(200);
   }, 60_000);
+
+  it("the invariant light turns red the moment a forbidden CronJob is active on both clusters", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    pages.push(page);
+    await page.goto(server.url);
+    await expect.poll(() => page.locator("#invariant").getAttribute("data-ok"), LONG).toBe("true");
+    // Someone unsuspends the new cluster's copy by hand while the old one still runs (a GitOps sync, say).
+    const cj = session.world.new.objects.get("batch/v1", "CronJob", "ledger-close", "ops");
+    expect(cj).toBeDefined();
+    session.world.new.objects.put({ ...cj!, spec: { ...(cj!.spec as object), suspend: false } });
+    await expect.poll(() => page.locator("#invariant").getAttribute("data-ok"), LONG).toBe("false");
+    await visible(
+      page.locator("#invariant .violation", {
+        hasText: "forbidden CronJob ops/ledger-close active on both clusters",
+      }),
+    );
+    // (and, within a schedule or two, the same run on both: the watch reports that as well)
+    expect(session.invariants.violations).toEqual(
+      expect.arrayContaining([expect.stringMatching(/CronJob ops\/ledger-close active on both clusters$/)]),
+    );
+    await page.screenshot({ path: join(ARTIFACTS, "desktop-invariant-broken.png") });
+  }, 60_000);
 });
