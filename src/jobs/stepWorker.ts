@@ -2,6 +2,7 @@ import { type Job, Worker } from "bullmq";
 import type { Redis } from "ioredis";
 import { onCompensationJobLost, runCompensationJob } from "./compensationRunner.js";
 import { onForwardJobLost, runForwardJob } from "./forwardRunner.js";
+import { watchLock } from "./lockWatch.js";
 import type { EngineRuntime } from "./runtime.js";
 import { STEP_QUEUE, type StepJobData } from "./stepJobs.js";
 
@@ -21,9 +22,10 @@ export interface WorkerTuning {
  * its death, and the next stalled check (every `stalledIntervalMs`, by any worker, also at start-up)
  * moves the job back to wait: at most 8 + 3 s after the death, plus a check or two after a restart.
  * The price: a worker whose event loop is blocked for more than about 4 s loses its lock and the step
- * goes to another worker. So that two workers never act on one step, a worker that fails to renew its
- * lock aborts the step at once (the handoff starts no new item; in-flight ones finish, each guarded by a
- * fresh read and a resourceVersion precondition) and records nothing. `maxStalledCount` 3: three crashes
+ * goes to another worker. So that two workers do not act on one step, a worker whose lock no longer
+ * holds its token (lockWatch.ts, checked every second, and BullMQ's failed renewal) aborts the step at
+ * once (the handoff starts no new item; in-flight ones finish, each guarded by a fresh read and a
+ * resourceVersion precondition) and records nothing. `maxStalledCount` 3: three crashes
  * of one step in a row halt it instead of looping on a step that kills its worker.
  */
 export const DEFAULT_TUNING: WorkerTuning = {
@@ -38,15 +40,42 @@ export function startStepWorker(
   connection: Redis,
   tuning: WorkerTuning,
 ): Worker<StepJobData> {
+  const running = new Map<string, AbortController>();
   const worker = new Worker<StepJobData>(
     STEP_QUEUE,
     // Three parameters: BullMQ then hands each job an AbortSignal, which `cancelJob` aborts.
-    async (job: Job<StepJobData>, _token?: string, lockLost?: AbortSignal) => {
-      switch (job.data.phase) {
-        case "forward":
-          return runForwardJob(rt, job, lockLost);
-        case "compensate":
-          return runCompensationJob(rt, job, undefined, lockLost);
+    async (job: Job<StepJobData>, token?: string, cancelled?: AbortSignal) => {
+      // The stalled check handed this job back to this very worker while an earlier processing of it is
+      // still stopping: stop that one and let BullMQ retry this one after its backoff, so the two never
+      // overlap (BullMQ tracks locks per job id, so they could not both keep theirs either).
+      const earlier = running.get(job.id ?? "");
+      if (earlier) {
+        earlier.abort(new Error("lock lost"));
+        throw new Error("this step is still stopping in this worker after losing its lock; retrying shortly");
+      }
+      const lockLost = new AbortController();
+      running.set(job.id ?? "", lockLost);
+      cancelled?.addEventListener("abort", () => lockLost.abort(cancelled.reason), { once: true });
+      const lockKey = `${worker.opts.prefix ?? "bull"}:${STEP_QUEUE}:${job.id}:lock`;
+      const stopWatch = token
+        ? watchLock(connection, lockKey, token, Math.min(1_000, tuning.lockDurationMs / 4), (holder) => {
+            rt.logger.warn(
+              { job: job.id, taken: holder !== null },
+              "lost the lock on a running step; aborting it here",
+            );
+            lockLost.abort(new Error("lock lost"));
+          })
+        : () => {};
+      try {
+        switch (job.data.phase) {
+          case "forward":
+            return await runForwardJob(rt, job, lockLost.signal);
+          case "compensate":
+            return await runCompensationJob(rt, job, undefined, lockLost.signal);
+        }
+      } finally {
+        stopWatch();
+        if (running.get(job.id ?? "") === lockLost) running.delete(job.id ?? "");
       }
     },
     {

@@ -64,6 +64,8 @@ export interface EngineWorld {
   /** Commands and the store, in this process; steps run only in the child worker. */
   engine: Engine;
   worker: ChildProcess | undefined;
+  /** Everything the workers wrote to stdout (pino JSON lines at `logLevel`). */
+  workerLog: string[];
   /** Starts the worker; resolves with Date.now() once it takes jobs. */
   startWorker(): Promise<number>;
   /** SIGKILL: no drain, the running step is abandoned where it is. */
@@ -77,6 +79,8 @@ export interface EngineWorldOptions {
   velero?: Partial<VeleroHostOptions>;
   /** Worker-side retry of a failed step (default: BullMQ's fixed 500 ms, 6 attempts). */
   retry?: { attempts: number; delayMs: number };
+  /** The worker's pino level (default silent). */
+  logLevel?: string;
 }
 
 export async function startEngineWorld(opts: EngineWorldOptions): Promise<EngineWorld> {
@@ -120,18 +124,26 @@ export async function startEngineWorld(opts: EngineWorldOptions): Promise<Engine
     config,
     engine,
     worker: undefined,
+    workerLog: [],
     startWorker() {
       const child = spawn(
         process.execPath,
         ["--import", "tsx", join(here, "engineWorker.ts"), childOptions],
         {
           stdio: ["ignore", "pipe", "inherit"],
+          env: { ...process.env, TEST_LOG_LEVEL: opts.logLevel ?? "silent" },
         },
       );
       world.worker = child;
       return new Promise((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error("worker did not start within 60 s")), 60_000);
         child.stdout?.on("data", (b: Buffer) => {
+          world.workerLog.push(
+            ...b
+              .toString()
+              .split("\n")
+              .filter((l) => l.length > 0),
+          );
           if (b.toString().includes("ready")) {
             clearTimeout(timer);
             resolve(Date.now());

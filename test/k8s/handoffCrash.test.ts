@@ -7,8 +7,11 @@
 // the others.
 
 import { activeOnBoth, type KubeHost, observedGap } from "@hikkoshi/test-hosts/kube";
+import { Queue } from "bullmq";
 import { CronExpressionParser } from "cron-parser";
+import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
+import { STEP_QUEUE, stepJobId } from "../../src/jobs/stepJobs.js";
 import { MISSED_RUN_LABEL } from "../../src/k8s/handoff/schedule.js";
 import type { HandoffReport } from "../../src/migration/ports.js";
 import { DATA } from "../../src/migration/steps/dataKeys.js";
@@ -148,5 +151,65 @@ describe("handoff survives a killed worker", () => {
 
   it("killed after half of them are started", async () => {
     await crashScenario((x) => starts(x.target).length >= COUNT / 2);
+  }, 300_000);
+});
+
+describe("a worker that loses its lock", () => {
+  it("aborts the handoff and records nothing; the job goes back to the queue and the handoff completes once", async () => {
+    w = await startEngineWorld({
+      // One request in flight, so at most 4 CronJobs in the window: the abort leaves most not yet started.
+      handoff: "{ concurrency: 1, requestsPerSecond: 50, activeJobsTimeoutMinutes: 1 }",
+      cronJobs: { tickMs: 10, jobDurationMs: 400 },
+      logLevel: "warn",
+    });
+    const world = w;
+    for (const name of names)
+      world.source.objects.put(cronJob("billing", name, { schedule: SCHEDULE, labels: FORBIDDEN }));
+    await world.startWorker();
+    const started = await world.engine.commands.start("production", ALICE);
+    if (!started.ok) throw new Error(started.rejection.message);
+    const id = started.value.id;
+    await waitForGate(world.engine, id, "gate-cutover", 120_000);
+    expect(await world.engine.commands.approve({ env: "production" }, BOB)).toMatchObject({ ok: true });
+    await waitFor(() => starts(world.target).length >= 2, "two CronJobs started", 60_000, 2);
+
+    // Take the lock away, as an expiry during a long event-loop stall would.
+    const m = (await world.engine.store.get(id))!;
+    const stepIndex = m.steps.findIndex((s) => s.kind === "handoff");
+    const st = m.steps[stepIndex]!.status;
+    if (st.state !== "running") throw new Error(`handoff is ${st.state}`);
+    const jobId = stepJobId({ migrationId: id, phase: "forward", stepIndex, run: st.run });
+    const redis = new Redis(world.redis.url);
+    try {
+      expect(await redis.del(`bull:${STEP_QUEUE}:${jobId}:lock`)).toBe(1);
+    } finally {
+      redis.disconnect();
+    }
+
+    await waitForGate(world.engine, id, "gate-decommission", 120_000);
+    const queue = new Queue(STEP_QUEUE, { connection: { url: world.redis.url } as never });
+    try {
+      // The first processing gave the job up (it went back as stalled) instead of finishing it beside another.
+      const job = await queue.getJob(jobId);
+      expect(job?.stalledCounter).toBeGreaterThanOrEqual(1);
+    } finally {
+      await queue.close();
+    }
+    // It noticed at its next renewal and aborted the step there (instead of finishing it beside another).
+    expect(
+      world.workerLog.some((l) => l.includes("lost the lock on a running step") && l.includes(jobId)),
+    ).toBe(true);
+    const audit = await world.engine.commands.auditSince(id, "0");
+    expect(audit.filter((e) => e.action === "handoff" && /transient error/.test(e.detail ?? ""))).toEqual([]);
+    const after = await world.engine.store.get(id);
+    expect(after?.steps[stepIndex]?.status.state).toBe("succeeded");
+    expect(activeOnBoth(world.source.activity, world.target.activity, keys)).toEqual([]);
+    const report = await world.engine.store.dataGet<HandoffReport>(id, DATA.handoff);
+    expect(report?.gaps).toHaveLength(COUNT);
+    for (const g of report!.gaps) {
+      const name = g.resource.replace("CronJob billing/", "");
+      const seen = observedGap(world.source.activity, world.target.activity, "CronJob", "billing", name)!;
+      expect(Math.abs(seen.gapMs - g.gapMs), name).toBeLessThan(500);
+    }
   }, 300_000);
 });
