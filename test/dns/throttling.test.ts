@@ -71,10 +71,11 @@ describe("pacing at Route 53's documented limits", () => {
 
   it("the same load with pacing matched to the host's limits is never throttled", async () => {
     const limit = { capacity: 20, refillPerSecond: 40 };
+    // A margin of 5 tokens absorbs requests that reach the host closer together than they were sent.
     const { host, zoneId, gw } = await setup(
       { limits: { account: limit, perOperation: limit } },
       {},
-      { account: limit, perOperation: limit, marginTokens: 2 },
+      { account: limit, perOperation: limit, marginTokens: 5 },
     );
     host.putRecordSets(zoneId, [cname("www.example.com", "a.example.net")]);
     await Promise.all(Array.from({ length: 100 }, () => gw.readName(zoneId, "www.example.com")));
@@ -83,21 +84,41 @@ describe("pacing at Route 53's documented limits", () => {
     expect(host.counters.throttled).toBe(0);
   });
 
+  const upserts = (i: number) =>
+    ["a", "b"].map((n) => ({
+      Action: "UPSERT" as const,
+      ResourceRecordSet: cname(`${n}${i}.example.com`, "x.example.net"),
+    }));
+  /** Five batches of two UPSERTs (20 change tokens) against a host whose change bucket holds 8. */
+  const hostChanges = { limits: { changes: { capacity: 8, refillPerSecond: 40 } } };
+
   it("change batches wait for the change bucket (an UPSERT weighs two), so none is throttled", async () => {
-    // The client refills a little slower than the host: requests bunched up on the way stay within it.
     const { host, zoneId, gw } = await setup(
-      { limits: { changes: { capacity: 4, refillPerSecond: 40 } } },
+      hostChanges,
       {},
-      { changes: { capacity: 4, refillPerSecond: 30 } },
+      { changes: { capacity: 4, refillPerSecond: 20 } },
     );
-    const upserts = (i: number) =>
-      ["a", "b"].map((n) => ({
-        Action: "UPSERT" as const,
-        ResourceRecordSet: cname(`${n}${i}.example.com`, "x.example.net"),
-      }));
     for (let i = 0; i < 5; i++) await gw.submit(zoneId, upserts(i), `batch ${i}`);
     expect(host.counters.changesAccepted).toBe(5);
     expect(host.counters.throttled).toBe(0);
+  });
+
+  it("without a change bucket of its size, the same batches are throttled by the host", async () => {
+    const { host, zoneId, gw } = await setup(
+      hostChanges,
+      {},
+      { changes: { capacity: 1000, refillPerSecond: 1000 } },
+    );
+    const outcomes = [];
+    for (let i = 0; i < 5; i++)
+      outcomes.push(
+        await gw.submit(zoneId, upserts(i), `batch ${i}`).then(
+          () => "ok",
+          (e: Error) => e.name,
+        ),
+      );
+    expect(outcomes).toContain("Throttling");
+    expect(host.counters.throttledBy.changes).toBeGreaterThan(0);
   });
 
   it("a pacing that admits nothing is refused with the fix", async () => {
