@@ -3,7 +3,7 @@
 import type { V1CronJob } from "@kubernetes/client-node";
 import type { ClusterClient } from "../clusterRegistry.js";
 import { getArray, getBool, getNumber, getTime, rfc3339 } from "../objects.js";
-import { isNotFound, statusOf } from "../requestPolicy.js";
+import { isConflict, isNotFound, statusOf } from "../requestPolicy.js";
 import { key, mergePatch } from "./common.js";
 
 export interface CronView {
@@ -128,6 +128,7 @@ export async function carryLastSchedule(
   client: ClusterClient,
   cj: V1CronJob,
   lastScheduleMs: number | undefined,
+  conflicts = 0,
 ): Promise<{ result: CarryResult; object: V1CronJob }> {
   const namespace = cj.metadata?.namespace ?? "";
   const name = cj.metadata?.name ?? "";
@@ -150,6 +151,11 @@ export async function carryLastSchedule(
     const status = statusOf(err);
     if (status === 403 || status === 404 || status === 405 || status === 415 || status === 422) {
       return { result: "unsupported", object: cj };
+    }
+    // A conflicting write (the controller's own status update): decide again from a fresh read.
+    if (isConflict(err) && conflicts < 3) {
+      const fresh = await readCron(client, namespace, name);
+      if (fresh !== undefined) return carryLastSchedule(client, fresh, lastScheduleMs, conflicts + 1);
     }
     throw err;
   }
