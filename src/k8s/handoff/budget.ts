@@ -22,10 +22,14 @@ export function defaultGapBudgetMs(entries: readonly Entry[], now: number): numb
   return best;
 }
 
+/** Requests one CronJob needs in all (a read before the stop, the stop, and those after it). */
+export const REQUESTS_PER_CRONJOB = REQUESTS_AFTER_STOP + 2;
+
 /**
- * Resources in flight at once. Each one sleeps `settleMs` and then needs a few requests; more in flight
- * means more waiting behind the rate limit, so the window is sized to keep that wait to about half the
- * budget (and 10 s at most), between `concurrency` and four times it.
+ * Resources in flight at once, between `concurrency` and four times it. Each one sleeps `settleMs` and
+ * then needs a few requests. Enough are in flight to keep the rate limit busy while others sleep (more
+ * would only wait in the queue, lengthening their gaps without moving faster), and never so many that
+ * waiting behind the rate limit costs more than about half the budget (and 10 s).
  */
 export function windowSize(
   concurrency: number,
@@ -34,8 +38,9 @@ export function windowSize(
   budgetMs: number | undefined,
 ): number {
   const target = Math.min(budgetMs ?? Number.POSITIVE_INFINITY, 20_000) / 2 - settleMs;
-  const byRate = Math.floor((target * requestsPerSecond) / (REQUESTS_AFTER_STOP * 1000));
-  return Math.max(concurrency, Math.min(concurrency * 4, byRate));
+  const byBudget = Math.floor((target * requestsPerSecond) / (REQUESTS_AFTER_STOP * 1000));
+  const byThroughput = Math.ceil((requestsPerSecond * (settleMs + 1000)) / (REQUESTS_PER_CRONJOB * 1000));
+  return Math.max(concurrency, Math.min(concurrency * 4, byBudget, byThroughput));
 }
 
 /** The gap each resource gets from the settle pause and the request rate alone (no running Jobs). */
