@@ -85,80 +85,64 @@ export async function handoffDeployments(
       missing.map(label),
     );
   }
-  const stoppedAt = new Map<Entry, number>();
-  const pass1 = await runPool(
-    entries.filter((e) => e.sourceReplicas !== null),
-    deps.concurrency,
-    async (e) => {
-      let at = clock.now();
-      const d = await scaleTo(source, e.namespace, e.name, 0, undefined, () => {
-        at = clock.now();
-        return { [STOPPED_ANNOTATION]: markValue(deps.migrationId, at) };
-      });
-      // Already at 0 from an earlier attempt: its mark is the true stop moment.
-      stoppedAt.set(e, (d && readMark(d, STOPPED_ANNOTATION, deps.migrationId)) ?? at);
-    },
-    signal,
-  );
-  checkPool("scaling forbidden Deployments to 0 on the source", pass1, label, signal);
-
+  // One Deployment at a time through the pool: its gap is its own pods' termination, not everyone's.
   const gaps: Gap[] = [];
-  const drained = await drain<Entry, undefined>({
-    items: entries,
-    check: async (e) => {
-      if (e.sourceReplicas === null) return { quiet: true, data: undefined };
-      const d = await readDeployment(source, e.namespace, e.name);
-      if (d === undefined || podsGone(d)) return { quiet: true, data: undefined };
-      if (specReplicas(d) !== 0) throw new Error(`was scaled up again on ${source.name} during the handoff`);
-      return {
-        quiet: false,
-        data: undefined,
-        why: `${getNumber(d, ["status", "replicas"]) ?? 0} pod(s) left`,
-      };
-    },
-    onQuiet: async (e) => {
-      const want = e.sourceReplicas ?? 0;
-      if (want > 0) {
-        const before = await readDeployment(target, e.namespace, e.name);
-        if (before === undefined) throw new Error(`has no copy on ${target.name}`);
-        let startedAt = readMark(before, STARTED_ANNOTATION, deps.migrationId);
-        if (specReplicas(before) !== want) {
-          let at = clock.now();
-          await scaleTo(target, e.namespace, e.name, want, before, () => {
-            at = clock.now();
-            return { [STARTED_ANNOTATION]: markValue(deps.migrationId, at) };
-          });
-          startedAt = at;
-          const back = await readDeployment(target, e.namespace, e.name);
-          if (back === undefined || specReplicas(back) !== want)
-            throw new Error(`read back on ${target.name} differs`);
-        }
-        if (startedAt !== undefined) {
-          const stopped = stoppedAt.get(e) ?? startedAt;
-          gaps.push({ resource: label(e), gapMs: startedAt - stopped, stoppedAt: stopped, startedAt });
-        }
-      }
+  const busy: Array<{ e: Entry; why: string }> = [];
+  const moveOne = async (e: Entry) => {
+    if (e.sourceReplicas === null) {
       progress(++done, entries.length, "Deployments");
-    },
-    concurrency: deps.concurrency,
-    timeoutMs: deps.activeJobsTimeoutMs,
-    pollMs: deps.drainPollMs,
-    clock,
-    signal,
-  });
-  checkPool(
-    "scaling forbidden Deployments up on the target",
-    { started: entries.length, failures: drained.failures, aborted: false },
-    label,
-  );
-  if (drained.busy.length > 0) {
+      return;
+    }
+    let at = clock.now();
+    const d = await scaleTo(source, e.namespace, e.name, 0, undefined, () => {
+      at = clock.now();
+      return { [STOPPED_ANNOTATION]: markValue(deps.migrationId, at) };
+    });
+    // Already at 0 from an earlier attempt: its mark is the true stop moment.
+    const stoppedAt = (d && readMark(d, STOPPED_ANNOTATION, deps.migrationId)) ?? at;
+    for (;;) {
+      const cur = await readDeployment(source, e.namespace, e.name);
+      if (cur === undefined || podsGone(cur)) break;
+      if (specReplicas(cur) !== 0)
+        throw new Error(`was scaled up again on ${source.name} during the handoff`);
+      if (clock.now() - stoppedAt >= deps.activeJobsTimeoutMs) {
+        busy.push({ e, why: `${getNumber(cur, ["status", "replicas"]) ?? 0} pod(s) left` });
+        return;
+      }
+      await clock.sleep(deps.drainPollMs);
+    }
+    const want = e.sourceReplicas;
+    if (want > 0) {
+      const before = await readDeployment(target, e.namespace, e.name);
+      if (before === undefined) throw new Error(`has no copy on ${target.name}`);
+      let startedAt = readMark(before, STARTED_ANNOTATION, deps.migrationId);
+      if (specReplicas(before) !== want) {
+        let at = clock.now();
+        await scaleTo(target, e.namespace, e.name, want, before, () => {
+          at = clock.now();
+          return { [STARTED_ANNOTATION]: markValue(deps.migrationId, at) };
+        });
+        startedAt = at;
+        const back = await readDeployment(target, e.namespace, e.name);
+        if (back === undefined || specReplicas(back) !== want)
+          throw new Error(`read back on ${target.name} differs`);
+      }
+      if (startedAt !== undefined) {
+        gaps.push({ resource: label(e), gapMs: startedAt - stoppedAt, stoppedAt, startedAt });
+      }
+    }
+    progress(++done, entries.length, "Deployments");
+  };
+  const result = await runPool(entries, deps.concurrency, moveOne, signal);
+  checkPool("handing over forbidden Deployments", result, label, signal);
+  if (busy.length > 0) {
     throw new HandoffError(
-      `${drained.busy.length} Deployment(s) still have pods on ${source.name}: ` +
-        drained.busy
-          .map((b) => `${label(b.item)} (${b.why})`)
+      `${busy.length} Deployment(s) still have pods on ${source.name}: ` +
+        busy
+          .map((b) => `${label(b.e)} (${b.why})`)
           .slice(0, 20)
           .join(", "),
-      drained.busy.map((b) => label(b.item)),
+      busy.map((b) => label(b.e)),
     );
   }
   return { moved: done, gaps };
