@@ -1,6 +1,7 @@
-// Decommission of the source: record every Deployment/StatefulSet's replicas, scale them to 0, and mark the
-// cluster retired with one ConfigMap `kube-public/hikkoshi-retired` (readable by anyone, one object to
-// create and delete, no change to the teams' namespaces). Revert scales back and removes the marker.
+// Decommission of the source: record every Deployment/StatefulSet's replicas (from the lists, once), scale
+// each to 0 with one PATCH, and mark the cluster retired with one ConfigMap `kube-public/hikkoshi-retired`
+// (readable by anyone, one object to create and delete, no change to the teams' namespaces). Revert scales
+// back and removes the marker.
 
 import type { EnvContext, ProgressFn, WorkloadSnapshot } from "../migration/ports.js";
 import type { ClusterClient } from "./clusterRegistry.js";
@@ -35,38 +36,28 @@ export async function snapshotWorkloads(
   };
 }
 
-async function readWorkload(client: ClusterClient, w: Workload): Promise<unknown | undefined> {
-  try {
-    return await client.policy.call(`${client.name}: get ${w.kind} ${key(w.namespace, w.name)}`, () =>
-      w.kind === "Deployment"
-        ? client.apps.readNamespacedDeployment({ namespace: w.namespace, name: w.name })
-        : client.apps.readNamespacedStatefulSet({ namespace: w.namespace, name: w.name }),
-    );
-  } catch (err) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
-}
-
+/**
+ * One merge PATCH of `spec.replicas`, read back from its own response. Unconditional on purpose: the count
+ * the step wants does not depend on what is there now, so a retry (or a second run) converges without a
+ * GET first. A workload deleted meanwhile (404) has nothing left to scale.
+ */
 export async function scaleWorkload(client: ClusterClient, w: Workload, replicas: number): Promise<void> {
-  await client.policy.update<unknown | undefined, unknown>(
-    `${client.name}: scale ${w.kind} ${key(w.namespace, w.name)} to ${replicas}`,
-    () => readWorkload(client, w),
-    (cur) => {
-      if (cur === undefined || (getNumber(cur, ["spec", "replicas"]) ?? 1) === replicas) return undefined;
-      const body = { metadata: { resourceVersion: refVersion(cur) }, spec: { replicas } };
-      const args = { namespace: w.namespace, name: w.name, body };
-      return () =>
+  const args = { namespace: w.namespace, name: w.name, body: { spec: { replicas } } };
+  let back: unknown;
+  try {
+    back = await client.policy.call(
+      `${client.name}: scale ${w.kind} ${key(w.namespace, w.name)} to ${replicas}`,
+      () =>
         w.kind === "Deployment"
           ? client.apps.patchNamespacedDeployment(args, mergePatch)
-          : client.apps.patchNamespacedStatefulSet(args, mergePatch);
-    },
-  );
-}
-
-function refVersion(obj: unknown): string | undefined {
-  const m = (obj as { metadata?: { resourceVersion?: unknown } }).metadata;
-  return typeof m?.resourceVersion === "string" ? m.resourceVersion : undefined;
+          : client.apps.patchNamespacedStatefulSet(args, mergePatch),
+    );
+  } catch (err) {
+    if (isNotFound(err)) return;
+    throw err;
+  }
+  const now = getNumber(back, ["spec", "replicas"]) ?? 1;
+  if (now !== replicas) throw new Error(`read back shows ${now} replicas, not ${replicas}`);
 }
 
 async function scaleAll(
@@ -81,10 +72,6 @@ async function scaleAll(
   progress(0, workloads.length, "workloads");
   const result = await runPool(workloads, ctx.env.handoff.concurrency, async (w) => {
     await scaleWorkload(source, w, to(w));
-    const back = await readWorkload(source, w);
-    if (back !== undefined && (getNumber(back, ["spec", "replicas"]) ?? 1) !== to(w)) {
-      throw new Error(`read back shows ${getNumber(back, ["spec", "replicas"])} replicas, not ${to(w)}`);
-    }
     progress(++done, workloads.length, "workloads");
   });
   checkPool(what, result, (w) => `${w.kind} ${key(w.namespace, w.name)}`);

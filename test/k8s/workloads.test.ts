@@ -174,6 +174,39 @@ describe("workloads on test hosts", () => {
     expect(w.source.objects.get("v1", "ConfigMap", "hikkoshi-retired", "kube-public")).toBeUndefined();
   });
 
+  it("decommission costs one PATCH per workload, no GET; a retry and the revert cost the same", async () => {
+    const names = Array.from({ length: 12 }, (_, i) => `svc-${i}`);
+    for (const [i, name] of names.entries()) {
+      w.source.objects.put(deployment(`fleet-${i % 3}`, name, { replicas: 1 + (i % 4) }));
+    }
+    const ctx = envContext();
+    const all = await w.port.snapshotWorkloads(ctx);
+    const snap = { ...all, workloads: all.workloads.filter((x) => x.namespace.startsWith("fleet-")) };
+    expect(snap.workloads).toHaveLength(names.length);
+    // One of them is deleted after the snapshot: its PATCH answers 404 and there is nothing to scale.
+    w.source.objects.delete("apps/v1", "Deployment", "svc-0", "fleet-0");
+    const perRun = () => {
+      const { get = 0, patch = 0 } = w.source.stats.byVerb;
+      return { get, patch };
+    };
+    for (const run of [
+      () => w.port.decommission(ctx, snap, noProgress),
+      () => w.port.decommission(ctx, snap, noProgress), // a retry converges with the same requests
+      () => w.port.revertDecommission(ctx, snap, noProgress),
+    ]) {
+      w.source.stats.reset();
+      await run();
+      expect(perRun()).toEqual({ get: 0, patch: names.length });
+    }
+    for (const x of snap.workloads.filter((x) => x.name !== "svc-0")) {
+      expect(w.source.objects.get("apps/v1", "Deployment", x.name, x.namespace)?.spec?.replicas).toBe(
+        x.replicas,
+      );
+    }
+    expect(w.source.objects.get("apps/v1", "Deployment", "svc-0", "fleet-0")).toBeUndefined();
+    for (const x of snap.workloads) w.source.objects.delete("apps/v1", "Deployment", x.name, x.namespace);
+  });
+
   it("inventories what would move, grouped by duplication policy", async () => {
     w.source.objects.put(cronJob("shop", "report", { labels: FORBIDDEN }));
     w.source.objects.put(cronJob("shop", "cleanup", { labels: TOLERANT }));
