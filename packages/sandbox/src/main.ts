@@ -58,10 +58,11 @@ if (values.rehearse !== undefined) {
 
 process.stdout.write("starting the sandbox (two clusters, Route 53, Slack, Redis, hikkoshi)...\n");
 const session = await startSession({ strategy, logger });
-const server = await startConsoleServer(session, { port }).catch((err: NodeJS.ErrnoException) => {
+const restart = () => startSession({ strategy, logger });
+const server = await startConsoleServer(session, { port, restart }).catch((err: NodeJS.ErrnoException) => {
   if (err.code !== "EADDRINUSE") throw err;
   process.stdout.write(`port ${port} is taken; using a free one\n`);
-  return startConsoleServer(session, { port: 0 });
+  return startConsoleServer(session, { port: 0, restart });
 });
 process.stdout.write(`\n  hikkoshi sandbox console: ${server.url}\n\n  (Ctrl-C to stop)\n`);
 let stopping = false;
@@ -70,7 +71,7 @@ const stop = () => {
   stopping = true;
   void server
     .close()
-    .then(() => session.close())
+    .then(() => server.session().close())
     .finally(() => process.exit(0));
 };
 process.on("SIGINT", stop);

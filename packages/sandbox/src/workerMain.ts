@@ -9,7 +9,8 @@ import { parseConfig } from "../../../src/config/load.js";
 import type { EngineOptions } from "../../../src/jobs/engine.js";
 import { sandboxPorts } from "./sandboxPorts.js";
 
-const settings = readSettings({ ...process.env, HIKKOSHI_ROLE: "worker" });
+// Its ops port (/healthz, /metrics) is any free one on loopback: several sandboxes may run side by side.
+const settings = readSettings({ ...process.env, HIKKOSHI_ROLE: "worker", OPS_PORT: "0" });
 const config = parseConfig(readFileSync(settings.HIKKOSHI_CONFIG, "utf8"), settings.HIKKOSHI_CONFIG);
 const engineOptions = JSON.parse(process.env.SANDBOX_ENGINE_OPTIONS ?? "{}") as Partial<EngineOptions>;
 const app = await startHikkoshi({
@@ -18,6 +19,7 @@ const app = await startHikkoshi({
   ports: sandboxPorts(process.env.KUBECONFIG ?? ""),
   logger: pino({ level: process.env.SANDBOX_WORKER_LOG ?? "error" }),
   engineOptions,
+  opsHost: "127.0.0.1",
 });
 process.stdout.write("ready\n");
 const stop = () => void app.stop().then(() => process.exit(0));

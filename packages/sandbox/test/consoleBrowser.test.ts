@@ -20,13 +20,15 @@ let browser: Browser;
 
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
-  session = await startSession({
-    strategy: "weighted",
-    logger: pino({ level: "silent" }),
-    estate: REHEARSAL_ESTATE,
-    minUpdateIntervalMs: 200,
-  });
-  server = await startConsoleServer(session);
+  const start = () =>
+    startSession({
+      strategy: "weighted",
+      logger: pino({ level: "silent" }),
+      estate: REHEARSAL_ESTATE,
+      minUpdateIntervalMs: 200,
+    });
+  session = await start();
+  server = await startConsoleServer(session, { restart: start });
   browser = await chromium.launch({
     executablePath: "/usr/bin/chromium",
     headless: true,
@@ -54,7 +56,7 @@ afterEach(async (ctx) => {
 afterAll(async () => {
   await browser?.close();
   await server?.close();
-  await session?.close();
+  await server?.session().close();
 });
 
 const liveMessage = (page: Page) => page.locator("#messages article.msg:not(.ephemeral)").last();
@@ -306,4 +308,21 @@ describe("the sandbox console in Chromium", () => {
     );
     await page.screenshot({ path: join(ARTIFACTS, "desktop-invariant-broken.png") });
   }, 60_000);
+
+  it("Start over builds a fresh world: no messages, DNS at the old cluster, the light green again", async () => {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    pages.push(page);
+    await page.goto(server.url);
+    await expect.poll(() => page.locator("#invariant").getAttribute("data-ok"), LONG).toBe("false");
+    await page.locator("#reset-world").click();
+    await visible(page.locator("#confirm"));
+    await page.locator("#confirm-ok").click();
+    await expect.poll(() => page.locator("#invariant").getAttribute("data-ok"), LONG).toBe("true");
+    await expect.poll(() => page.locator(".migration-status").getAttribute("data-status"), LONG).toBe("none");
+    expect(await page.locator("#messages article.msg").count()).toBe(0);
+    expect(await page.locator('.dns-name[data-name="www.example.com"]').getAttribute("data-points")).toBe(
+      "old",
+    );
+    expect(server.session()).not.toBe(session);
+  }, 90_000);
 });

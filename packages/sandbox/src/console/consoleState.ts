@@ -12,7 +12,7 @@ export interface ConsoleState {
     traffic: Record<string, Record<Side, number>>;
     backAtStart: boolean;
   };
-  invariant: { ok: boolean; violations: string[] };
+  invariant: { ok: boolean; violations: string[]; count: number };
   faults: FaultState & { catalogue: Array<{ name: string; label: string }> };
   migration: { id: string; status: string } | null;
 }
@@ -35,9 +35,11 @@ export async function consoleState(
   return {
     feed: channelFeed(world.slack, extras.acks),
     world: { ...view, traffic: trafficShare(view), backAtStart: homeFingerprint(view) === extras.home },
+    // The first few say what broke; the count says how often since.
     invariant: {
       ok: extras.invariants.violations.length === 0,
-      violations: [...extras.invariants.violations],
+      violations: extras.invariants.violations.slice(0, 5),
+      count: extras.invariants.violations.length,
     },
     faults: {
       ...extras.faults.state(),

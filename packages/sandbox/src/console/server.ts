@@ -42,6 +42,9 @@ const faultBody = z.object({ name: z.enum(FAULTS), on: z.boolean().default(true)
 
 export interface ConsoleServer {
   url: string;
+  /** The session shown now (a reset replaces it). */
+  session(): Session;
+  /** Stops serving; the session is the caller's to close. */
   close(): Promise<void>;
 }
 
@@ -84,25 +87,27 @@ function parse<T>(schema: z.ZodType<T>, raw: string): T {
 }
 
 export async function startConsoleServer(
-  session: Session,
-  opts: { port?: number } = {},
+  first: Session,
+  /** `restart`: how "Start over" gets a fresh world (without it, the button answers 400). */
+  opts: { port?: number; restart?: () => Promise<Session> } = {},
 ): Promise<ConsoleServer> {
-  const { world } = session;
+  let session = first;
+  let restarting = false;
   const files = new Map(STATIC_FILES.map((f) => [`/${f}`, readFileSync(join(STATIC_DIR, f))]));
   files.set("/", files.get("/index.html")!);
   const acks: AckReply[] = [];
-  const home = homeFingerprint(viewWorld(world));
+  let home = homeFingerprint(viewWorld(session.world));
   const clients = new Set<ServerResponse>();
   let last = "";
 
   const state = () =>
-    consoleState(world, { acks, faults: session.faults, invariants: session.invariants, home });
+    consoleState(session.world, { acks, faults: session.faults, invariants: session.invariants, home });
   const idOf = (key: string) => CONSOLE_USERS.find((u) => u.key === key)!.id;
 
   const command = async (raw: string) => {
     const b = parse(commandBody, raw);
     const text = b.text.trim().replace(/^\/migrate\b\s*/, "");
-    const res = await world.client.slashCommand({
+    const res = await session.world.client.slashCommand({
       userId: idOf(b.user),
       userName: b.user,
       text,
@@ -128,13 +133,13 @@ export async function startConsoleServer(
 
   const click = async (raw: string) => {
     const b = parse(clickBody, raw);
-    const m = world.slack.message(SANDBOX_CHANNEL, b.ts);
+    const m = session.world.slack.message(SANDBOX_CHANNEL, b.ts);
     if (!m) throw new BadRequest(`no message ${b.ts} in the channel`);
     const button = buttonsOf(m.blocks).find(
       (x) => x.action_id === b.actionId && (b.blockId === undefined || x.block_id === b.blockId),
     );
     if (!button) throw new BadRequest(`no button ${b.actionId} on message ${b.ts} (it changed since)`);
-    const res = await world.client.click({
+    const res = await session.world.client.click({
       userId: idOf(b.user),
       userName: b.user,
       actionId: button.action_id,
@@ -166,6 +171,21 @@ export async function startConsoleServer(
     return { ok: true };
   };
 
+  const reset = async () => {
+    if (!opts.restart) throw new BadRequest("this console was started without a way to restart its world");
+    restarting = true;
+    try {
+      const old = session;
+      session = await opts.restart();
+      acks.length = 0;
+      home = homeFingerprint(viewWorld(session.world));
+      await old.close();
+    } finally {
+      restarting = false;
+    }
+    return { ok: true };
+  };
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (req.method === "GET" && files.has(path)) {
@@ -191,11 +211,14 @@ export async function startConsoleServer(
       "/api/command": command,
       "/api/click": click,
       "/api/fault": fault,
+      "/api/reset": reset,
     };
     const action = actions[path];
     if (action && req.method === "POST") {
       if (!(req.headers["content-type"] ?? "").includes("application/json"))
         return sendJson(res, 415, { error: "send application/json" });
+      if (restarting)
+        return sendJson(res, 409, { error: "the world is restarting; try again in a few seconds" });
       const out = await action(await readBody(req));
       void broadcast();
       return sendJson(res, 200, out);
@@ -232,6 +255,7 @@ export async function startConsoleServer(
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/`,
+    session: () => session,
     close: () =>
       new Promise<void>((resolve) => {
         clearInterval(ticker);

@@ -213,12 +213,38 @@ async function onFault(name, on) {
   }
 }
 
+async function onReset() {
+  const plain = (text) => ({ type: "plain_text", text });
+  const ok = await askConfirm(
+    {
+      title: plain("Start over?"),
+      text: plain(
+        "Throws this world away and builds a fresh one: both clusters, DNS at the old cluster, no migration.",
+      ),
+      confirm: plain("Start over"),
+      deny: plain("Cancel"),
+      style: "danger",
+    },
+    state.feed.names,
+  );
+  if (!ok) return;
+  hint("Building a fresh world...");
+  try {
+    await post("/api/reset", {});
+    dismissed.clear();
+    openThread = undefined;
+    hint("A fresh world is ready.");
+  } catch (err) {
+    hint(String(err.message));
+  }
+}
+
 function render() {
   if (!state) return;
   renderUsers();
   renderChannel();
   renderThread();
-  $("world").replaceChildren(renderWorld(state, onFault));
+  $("world").replaceChildren(renderWorld(state, onFault, onReset));
 }
 
 function setView(view) {

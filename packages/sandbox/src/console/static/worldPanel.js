@@ -162,7 +162,7 @@ function faultSection(faults, onFault) {
   );
 }
 
-export function renderWorld(state, onFault) {
+export function renderWorld(state, onFault, onReset) {
   const { world, invariant, migration, faults } = state;
   return el(
     "div",
@@ -182,6 +182,9 @@ export function renderWorld(state, onFault) {
         invariant.ok ? "Invariant holds: nothing forbidden active on both clusters" : "INVARIANT BROKEN",
       ),
       ...invariant.violations.map((v) => el("div", { class: "violation" }, v)),
+      invariant.count > invariant.violations.length
+        ? el("div", { class: "violation" }, `and ${invariant.count - invariant.violations.length} more`)
+        : undefined,
     ),
     el(
       "div",
@@ -207,5 +210,14 @@ export function renderWorld(state, onFault) {
       ),
     ),
     faultSection(faults, onFault),
+    el(
+      "section",
+      { class: "panel-section", "aria-label": "Start over" },
+      el(
+        "button",
+        { type: "button", id: "reset-world", class: "fault", onclick: onReset },
+        "Start over with a fresh world",
+      ),
+    ),
   );
 }
