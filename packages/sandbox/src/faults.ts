@@ -74,6 +74,10 @@ export class FaultBoard {
           throw new Error("this world runs its workers in-process; start it with workerProcess to kill one");
         this.world.workers.kill();
         return;
+      default: {
+        const unknown: never = name;
+        throw new Error(`unknown fault ${String(unknown)}`);
+      }
     }
   }
 

@@ -196,6 +196,10 @@ export async function runScenario(
       case "clear-faults":
         faults.clear();
         return;
+      default: {
+        const unknown: never = step;
+        throw new Error(`no runner for step ${JSON.stringify(unknown)}`);
+      }
     }
   };
 
