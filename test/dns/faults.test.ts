@@ -36,10 +36,15 @@ describe("one batch for all names, all or nothing", () => {
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
-    // someone edits shop.example.com between hikkoshi's read and its change: the DELETE no longer matches
-    host.faults.beforeNextChange((store) =>
-      store.putRecordSets(zoneId, [cname("shop.example.com", SRC, 30)]),
-    );
+    // someone edits shop.example.com between hikkoshi's read and its change: the DELETE no longer matches.
+    // The first batch is built from the snapshot's read, so its refusal is answered with a fresh read;
+    // the second edit lands between that read and the re-planned batch.
+    host.faults.beforeNextChange((store) => {
+      store.putRecordSets(zoneId, [cname("shop.example.com", SRC, 30)]);
+      host.faults.beforeNextChange((again) =>
+        again.putRecordSets(zoneId, [cname("shop.example.com", SRC, 20)]),
+      );
+    });
     const err = await traffic.setWeight(ctx, snap, toTarget(10)).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentDnsError);
     const e = err as PermanentDnsError;
@@ -49,11 +54,11 @@ describe("one batch for all names, all or nothing", () => {
     );
     expect(e.fix).toContain("nothing was changed");
     expect(isPermanent(e)).toBe(true);
-    expect(host.counters.changesRejected).toBe(1);
+    expect(host.counters.changesRejected).toBe(2);
     expect(host.counters.changesAccepted).toBe(0);
     expect(at(host, zoneId, "www.example.com")).toEqual([cname("www.example.com.", SRC)]);
     expect(at(host, zoneId, "api.example.com")).toEqual([cname("api.example.com.", SRC)]);
-    expect(at(host, zoneId, "shop.example.com")).toEqual([cname("shop.example.com.", SRC, 30)]);
+    expect(at(host, zoneId, "shop.example.com")).toEqual([cname("shop.example.com.", SRC, 20)]);
   });
 
   it("the same three names shift together when nothing interferes", async () => {

@@ -39,12 +39,18 @@ describe("cnameSwap", () => {
 
     const report = await traffic.setWeight(ctx, snap, toTarget(100));
     expect(host.counters.changesAccepted).toBe(1);
+    // Built from the snapshot's read, so guarded: the exact old sets DELETEd, the new ones CREATEd.
     expect(
       host
         .changeLog()[0]!
-        .changes.map((c) => c.set.Name)
+        .changes.map((c) => `${c.action} ${c.set.Name}`)
         .sort(),
-    ).toEqual(["api.example.com.", "www.example.com."]);
+    ).toEqual([
+      "CREATE api.example.com.",
+      "CREATE www.example.com.",
+      "DELETE api.example.com.",
+      "DELETE www.example.com.",
+    ]);
     expect(at(host, zoneId, "www.example.com")).toEqual([cname("www.example.com.", TGT)]);
     // the trailing-dot spelling of the original value is kept
     expect(at(host, zoneId, "api.example.com")).toEqual([cname("api.example.com.", `${TGT}.`, 120)]);
@@ -126,7 +132,7 @@ describe("weighted 10 → 50 → 100", () => {
     });
   }
 
-  it("the first step turns a simple CNAME into two weighted sets in one batch (DELETE + 2 UPSERT)", async () => {
+  it("the first step turns a simple CNAME into two weighted sets in one batch (DELETE + 2 CREATE)", async () => {
     world = await startWorld([cname("www.example.com", SRC)]);
     const { host, traffic } = world;
     const ctx = envContext({ records: ["www.example.com"], strategy: { type: "weighted" } });
@@ -134,8 +140,8 @@ describe("weighted 10 → 50 → 100", () => {
     const [change] = host.changeLog();
     expect(change!.changes.map((c) => `${c.action} ${c.set.SetIdentifier ?? "-"}`)).toEqual([
       "DELETE -",
-      `UPSERT ${OLD}`,
-      `UPSERT ${NEW}`,
+      `CREATE ${OLD}`,
+      `CREATE ${NEW}`,
     ]);
   });
 

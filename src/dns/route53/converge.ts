@@ -1,12 +1,15 @@
-// One idempotent DNS change: read the records, work out the batch that makes them what they should be,
-// send it (nothing is sent when they already are), wait for INSYNC, read back and verify. A transient
-// failure of the change call re-reads before resending, so a retried or lost change never applies twice.
+// One idempotent DNS change: read the records (or take the last verified read, and guard the batch so
+// Route 53 refuses it if they changed since), work out the batch that makes them what they should be,
+// send it (nothing is sent when they already are), wait for INSYNC, and read back and verify unless the
+// caller's own verify reads back. A transient failure of the change call re-reads before resending, so a
+// retried or lost change never applies twice.
 
 import type { DnsChangeReport } from "../../migration/ports.js";
 import type { Logger } from "../../runtime/logger.js";
 import { PermanentDnsError } from "../errors.js";
 import { classify } from "./errors.js";
 import type { Route53Gateway } from "./gateway.js";
+import type { KnownRecords } from "./knownRecords.js";
 import { withZoneLock } from "./mutex.js";
 import { PlanError } from "./plan.js";
 import {
@@ -14,6 +17,7 @@ import {
   canonical,
   describeChanges,
   diffSets,
+  guardedChanges,
   isTraffic,
   type RecordSet,
   setKey,
@@ -29,6 +33,13 @@ export interface ConvergeRequest {
   /** What the change does, for the batch comment, logs and the report. */
   what: string;
   timeoutMs: number;
+  /**
+   * Read the names back after INSYNC and compare them byte for byte with what was written. Off only when
+   * the caller's step verify reads them back anyway (the engine verifies every forward run).
+   */
+  readBack: boolean;
+  /** Build the first batch from the last verified read of the names (KnownRecords) instead of a pre-read. */
+  fromKnown?: boolean;
 }
 
 /** Changes submitted but not yet seen INSYNC, per zone: a retry that finds nothing to do waits for them. */
@@ -39,10 +50,21 @@ export class Converger {
     private readonly gw: Route53Gateway,
     private readonly retry: RetryOptions,
     private readonly log: Logger,
+    private readonly known: KnownRecords,
   ) {}
 
   private async current(req: ConvergeRequest): Promise<RecordSet[]> {
-    return (await this.gw.readNames(req.zoneId, req.names)).filter(isTraffic);
+    const sets = (await this.gw.readNames(req.zoneId, req.names)).filter(isTraffic);
+    this.known.remember(req.zoneId, req.names, sets);
+    return sets;
+  }
+
+  /** The last verified read, when it calls for a change (when it says there is none, a fresh read decides). */
+  private knownNeedingChange(req: ConvergeRequest): RecordSet[] | undefined {
+    if (!req.fromKnown) return undefined;
+    const known = this.known.recall(req.zoneId, req.names);
+    if (known === undefined || diffSets(known, this.plan(req, known)).length === 0) return undefined;
+    return known;
   }
 
   private plan(req: ConvergeRequest, current: RecordSet[]): RecordSet[] {
@@ -60,19 +82,28 @@ export class Converger {
 
   private async locked(req: ConvergeRequest): Promise<DnsChangeReport> {
     let lostResponse = false;
+    let known = this.knownNeedingChange(req);
     for (let attempt = 1; ; attempt++) {
-      const current = await this.current(req);
+      const guarded = known !== undefined;
+      const current = known ?? (await this.current(req));
+      known = undefined;
       const desired = this.plan(req, current);
-      const changes = diffSets(current, desired);
+      const changes = guarded ? guardedChanges(current, desired) : diffSets(current, desired);
       if (changes.length === 0) return this.alreadyInPlace(req, current, lostResponse);
       const replaced = new Set(changes.map((c) => setKey(c.ResourceRecordSet!)));
       const old = current.filter((rs) => replaced.has(setKey(rs)));
       const maxTtlSeconds = Math.max(0, ...(old.length > 0 ? old : desired).map(cacheTtl));
       let submitted: { id: string; submittedAt: number };
+      this.known.forget(req.zoneId);
       try {
         submitted = await this.gw.submit(req.zoneId, changes, `hikkoshi: ${req.what}`.slice(0, 256));
       } catch (err) {
         const c = classify(err, { op: "ChangeResourceRecordSets", zoneId: req.zoneId });
+        if (guarded && c.kind === "permanent" && c.error.code === "InvalidChangeBatch") {
+          // Nothing was applied: the records changed since the read the batch was built from.
+          this.log.info({ zoneId: req.zoneId }, "route53 records changed since last read; planning again");
+          continue;
+        }
         if (c.kind === "permanent") throw c.error;
         if (attempt >= this.retry.maxAttempts) {
           // no `cause`: the SDK error carries the signed request, which has no place in logs
@@ -97,7 +128,7 @@ export class Converger {
       );
       const insyncAt = await this.gw.waitInsync(submitted.id, req.timeoutMs);
       unconfirmed.delete(req.zoneId);
-      await this.verify(req, desired, submitted.id);
+      if (req.readBack) await this.verify(req, desired, submitted.id);
       return { changeId: submitted.id, submittedAt: submitted.submittedAt, insyncAt, summary, maxTtlSeconds };
     }
   }

@@ -80,6 +80,28 @@ export function diffSets(current: readonly RecordSet[], desired: readonly Record
   return [...deletes, ...upserts];
 }
 
+/**
+ * The same change as `diffSets`, guarded: every set that differs is DELETEd with its exact `current`
+ * values and CREATEd anew, and a new set is CREATEd. Route 53 refuses the batch (InvalidChangeBatch,
+ * nothing applied) when `current` is no longer what the zone holds, so `current` may be an earlier read.
+ */
+export function guardedChanges(current: readonly RecordSet[], desired: readonly RecordSet[]): Change[] {
+  const have = new Map(current.map((rs) => [setKey(rs), rs]));
+  const deletes: Change[] = [];
+  const creates: Change[] = [];
+  for (const c of diffSets(current, desired)) {
+    const rs = c.ResourceRecordSet!;
+    if (c.Action === "DELETE") {
+      deletes.push(c);
+      continue;
+    }
+    const old = have.get(setKey(rs));
+    if (old) deletes.push({ Action: "DELETE", ResourceRecordSet: old });
+    creates.push({ Action: "CREATE", ResourceRecordSet: rs });
+  }
+  return [...deletes, ...creates];
+}
+
 /** The TTL resolvers may cache a set for: its TTL, or 60 s for an alias (Route 53 answers aliases to ELB with 60). */
 export function cacheTtl(rs: RecordSet): number {
   return rs.TTL ?? 60;

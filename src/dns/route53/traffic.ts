@@ -18,6 +18,7 @@ import { PermanentDnsError } from "../errors.js";
 import { Converger } from "./converge.js";
 import { dnsFindings, type NameRecords, zoneNotFoundFinding } from "./findings.js";
 import { type PollOptions, Route53Gateway } from "./gateway.js";
+import { KnownRecords } from "./knownRecords.js";
 import { shiftDesired, ttlDesired } from "./plan.js";
 import { checkRestored, checkTtl, checkWeight } from "./readBack.js";
 import { displayName, fqdn, isTraffic } from "./records.js";
@@ -48,6 +49,13 @@ export function createRoute53Client(config: Route53ClientConfig = {}): Route53Cl
 
 const OWNERSHIP_PREFIXES = ["cname-", "a-", "aaaa-"];
 
+/**
+ * How old a read may be to serve as a snapshot (preflight's read for lower-ttl's, the last verify's for
+ * shift-traffic's): the steps run back to back, and the first change after a snapshot is built from the
+ * same read as a guarded batch, which Route 53 refuses if the sets it replaces changed since.
+ */
+const SNAPSHOT_READ_MAX_AGE_MS = 30_000;
+
 export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficPort {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...opts.retry };
   const poll: PollOptions = { pollMs: 2000, maxPollMs: 10_000, ...opts.poll };
@@ -56,12 +64,17 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
   const gw = new Route53Gateway(client, retry, poll, opts.pageSize ?? 100, (info) =>
     log.warn(info, "route53 request retried"),
   );
-  const converger = new Converger(gw, retry, log);
+  const known = new KnownRecords();
+  const converger = new Converger(gw, retry, log, known);
 
   const timeoutMs = (ctx: EnvContext) => ctx.env.dns.changeTimeoutSeconds * 1000;
   const zoneOf = (ctx: EnvContext) => gw.resolveZone(ctx.env.dns.hostedZone);
-  const trafficSets = async (zoneId: string, names: readonly string[]) =>
-    (await gw.readNames(zoneId, names)).filter(isTraffic);
+  /** A read of the names' traffic sets; the last one is what the next change is built from. */
+  const trafficSets = async (zoneId: string, names: readonly string[]) => {
+    const sets = (await gw.readNames(zoneId, names)).filter(isTraffic);
+    known.remember(zoneId, names, sets);
+    return sets;
+  };
 
   /** The snapshot's zone and traffic sets, and every name they or the config mention. */
   function restoring(ctx: EnvContext, snapshot: DnsSnapshot) {
@@ -77,6 +90,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
       fqdn(name).startsWith("\\052.") ? [] : OWNERSHIP_PREFIXES.map((p) => `${p}${fqdn(name)}`);
     const all = await gw.readNames(zoneId, [...names, ...names.flatMap(ownershipNames)]);
     const at = (name: string) => all.filter((s) => fqdn(s.Name ?? "") === fqdn(name));
+    known.remember(zoneId, names, names.flatMap(at).filter(isTraffic));
     return names.map((name) => {
       const sets = at(name);
       const ownership = [sets, ...ownershipNames(name).map(at)].flat().filter((s) => s.Type === "TXT");
@@ -159,7 +173,10 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
 
     async snapshot(ctx): Promise<DnsSnapshot> {
       const zone = await zoneOf(ctx);
-      return toSnapshot(zone.id, await trafficSets(zone.id, ctx.env.dns.records), Date.now());
+      const names = ctx.env.dns.records;
+      const sets =
+        known.recall(zone.id, names, SNAPSHOT_READ_MAX_AGE_MS) ?? (await trafficSets(zone.id, names));
+      return toSnapshot(zone.id, sets, Date.now());
     },
 
     async setTtl(ctx, ttlSeconds): Promise<DnsChangeReport> {
@@ -176,6 +193,8 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
         desired: (current) => ttlDesired(current, ttlSeconds),
         what: `${ctx.migrationId}: TTL ${ttlSeconds} s`,
         timeoutMs: timeoutMs(ctx),
+        readBack: false, // lower-ttl's and restore-ttl's verify read back (verifyTtl)
+        fromKnown: true,
       });
     },
 
@@ -200,6 +219,8 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
         desired: (current) => shiftDesired(original.recordSets, current, names, params),
         what: `${ctx.migrationId}: ${split.weight}% to ${ctx.target.name}`,
         timeoutMs: timeoutMs(ctx),
+        readBack: false, // shift-traffic's verify reads back (verifyWeight) after every change
+        fromKnown: true,
       });
     },
 
@@ -219,6 +240,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
         desired: () => original,
         what: `${ctx.migrationId}: restore records of ${new Date(snapshot.takenAt).toISOString()}`,
         timeoutMs: timeoutMs(ctx),
+        readBack: true, // a compensation has no verify after it: the exact read-back is here
       });
     },
 

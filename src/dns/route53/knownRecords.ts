@@ -1,0 +1,45 @@
+// The traffic records of a zone's names as this process last read them, so a change can be built from
+// the read that verified the one before instead of a fresh pre-read. Such a batch is sent as DELETE of
+// the exact old sets + CREATE (records.ts `guardedChanges`): if the records changed meanwhile, Route 53
+// refuses the whole batch and the change is planned again from a fresh read.
+
+import { fqdn, type RecordSet } from "./records.js";
+
+interface Entry {
+  names: string;
+  sets: RecordSet[];
+  at: number;
+}
+
+const namesKey = (names: readonly string[]) => [...new Set(names.map(fqdn))].sort().join(" ");
+
+export class KnownRecords {
+  private readonly byZone = new Map<string, Entry>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** After a read of exactly these names' traffic sets. */
+  remember(zoneId: string, names: readonly string[], sets: readonly RecordSet[]): void {
+    this.byZone.set(zoneId, {
+      names: namesKey(names),
+      sets: JSON.parse(JSON.stringify(sets)) as RecordSet[],
+      at: this.now(),
+    });
+  }
+
+  /** The last read of these names, if no change was sent since and it is at most `maxAgeMs` old. */
+  recall(
+    zoneId: string,
+    names: readonly string[],
+    maxAgeMs = Number.POSITIVE_INFINITY,
+  ): RecordSet[] | undefined {
+    const e = this.byZone.get(zoneId);
+    if (!e || e.names !== namesKey(names) || this.now() - e.at > maxAgeMs) return undefined;
+    return JSON.parse(JSON.stringify(e.sets)) as RecordSet[];
+  }
+
+  /** A change was sent (or may have been): what was read before no longer says what is there. */
+  forget(zoneId: string): void {
+    this.byZone.delete(zoneId);
+  }
+}

@@ -1,0 +1,69 @@
+// What one effective DNS change costs on the Route 53 test host: the change itself and the step verify's
+// read-back, which the next change is built from (no pre-read, no second read-back). GetChange polls
+// are counted apart: their number is set by how long Route 53 takes to reach INSYNC.
+
+import type { Route53Host } from "@hikkoshi/test-hosts/route53";
+import { afterEach, describe, expect, it } from "vitest";
+import { at, cname, envContext, SRC, startWorld, toTarget, type World, zoneBytes } from "./world.js";
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.close();
+  world = undefined;
+});
+
+const names = ["www.example.com", "api.example.com"];
+
+function nonPoll(host: Route53Host): { lists: number; changes: number; others: number } {
+  const r = host.counters.requests;
+  const lists = r.ListResourceRecordSets ?? 0;
+  const changes = r.ChangeResourceRecordSets ?? 0;
+  const all = Object.entries(r).reduce((a, [op, n]) => (op === "GetChange" ? a : a + (n ?? 0)), 0);
+  return { lists, changes, others: all - lists - changes };
+}
+
+describe("Route 53 requests per effective change", () => {
+  it("a migration's changes cost one ChangeResourceRecordSets and one read-back each", async () => {
+    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120)]);
+    const { host, zoneId, traffic } = world;
+    const ctx = envContext({ records: names, strategy: { type: "weighted" } });
+    const before = await zoneBytes(host, zoneId);
+    expect(await traffic.preflight(ctx, undefined)).toBeDefined();
+    host.resetCounters();
+
+    const original = await traffic.snapshot(ctx); // preflight's read, a moment ago
+    expect(nonPoll(host)).toEqual({ lists: 0, changes: 0, others: 0 });
+    await traffic.setTtl(ctx, 60);
+    expect(await traffic.verifyTtl(ctx, 60)).toEqual({ ok: true });
+    const preShift = await traffic.snapshot(ctx); // the verify's read
+    for (const weight of [10, 50, 100]) {
+      await traffic.setWeight(ctx, preShift, toTarget(weight));
+      expect(await traffic.verifyWeight(ctx, toTarget(weight))).toEqual({ ok: true });
+    }
+    await traffic.setTtl(ctx, 300);
+    expect(await traffic.verifyTtl(ctx, 300)).toEqual({ ok: true });
+    expect(host.counters.changesEffective).toBe(5);
+    expect(nonPoll(host)).toEqual({ lists: 5, changes: 5, others: 0 });
+
+    // Exact rollback: the first snapshot's bytes, read back inside the restore.
+    host.resetCounters();
+    await traffic.restore(ctx, original);
+    expect(await traffic.verifyRestored(ctx, original)).toEqual({ ok: true });
+    expect(await zoneBytes(host, zoneId)).toBe(before);
+  });
+
+  it("a change built from an old read that Route 53 refuses is planned again from one fresh read", async () => {
+    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC)]);
+    const { host, zoneId, traffic } = world;
+    const ctx = envContext({ records: names, strategy: { type: "weighted" } });
+    const snap = await traffic.snapshot(ctx);
+    host.faults.beforeNextChange((store) => store.putRecordSets(zoneId, [cname("api.example.com", SRC, 30)]));
+    host.resetCounters();
+    await traffic.setWeight(ctx, snap, toTarget(100));
+    expect(host.counters.changesRejected).toBe(1);
+    expect(host.counters.changesAccepted).toBe(1);
+    expect(nonPoll(host)).toEqual({ lists: 1, changes: 2, others: 0 });
+    expect(await traffic.verifyWeight(ctx, toTarget(100))).toEqual({ ok: true });
+    expect(at(host, zoneId, "www.example.com")).toHaveLength(1);
+  });
+});
