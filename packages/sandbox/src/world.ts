@@ -168,10 +168,16 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
       },
     });
   let app = await start();
+  const closeHosts = async () => {
+    await Promise.all([old.close(), neu.close(), route53.close(), slack.close(), edge.close()]);
+    await redis.stop();
+  };
   try {
     await workers?.start();
   } catch (err) {
+    // Nothing of a world that could not start may outlive it (a redis-server least of all).
     await app.stop();
+    await closeHosts();
     throw err;
   }
   const client = new SlackTestClient({
@@ -205,8 +211,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     async close() {
       await workers?.close();
       await app.stop();
-      await Promise.all([old.close(), neu.close(), route53.close(), slack.close(), edge.close()]);
-      await redis.stop();
+      await closeHosts();
     },
   };
   return world;
