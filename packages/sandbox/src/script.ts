@@ -1,6 +1,7 @@
 // `npm run sandbox -- --script`: a whole migration on the embedded default world, driven as Slack would
 // drive it, printed as the Slack channel would show it (for terminals and CI).
 import type { Logger } from "pino";
+import { closeOnSignal } from "./closeOnSignal.js";
 import { SlackDriver } from "./driver.js";
 import { SANDBOX_USERS, startSandboxWorld } from "./world.js";
 
@@ -12,6 +13,7 @@ export async function runScript(opts: {
   const say = (title: string, body = "") =>
     process.stdout.write(`\n=== ${title}\n${body}${body ? "\n" : ""}`);
   const world = await startSandboxWorld({ strategy: opts.strategy, logger: opts.logger });
+  const release = closeOnSignal(() => world.close());
   const slack = new SlackDriver(world);
   const { alice, bob, mallory } = SANDBOX_USERS;
   try {
@@ -55,6 +57,7 @@ export async function runScript(opts: {
     );
     say("alice: /migrate history production", await slack.command(alice, "history production"));
   } finally {
+    release();
     await world.close();
   }
 }

@@ -4,6 +4,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Logger } from "pino";
+import { closeOnSignal } from "../closeOnSignal.js";
 import type { EstateSize } from "../demoEstate.js";
 import { startSession } from "../session.js";
 import { type RehearsalResult, runScenario } from "./runner.js";
@@ -58,9 +59,11 @@ export async function rehearseScenario(
     minUpdateIntervalMs: 200,
     inProcessWorkers: !needsWorkerProcess,
   });
+  const release = closeOnSignal(() => session.close());
   try {
     return await runScenario(session, scenario, opts.log);
   } finally {
+    release();
     await session.close();
   }
 }
