@@ -7,6 +7,13 @@ export interface RecentKeys {
    * by another bot process (Slack may redeliver to any replica) counts as seen too.
    */
   firstTime(key: string): Promise<boolean>;
+  /** The local half of `firstTime`, synchronous: true the first time this process sees the key. */
+  firstTimeHere(key: string): boolean;
+  /**
+   * The cross-process half: true unless another bot process claimed the key first (always true without
+   * `shared`). Kept apart so an ack never waits on Redis: ack, then claim.
+   */
+  claim(key: string): Promise<boolean>;
   readonly size: number;
 }
 
@@ -29,21 +36,32 @@ export function createRecentKeys(
       seen.delete(k);
     }
   };
+  const firstTimeHere = (key: string): boolean => {
+    const t = now();
+    prune(t);
+    const at = seen.get(key);
+    if (at !== undefined && t - at < ttl) return false;
+    seen.delete(key);
+    seen.set(key, t);
+    return true;
+  };
+  const claim = async (key: string): Promise<boolean> => {
+    if (!opts.shared) return true;
+    // Called right after an ack: let the acks of requests already read go out before this Redis round
+    // trip and the work behind it (the check phase runs once the poll phase has handed them all over).
+    await new Promise<void>((resolve) => setImmediate(resolve));
+    try {
+      return await opts.shared(key, Math.ceil(ttl / 1000));
+    } catch {
+      return true; // Redis unreachable: the engine's compare-and-set still keeps the effect single
+    }
+  };
   return {
     async firstTime(key) {
-      const t = now();
-      prune(t);
-      const at = seen.get(key);
-      if (at !== undefined && t - at < ttl) return false;
-      seen.delete(key);
-      seen.set(key, t);
-      if (!opts.shared) return true;
-      try {
-        return await opts.shared(key, Math.ceil(ttl / 1000));
-      } catch {
-        return true; // Redis unreachable: the engine's compare-and-set still keeps the effect single
-      }
+      return firstTimeHere(key) && (await claim(key));
     },
+    firstTimeHere,
+    claim,
     get size() {
       return seen.size;
     },

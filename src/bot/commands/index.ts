@@ -1,5 +1,6 @@
-// The `/migrate` listener: ack first (with the answer itself when it needs no engine call), then run the
-// subcommand and answer privately through the response_url. A redelivered request gets no second answer.
+// The `/migrate` listener: ack first (with the answer itself when it needs no engine call), then claim the
+// delivery across bot processes, run the subcommand and answer privately through the response_url. A
+// redelivered request gets no second answer.
 
 import type { App, RespondFn } from "@slack/bolt";
 import type { BotDeps, Requester } from "../context.js";
@@ -74,7 +75,10 @@ export function registerMigrateCommand(app: App, deps: BotDeps): void {
       );
       return;
     }
-    if (!(await deps.recent.firstTime(`command:${command.trigger_id}`))) {
+    // Ack before anything that waits: the local repeat check is synchronous, the cross-process claim
+    // (Redis) comes after the ack. Help and usage errors change nothing, so they need no claim.
+    const key = `command:${command.trigger_id}`;
+    if (!deps.recent.firstTimeHere(key)) {
       await ack();
       deps.log.info({ userId: command.user_id }, "repeated /migrate delivery ignored");
       return;
@@ -89,6 +93,10 @@ export function registerMigrateCommand(app: App, deps: BotDeps): void {
       return;
     }
     await ack();
+    if (!(await deps.recent.claim(key))) {
+      deps.log.info({ userId: command.user_id }, "repeated /migrate delivery ignored");
+      return;
+    }
     const req = requesterFor(deps, command.user_id, command.channel_id, respond);
     try {
       await runCommand(deps, parsed, req);
