@@ -77,7 +77,9 @@ export function shortestPeriodMs(
 /**
  * The `status.lastScheduleTime` to write on the target before unsuspending it. The controller runs at
  * most the most recent schedule after it (DOMAIN.md), so:
- * - `skip` (the default): the latest schedule time up to now, so nothing is left to catch up;
+ * - `skip` (the default): the latest schedule time up to a moment `leadMs` from now, so nothing is left
+ *   to catch up even if a schedule falls while the start is on its way (a lastScheduleTime a moment in the
+ *   future only makes the controller wait for the schedule after it);
  * - `run-once`: the source's last run (or the last schedule before the stop), so exactly the most recent
  *   schedule that fell in the gap is run, once, on the target.
  * Never earlier than the source's last run: the target must not repeat a run the source made.
@@ -89,13 +91,21 @@ export function lastScheduleToCarry(args: {
   sourceLastMs: number | undefined;
   stoppedAt: number;
   now: number;
+  /** How long the start may take to land after this decision (status write, queue, the start itself). */
+  leadMs?: number;
 }): number | undefined {
   const { policy, schedule, tz, sourceLastMs, stoppedAt, now } = args;
-  const upTo = policy === "skip" ? now : stoppedAt;
+  const upTo = policy === "skip" ? now + (args.leadMs ?? START_LEAD_MS) : stoppedAt;
   const latest = latestScheduleAtOrBefore(schedule, tz, upTo);
   if (latest === undefined) return sourceLastMs;
   return sourceLastMs === undefined ? latest : Math.max(latest, sourceLastMs);
 }
+
+/** Default `leadMs`: what a status write and an unsuspend take, rate limit included, with margin. */
+export const START_LEAD_MS = 2_000;
+
+/** How far before its stop a CronJob's missed schedule still counts as the handoff's. */
+export const LOOKBACK_MS = 60_000;
 
 export interface MissedRun {
   scheduledAt: number;
@@ -119,8 +129,13 @@ export function missedRuns(args: {
   carriedMs: number | undefined;
   startingDeadlineSeconds: number | null;
 }): MissedRun[] {
-  const from = Math.max(args.stoppedAt, args.sourceLastMs ?? args.stoppedAt);
-  const times = scheduleTimesBetween(args.schedule, args.tz, from, args.startedAt);
+  // From the source's last run: a schedule its controller had not yet run when the stop landed (it lags
+  // by a sync) did not happen either. Not further back than a minute: older misses are not the handoff's.
+  const from = Math.max(args.sourceLastMs ?? args.stoppedAt, args.stoppedAt - LOOKBACK_MS);
+  // Up to the start, or to the carried time when that lies after it (a schedule just after the start
+  // that the controller was told had run).
+  const to = Math.max(args.startedAt, args.carriedMs ?? args.startedAt);
+  const times = scheduleTimesBetween(args.schedule, args.tz, from, to);
   if (times.length === 0) return [];
   const out: MissedRun[] = times.map((t) => ({ scheduledAt: t, outcome: "lost" }));
   const last = out.at(-1)!;
