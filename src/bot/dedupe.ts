@@ -48,7 +48,7 @@ export function createRecentKeys(
   const claim = async (key: string): Promise<boolean> => {
     if (!opts.shared) return true;
     // Called right after an ack: let the acks of requests already read go out before this Redis round
-    // trip and the work behind it (the check phase runs once the poll phase has handed them all over).
+    // trip and the work behind it (the check phase comes once the poll phase has handed them all over).
     await new Promise<void>((resolve) => setImmediate(resolve));
     try {
       return await opts.shared(key, Math.ceil(ttl / 1000));

@@ -95,12 +95,17 @@ describe("/migrate commands", () => {
   it("status, approve, history through the whole run", async () => {
     const id = await startMigration(w, ALICE);
     await waitForGate(w.engine, id, "gate-cutover");
-    await w.client.slashCommand({ userId: MALLORY, text: "status production" });
-    const status = await ephemeralFor(w, MALLORY, /production ·/);
+    // Read-only: answered in the ack itself, nothing through the response_url.
+    const repliesBefore = w.host.ephemerals.length;
+    const asked = await w.client.slashCommand({ userId: MALLORY, text: "status production" });
+    expect((asked.json as { response_type: string }).response_type).toBe("ephemeral");
+    const status = ackText(asked.json);
+    expect(status).toMatch(/production ·/);
     expect(status).toContain(`${id} v`);
     expect(status).toContain("waiting for approval");
-    await w.client.slashCommand({ userId: MALLORY, text: "status" });
-    await ephemeralFor(w, MALLORY, new RegExp(`${id}.*[\\s\\S]*Live message in #${CHANNEL}`));
+    const all = ackText((await w.client.slashCommand({ userId: MALLORY, text: "status" })).json);
+    expect(all).toMatch(new RegExp(`${id}.*[\\s\\S]*Live message in #${CHANNEL}`));
+    expect(w.host.ephemerals.length).toBe(repliesBefore);
 
     await w.client.slashCommand({ userId: PAT, text: "approve production" });
     expect(await ephemeralFor(w, PAT, /Approved/)).toContain(`${id} continues`);

@@ -16,7 +16,7 @@ import { historyCommand } from "./history.js";
 import { planCommand } from "./plan.js";
 import { rollbackCommand } from "./rollback.js";
 import { startCommand } from "./start.js";
-import { statusCommand } from "./status.js";
+import { statusCommand, statusReply } from "./status.js";
 
 export const MIGRATE_COMMAND = "/migrate";
 
@@ -91,6 +91,14 @@ export function registerMigrateCommand(app: App, deps: BotDeps): void {
     if (parsed.kind === "error") {
       await ack(ephemeral(errorMessage(parsed.message, parsed.usage)));
       return;
+    }
+    if (parsed.kind === "status") {
+      // Its reads are the answer: in the ack. When they fail, the failure goes the usual way below.
+      const answer = await statusReply(deps, parsed).catch(() => undefined);
+      if (answer) {
+        await ack(ephemeral(answer));
+        return;
+      }
     }
     await ack();
     if (!(await deps.recent.claim(key))) {

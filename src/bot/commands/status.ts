@@ -1,15 +1,24 @@
-// `/migrate status [env]`
+// `/migrate status [env]`: read-only, so it is answered in the ack itself (its reads are the answer),
+// with no claim, no follow-up work and no response_url call. A redelivery answers again, harmlessly.
 
 import type { BotDeps, Requester } from "../context.js";
 import type { ParsedCommand } from "../parse.js";
+import type { RenderedMessage } from "../render/blocks.js";
 import { statusMessage } from "../render/replies.js";
+
+export async function statusReply(
+  deps: BotDeps,
+  cmd: Extract<ParsedCommand, { kind: "status" }>,
+): Promise<RenderedMessage> {
+  const views = await deps.commands.active(cmd.env);
+  const envs = Object.keys(deps.config.environments).sort();
+  return statusMessage(views, envs, cmd.env, deps.now());
+}
 
 export async function statusCommand(
   deps: BotDeps,
   cmd: Extract<ParsedCommand, { kind: "status" }>,
   req: Requester,
 ): Promise<void> {
-  const views = await deps.commands.active(cmd.env);
-  const envs = Object.keys(deps.config.environments).sort();
-  await req.reply(statusMessage(views, envs, cmd.env, deps.now()));
+  await req.reply(await statusReply(deps, cmd));
 }
