@@ -50,7 +50,8 @@ export type StepStatus =
   /** A gate waiting for a human. */
   | { state: "awaiting-approval"; startedAt: number; run: number }
   | { state: "succeeded"; startedAt: number; finishedAt: number; summary?: string }
-  | { state: "failed"; startedAt: number; finishedAt: number; error: string }
+  /** `run` is the run that failed (a retry runs the next one); records written before it lack it. */
+  | { state: "failed"; startedAt: number; finishedAt: number; error: string; run?: number }
   /** Stopped because rollback was requested while it ran; its partial effect is compensated. */
   | { state: "interrupted"; startedAt: number; finishedAt: number }
   | {

@@ -272,7 +272,7 @@ export function failStep(
   const running = runningStep(m, index, run);
   if (!running.ok) return running.result;
   const { step, status: st } = running;
-  const steps = withStep(m, index, { state: "failed", startedAt: st.startedAt, finishedAt: now, error });
+  const steps = withStep(m, index, { state: "failed", startedAt: st.startedAt, finishedAt: now, error, run });
   if (m.status === "rolling-back") return accept(next(m, now, { steps }));
   return accept(
     next(m, now, { steps, status: "halted", error: `${step.title}: ${error}` }),
