@@ -9,8 +9,9 @@ import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
 import type { OpsEndpoints } from "../observability/opsHttp.js";
 import { registerApproveAction } from "./actions/approve.js";
+import { registerRetryAction } from "./actions/retry.js";
 import { registerRollbackAction } from "./actions/rollback.js";
-import { ACTION_APPROVE, ACTION_ROLLBACK } from "./actions/value.js";
+import { ACTION_APPROVE, ACTION_RETRY, ACTION_ROLLBACK } from "./actions/value.js";
 import { MIGRATE_COMMAND, registerMigrateCommand } from "./commands/index.js";
 import type { BotDeps } from "./context.js";
 import { createRecentKeys } from "./dedupe.js";
@@ -156,6 +157,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
   registerMigrateCommand(app, deps);
   registerApproveAction(app, deps);
   registerRollbackAction(app, deps);
+  registerRetryAction(app, deps);
   app.error(async (err) => {
     log.error({ err: errorText(err) }, "unhandled error in a Slack listener");
   });
@@ -169,7 +171,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       bolt: receiver.requestListener,
       signingSecret: opts.signingSecret,
       ops: opts.ops ?? BARE_OPS,
-      ours: { commands: [MIGRATE_COMMAND], actionIds: [ACTION_APPROVE, ACTION_ROLLBACK] },
+      ours: { commands: [MIGRATE_COMMAND], actionIds: [ACTION_APPROVE, ACTION_ROLLBACK, ACTION_RETRY] },
       log,
     });
     server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);

@@ -10,6 +10,7 @@ export const SUBCOMMANDS = [
   "status",
   "approve",
   "rollback",
+  "retry",
   "abort",
   "history",
   "help",
@@ -22,6 +23,7 @@ export const USAGE: Record<Subcommand, string> = {
   status: "/migrate status [env]",
   approve: "/migrate approve <env>",
   rollback: "/migrate rollback <env> [reason]",
+  retry: "/migrate retry <env>",
   abort: "/migrate abort <env>",
   history: "/migrate history <env>",
   help: "/migrate help [command]",
@@ -33,6 +35,7 @@ export type ParsedCommand =
   | { kind: "status"; env?: string }
   | { kind: "approve"; env: string }
   | { kind: "rollback"; env: string; reason?: string }
+  | { kind: "retry"; env: string }
   | { kind: "abort"; env: string }
   | { kind: "history"; env: string }
   | { kind: "help"; topic?: Subcommand }
@@ -257,6 +260,7 @@ export function parseMigrateCommand(text: string, config: HikkoshiConfig): Parse
         : { kind: "rollback", env: env.env };
     }
     case "approve":
+    case "retry":
     case "abort":
     case "history": {
       const env = checkEnv(args[0], sub, config);

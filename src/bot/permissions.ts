@@ -6,7 +6,7 @@ import type { EnvironmentConfig, HikkoshiConfig, Principals } from "../config/sc
 import { approvalKindOf, fourEyesRefusal } from "../migration/transitions/fourEyes.js";
 import type { Migration } from "../migration/types.js";
 
-export type PermissionAction = "start" | "approve" | "rollback" | "abort";
+export type PermissionAction = "start" | "approve" | "rollback" | "abort" | "retry";
 
 export type Decision =
   | { allowed: true; via: "user" | "group"; group?: string }
@@ -58,7 +58,12 @@ export function createGroupDirectory(opts: {
   };
 }
 
-/** Which principals an action needs. Abort is for those who could have started the migration. */
+/**
+ * Which principals an action needs. Abort is for those who could have started the migration. Retry of a
+ * halted step is forward progress the plan already had (it neither passes a gate nor undoes anything), so
+ * it is for whoever could have started the migration or may approve its gates: the people who drive it
+ * forward; rollback alone (an on-call undo right) does not grant it.
+ */
 export function principalsFor(env: EnvironmentConfig, action: PermissionAction): Principals {
   switch (action) {
     case "start":
@@ -68,6 +73,28 @@ export function principalsFor(env: EnvironmentConfig, action: PermissionAction):
       return env.permissions.approve;
     case "rollback":
       return env.permissions.rollback;
+    case "retry": {
+      const { start, approve } = env.permissions;
+      return {
+        users: [...new Set([...start.users, ...approve.users])],
+        groups: [...new Set([...start.groups, ...approve.groups])],
+      };
+    }
+  }
+}
+
+/** The config key(s) that grant an action, for the fix in a refusal. */
+function configKeys(envName: string, action: PermissionAction): string {
+  const at = `environments.${envName}.permissions`;
+  switch (action) {
+    case "start":
+    case "abort":
+      return `${at}.start`;
+    case "approve":
+    case "rollback":
+      return `${at}.${action}`;
+    case "retry":
+      return `${at}.start or ${at}.approve`;
   }
 }
 
@@ -76,6 +103,7 @@ const VERB: Record<PermissionAction, string> = {
   approve: "approve gates",
   rollback: "roll back",
   abort: "abort migrations",
+  retry: "retry halted steps",
 };
 
 export function describePrincipals(p: Principals): string {
@@ -100,11 +128,11 @@ export async function authorize(
     if (members === undefined) unreadable = true;
     else if (members.has(userId)) return { allowed: true, via: "group", group: g };
   }
-  const key = action === "abort" ? "start" : action;
+  const key = configKeys(envName, action);
   if (p.users.length === 0 && p.groups.length === 0) {
     return {
       allowed: false,
-      reason: `nobody may ${VERB[action]} in ${envName}: add Slack users or groups under environments.${envName}.permissions.${key} in the config`,
+      reason: `nobody may ${VERB[action]} in ${envName}: add Slack users or groups under ${key} in the config`,
     };
   }
   const note = unreadable
@@ -112,7 +140,7 @@ export async function authorize(
     : "";
   return {
     allowed: false,
-    reason: `you are not allowed to ${VERB[action]} in ${envName}${note}. Allowed: ${describePrincipals(p)}; ask one of them, or change environments.${envName}.permissions.${key}`,
+    reason: `you are not allowed to ${VERB[action]} in ${envName}${note}. Allowed: ${describePrincipals(p)}; ask one of them, or change ${key}`,
   };
 }
 

@@ -15,6 +15,7 @@ import { DATA } from "../migration/steps/dataKeys.js";
 import { chooseClusters } from "../migration/targetSelection.js";
 import { createMigration } from "../migration/transitions/forward.js";
 import { abortMigration, approveGate } from "../migration/transitions/gates.js";
+import { retryHaltedStep } from "../migration/transitions/retry.js";
 import { requestRollback } from "../migration/transitions/rollback.js";
 import type { Migration } from "../migration/types.js";
 import { EVENTS_CHANNEL } from "../store/migrationStore.js";
@@ -193,6 +194,26 @@ export class EngineCommands implements MigrationCommands {
     const reason = opts.reason ?? "rollback requested";
     const res = await commit(this.rt, r.id, (m) =>
       requestRollback(m, { by: actor.userId, now: this.rt.now(), reason }),
+    );
+    return res.ok ? { ok: true, value: res.migration } : res;
+  }
+
+  /** The version matters here (unlike rollback): a Retry pressed on an older halt is not this one. */
+  async retry(
+    sel: MigrationSelector,
+    actor: Actor,
+    opts: { version?: number; stepId?: string } = {},
+  ): Promise<CommandResult<Migration>> {
+    const r = await this.resolve(sel);
+    if (!r.ok) return r;
+    const res = await commit(this.rt, r.id, (m) =>
+      retryHaltedStep(m, {
+        by: actor.userId,
+        now: this.rt.now(),
+        freezeWindows: this.rt.config.environments[m.env]?.freezeWindows ?? [],
+        ...(opts.version !== undefined ? { version: opts.version } : {}),
+        ...(opts.stepId !== undefined ? { stepId: opts.stepId } : {}),
+      }),
     );
     return res.ok ? { ok: true, value: res.migration } : res;
   }

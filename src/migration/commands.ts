@@ -91,6 +91,15 @@ export interface MigrationCommands {
     actor: Actor,
     opts?: { version?: number; reason?: string },
   ): Promise<CommandResult<Migration>>;
+  /**
+   * Re-run the step a migration halted at, as its next run. `version` and `stepId` come from a button;
+   * slash commands omit them and retry whatever step the migration is halted at now.
+   */
+  retry(
+    sel: MigrationSelector,
+    actor: Actor,
+    opts?: { version?: number; stepId?: string },
+  ): Promise<CommandResult<Migration>>;
   abort(env: string, actor: Actor): Promise<CommandResult<Migration>>;
   /** Non-terminal migrations, optionally of one environment. */
   active(env?: string): Promise<MigrationView[]>;

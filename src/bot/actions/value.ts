@@ -3,6 +3,7 @@
 
 export const ACTION_APPROVE = "hikkoshi.approve";
 export const ACTION_ROLLBACK = "hikkoshi.rollback";
+export const ACTION_RETRY = "hikkoshi.retry";
 
 export interface ButtonValue {
   migrationId: string;

@@ -14,6 +14,7 @@ import { approveCommand } from "./approve.js";
 import { helpReply } from "./help.js";
 import { historyCommand } from "./history.js";
 import { planCommand } from "./plan.js";
+import { retryCommand } from "./retry.js";
 import { rollbackCommand } from "./rollback.js";
 import { startCommand } from "./start.js";
 import { statusCommand, statusReply } from "./status.js";
@@ -57,6 +58,8 @@ export async function runCommand(deps: BotDeps, cmd: EngineCommand, req: Request
       return approveCommand(deps, cmd, req);
     case "rollback":
       return rollbackCommand(deps, cmd, req);
+    case "retry":
+      return retryCommand(deps, cmd, req);
     case "abort":
       return abortCommand(deps, cmd, req);
     case "history":

@@ -1,7 +1,7 @@
 // The live message: a pure function from the view model to Block Kit. Stays inside Slack's limits for a
 // plan of any length by condensing the checklist, then checking the whole message and shrinking again.
 
-import { ACTION_APPROVE, ACTION_ROLLBACK, encodeButtonValue } from "../actions/value.js";
+import { ACTION_APPROVE, ACTION_RETRY, ACTION_ROLLBACK, encodeButtonValue } from "../actions/value.js";
 import {
   type Block,
   type ButtonElement,
@@ -148,6 +148,11 @@ function findingsText(m: MessageModel): string | undefined {
   return `:mag: Preflight findings: ${parts.join(", ")} (details in the thread)`;
 }
 
+/** What Retry does, for its confirm dialog (plain text, at most 300 characters with any title). */
+export function retryConfirmText(stepTitle: string): string {
+  return `Runs "${truncate(stepTitle, TITLE_MAX)}" again as a new attempt, then the migration goes on. What the failed attempt left is kept (a failed Velero object stays for describe) and named in the thread. Fix the cause first, or roll back instead.`;
+}
+
 function button(a: ActionModel): ButtonElement {
   switch (a.kind) {
     case "approve":
@@ -157,6 +162,21 @@ function button(a: ActionModel): ButtonElement {
         text: plain(approveLabel(a.gate)),
         style: "primary",
         value: encodeButtonValue({ migrationId: a.migrationId, stepId: a.stepId, version: a.version }),
+      };
+    case "retry":
+      return {
+        type: "button",
+        action_id: ACTION_RETRY,
+        text: plain(truncate(`Retry ${a.stepTitle}`, LIMITS.buttonText)),
+        style: "primary",
+        value: encodeButtonValue({ migrationId: a.migrationId, stepId: a.stepId, version: a.version }),
+        confirm: {
+          title: plain(truncate(`Retry in ${a.env}?`, LIMITS.confirmTitle)),
+          text: plain(truncate(retryConfirmText(a.stepTitle), LIMITS.confirmText)),
+          confirm: plain("Retry"),
+          deny: plain("Cancel"),
+          style: "primary",
+        },
       };
     case "rollback": {
       const what =

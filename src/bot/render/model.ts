@@ -4,6 +4,7 @@
 
 import type { MigrationView } from "../../migration/commands.js";
 import { fourEyesCovers } from "../../migration/transitions/fourEyes.js";
+import { retryableStep } from "../../migration/transitions/retry.js";
 import {
   type GateKind,
   isGate,
@@ -50,6 +51,8 @@ export interface GateModel {
 
 export type ActionModel =
   | { kind: "approve"; migrationId: string; stepId: string; version: number; gate: ApprovalKind }
+  /** Re-run the step the migration halted at (the domain's rule: transitions/retry.ts). */
+  | { kind: "retry"; migrationId: string; stepId: string; stepTitle: string; version: number; env: string }
   | {
       kind: "rollback";
       migrationId: string;
@@ -216,6 +219,17 @@ export function buildMessageModel(view: LiveView, now: number): MessageModel {
   if (m.status === "running" && prev && isGate(prev.kind) && cur && cur.status.state !== "running") {
     const a = [...m.approvals].reverse().find((x) => x.stepId === prev.id);
     if (a && a.expiresAt > now) pendingApproval = { by: a.by, expiresAt: a.expiresAt };
+  }
+  const halted = retryableStep(m);
+  if (halted) {
+    actions.push({
+      kind: "retry",
+      migrationId: m.id,
+      stepId: halted.step.id,
+      stepTitle: halted.step.title,
+      version: m.version,
+      env: m.env,
+    });
   }
   if (canRollback(m)) {
     const completedEffects = m.steps.filter((s) => s.effect && s.status.state === "succeeded").length;

@@ -117,6 +117,7 @@ const DESCRIPTION: Record<Subcommand, string> = {
   status: "where running migrations are",
   approve: "approve the gate the migration waits at (cutover, decommission)",
   rollback: "undo every completed step in reverse order, from any point",
+  retry: "re-run the step a migration halted at (new attempt; the failed one is kept)",
   abort: "stop a migration that has not changed anything yet",
   history: "recent migrations of an environment",
   help: "this help",
