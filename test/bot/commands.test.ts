@@ -168,3 +168,30 @@ describe("/migrate commands", () => {
     expect(await ephemeralFor(w, BOB, /cannot be aborted/)).toContain("/migrate rollback production");
   });
 });
+
+describe("the ack of /migrate waits on nothing it does not need", () => {
+  it("is answered while Redis holds every write; the command then runs once", async () => {
+    const redis = w.ports.world.redis;
+    const probe = redis.duplicate();
+    try {
+      // Every write waits (the bot's cross-process claim included) until CLIENT UNPAUSE.
+      await redis.call("CLIENT", "PAUSE", "50000", "WRITE");
+      let probeDone = false;
+      const probeWrite = probe.set("hikkoshi-test:probe", "1").then(() => {
+        probeDone = true;
+      });
+      const res = await w.client.slashCommand({ userId: ALICE, text: "start production" });
+      expect(res.status).toBe(200);
+      // The ack came while writes were still held: it did not wait for the claim.
+      expect(probeDone).toBe(false);
+      await redis.call("CLIENT", "UNPAUSE");
+      await probeWrite;
+      const started = await ephemeralFor(w, ALICE, /Started|cannot|already/);
+      expect(started).toMatch(/Started production-\d{8}-\d+/);
+      expect(ephemeralsFor(w, ALICE).filter((t) => /Started/.test(t))).toHaveLength(1);
+    } finally {
+      await redis.call("CLIENT", "UNPAUSE").catch(() => {});
+      probe.disconnect();
+    }
+  });
+});
