@@ -3,6 +3,7 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { pendingEffect } from "../../src/jobs/reconciler.js";
 import { buildPlan } from "../../src/migration/plan.js";
 import { beginStep, createMigration, failStep, finishStep } from "../../src/migration/transitions/forward.js";
 import type { TransitionResult } from "../../src/migration/transitions/result.js";
@@ -71,6 +72,14 @@ describe("retry of a halted step", () => {
     expect(second.ok && second.effects).toEqual([
       { type: "run-step", stepIndex: backup, run: 3, delayMs: 0 },
     ]);
+  });
+
+  it("a retry whose job was never enqueued (a crash after the commit) is enqueued by the reconciler", () => {
+    const halted = haltedAt("backup");
+    expect(pendingEffect(halted, base.now)).toBeUndefined();
+    const res = retryHaltedStep(halted, base);
+    if (!res.ok) throw new Error(res.rejection.message);
+    expect(pendingEffect(res.migration, base.now)).toEqual(res.effects[0]);
   });
 
   it("two presses on the same message give one retry; the second is told it already happened", () => {
