@@ -39,7 +39,7 @@ describe("the Retry button", () => {
       error: "backup: Backup hikkoshi-x ended FailedValidation",
     });
     const r = renderMigrationMessage({ migration: m, progress: {} }, T0 + 4 * 60_000);
-    expect(validateBlocks(r.blocks)).toEqual([]);
+    expect(validateBlocks(r.blocks, LIMITS.blocksJson)).toEqual([]);
     const [retry, rollback] = buttons(r);
     expect(retry).toMatchObject({ action_id: ACTION_RETRY, style: "primary" });
     expect(retry?.text.text).toBe(`Retry ${m.steps[2]!.title}`);
