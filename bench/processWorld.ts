@@ -205,16 +205,7 @@ export async function clickWhenShown(
     const m = top[top.length - 1];
     const b = m ? buttonsOf(m.blocks).find((x) => label.test(x.text)) : undefined;
     if (m && b) {
-      const res = await p.client.click({
-        userId: user,
-        actionId: b.action_id,
-        ...(b.value !== undefined ? { value: b.value } : {}),
-        ...(b.block_id ? { blockId: b.block_id } : {}),
-        label: b.text,
-        channelId: m.channel,
-        messageTs: m.ts,
-        message: { text: m.text, blocks: m.blocks },
-      });
+      const res = await p.client.clickOn(m, b, user);
       if (res.status !== 200) throw new Error(`click on "${b.text}" answered HTTP ${res.status}`);
       return;
     }

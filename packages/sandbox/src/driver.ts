@@ -81,16 +81,7 @@ export class SlackDriver {
   async sendClick(user: string, button: Button): Promise<SlackResponse> {
     const m = this.liveMessage();
     if (!m) throw new Error("no live message to click on");
-    return this.world.client.click({
-      userId: user,
-      actionId: button.action_id,
-      ...(button.value !== undefined ? { value: button.value } : {}),
-      ...(button.block_id ? { blockId: button.block_id } : {}),
-      label: button.text,
-      channelId: m.channel,
-      messageTs: m.ts,
-      message: { text: m.text, blocks: m.blocks },
-    });
+    return this.world.client.clickOn(m, button, user);
   }
 
   /** Clicks as `user`; returns the ephemeral reply if one comes within a second (an accepted click has none). */

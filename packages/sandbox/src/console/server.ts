@@ -139,17 +139,7 @@ export async function startConsoleServer(
       (x) => x.action_id === b.actionId && (b.blockId === undefined || x.block_id === b.blockId),
     );
     if (!button) throw new BadRequest(`no button ${b.actionId} on message ${b.ts} (it changed since)`);
-    const res = await session.world.client.click({
-      userId: idOf(b.user),
-      userName: b.user,
-      actionId: button.action_id,
-      ...(button.value !== undefined ? { value: button.value } : {}),
-      ...(button.block_id ? { blockId: button.block_id } : {}),
-      label: button.text,
-      channelId: m.channel,
-      messageTs: m.ts,
-      message: { text: m.text, blocks: m.blocks },
-    });
+    const res = await session.world.client.clickOn(m, button, idOf(b.user), { userName: b.user });
     if (res.status !== 200)
       acks.push({
         user: idOf(b.user),

@@ -116,16 +116,7 @@ export async function runScenario(
         const found = await until(`a "${step.label}" button`, timeoutMs, () => findButton(world, step.label));
         const since = world.slack.ephemerals.length;
         const { message: m, button: b } = found;
-        const res = await world.client.click({
-          userId: SANDBOX_USERS[step.user],
-          actionId: b.action_id,
-          ...(b.value !== undefined ? { value: b.value } : {}),
-          ...(b.block_id ? { blockId: b.block_id } : {}),
-          label: b.text,
-          channelId: m.channel,
-          messageTs: m.ts,
-          message: { text: m.text, blocks: m.blocks },
-        });
+        const res = await world.client.clickOn(m, b, SANDBOX_USERS[step.user]);
         if (res.status !== 200) throw new StepFailed(`the bot answered HTTP ${res.status}`);
         reply = { user: SANDBOX_USERS[step.user], ack: "", since };
         return;

@@ -85,7 +85,7 @@ export function actionTs(now = Date.now()): string {
   return `${Math.floor(now / 1000)}.${String(now % 1000).padStart(3, "0")}${String(Math.floor(Math.random() * 1000)).padStart(3, "0")}`;
 }
 
-interface ButtonInfo {
+export interface ButtonInfo {
   action_id: string;
   block_id?: string;
   value?: string;
@@ -252,6 +252,30 @@ export class SlackTestClient {
     return this.send(this.sign(this.blockActionsBody(a), "application/x-www-form-urlencoded", o));
   }
 
+  /** Clicks `button` of `message` as `userId`, signed as Slack signs it; `userName` rides along when given. */
+  clickOn(
+    message: Pick<StoredMessage, "channel" | "ts" | "text" | "blocks">,
+    button: ButtonInfo,
+    userId: string,
+    o: SendOptions & { userName?: string } = {},
+  ): Promise<SlackResponse> {
+    const { userName, ...send } = o;
+    return this.click(
+      {
+        userId,
+        ...(userName !== undefined ? { userName } : {}),
+        actionId: button.action_id,
+        ...(button.value !== undefined ? { value: button.value } : {}),
+        ...(button.block_id ? { blockId: button.block_id } : {}),
+        label: button.text,
+        channelId: message.channel,
+        messageTs: message.ts,
+        message: { text: message.text, blocks: message.blocks },
+      },
+      send,
+    );
+  }
+
   /** Clicks the button whose label (or action_id) matches, in the message as it is stored now. */
   clickButton(
     message: StoredMessage,
@@ -265,18 +289,6 @@ export class SlackTestClient {
         : labelOrActionId.test(b.text);
     const button = buttonsOf(message.blocks).find(match);
     if (!button) throw new Error(`no button ${String(labelOrActionId)} in message ${message.ts}`);
-    return this.click(
-      {
-        userId,
-        actionId: button.action_id,
-        ...(button.value !== undefined ? { value: button.value } : {}),
-        ...(button.block_id ? { blockId: button.block_id } : {}),
-        label: button.text,
-        channelId: message.channel,
-        messageTs: message.ts,
-        message: { text: message.text, blocks: message.blocks },
-      },
-      o,
-    );
+    return this.clickOn(message, button, userId, o);
   }
 }
