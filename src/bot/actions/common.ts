@@ -1,11 +1,15 @@
 // Shared by the button listeners: ack at once, drop redeliveries, decode the value, load the migration,
-// and refuse a click that did not come from the environment's own channel.
+// refuse a click that did not come from the environment's own channel, check the person may, hand off
+// to the engine and settle.
 
-import type { BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
-import type { MigrationView } from "../../migration/commands.js";
+import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
+import type { Actor, CommandResult, MigrationView } from "../../migration/commands.js";
+import type { Migration } from "../../migration/types.js";
 import { requesterFor } from "../commands/index.js";
-import type { BotDeps, Requester } from "../context.js";
+import { actor, type BotDeps, type Requester, settle } from "../context.js";
+import { permitted } from "../guard.js";
 import { internalFailure } from "../log.js";
+import type { PermissionAction } from "../permissions.js";
 import { channelLink, isChannelId, isUserId } from "../render/format.js";
 import { failureMessage, linesMessage } from "../render/replies.js";
 import { type ButtonValue, decodeButtonValue } from "./value.js";
@@ -113,4 +117,33 @@ export async function guarded(
     );
     await req.reply(failureMessage(what, failure, "/migrate status"));
   }
+}
+
+/** What a button listener owns: its action id, its name in failures, its permission and its engine call. */
+export interface Button {
+  actionId: string;
+  what: string;
+  permission: PermissionAction;
+  call: (m: Migration, value: ButtonValue, who: Actor, req: Requester) => Promise<CommandResult<Migration>>;
+}
+
+export function registerButton(app: App, deps: BotDeps, button: Button): void {
+  app.action(
+    { type: "block_actions", action_id: button.actionId },
+    async ({ ack, body, action, respond }) => {
+      await ack();
+      if (action.type !== "button") return;
+      const click = await readClick(deps, body, action, respond);
+      if (!click) return;
+      const { req, value, view } = click;
+      await guarded(deps, req, button.what, async () => {
+        const m = view.migration;
+        // The step matters to the four-eyes check of an approval only; other actions ignore it.
+        const stepId = button.permission === "approve" ? value.stepId : undefined;
+        if (!(await permitted(deps, req, m.env, button.permission, m, stepId))) return;
+        const result = await button.call(m, value, actor(req), req);
+        await settle(deps, req, result);
+      });
+    },
+  );
 }
