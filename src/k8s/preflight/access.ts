@@ -6,6 +6,7 @@ import type { ClusterClient } from "../clusterRegistry.js";
 import { capSubjects } from "../objects.js";
 import { errorMessage } from "../runtime.js";
 import type { ProbeContext, Side } from "./probe.js";
+import { selfAllowed } from "./selfAccess.js";
 
 export interface Permission {
   verb: string;
@@ -103,24 +104,14 @@ export async function probeAccess(p: ProbeContext): Promise<Finding[]> {
     const results = await Promise.all(
       wanted.map(async (perm) => {
         const ns = perm.namespace === "velero" ? veleroNs : perm.namespace;
-        const review = await client.policy.call(`${client.name}: selfsubjectaccessreview`, () =>
-          client.authz.createSelfSubjectAccessReview({
-            body: {
-              apiVersion: "authorization.k8s.io/v1",
-              kind: "SelfSubjectAccessReview",
-              spec: {
-                resourceAttributes: {
-                  verb: perm.verb,
-                  group: perm.group,
-                  resource: perm.resource,
-                  ...(perm.subresource ? { subresource: perm.subresource } : {}),
-                  ...(ns ? { namespace: ns } : {}),
-                },
-              },
-            },
-          }),
-        );
-        return review.status?.allowed === true ? undefined : describePermission(perm, veleroNs);
+        const allowed = await selfAllowed(client, {
+          verb: perm.verb,
+          group: perm.group,
+          resource: perm.resource,
+          ...(perm.subresource ? { subresource: perm.subresource } : {}),
+          ...(ns ? { namespace: ns } : {}),
+        });
+        return allowed ? undefined : describePermission(perm, veleroNs);
       }),
     );
     out.push(

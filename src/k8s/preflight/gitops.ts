@@ -10,6 +10,7 @@ import { readSide } from "../gitops/read.js";
 import { controllerString, PAUSED_BY_HAND_ANNOTATION } from "../gitops/tracking.js";
 import { capSubjects } from "../objects.js";
 import { clusterName, type ProbeContext } from "./probe.js";
+import { selfAllowed } from "./selfAccess.js";
 
 const REVERTS: Record<"now" | "next-sync", string> = {
   now: "reverts within seconds",
@@ -27,6 +28,17 @@ function pauseCommand(u: ControllerUse): string {
   return u.controller.kind === "Application"
     ? `argocd app set ${u.controller.namespace}/${u.controller.name} --sync-policy none`
     : `flux suspend ${u.controller.kind === "Kustomization" ? "kustomization" : "helmrelease"} ${u.controller.name} -n ${u.controller.namespace}`;
+}
+
+/** One finding about a group of controller uses (their count and capped subjects); none when it is empty. */
+function aboutUses(
+  out: Finding[],
+  uses: ControllerUse[],
+  subject: (u: ControllerUse) => string,
+  finding: (count: number) => Omit<Finding, "subjects">,
+): void {
+  if (uses.length === 0) return;
+  out.push({ ...finding(uses.length), subjects: capSubjects(uses.map(subject)) });
 }
 
 /** Pure: the findings of an assessment; `cluster` names each side, `denied` the sides hikkoshi may not patch. */
@@ -61,28 +73,28 @@ export function gitOpsFindings(
         subjects: capSubjects(uses.map(describeUse)),
       });
     }
-    const paused = a.alreadyPaused.filter((u) => u.side === side);
-    if (paused.length > 0) {
-      out.push({
+    aboutUses(
+      out,
+      a.alreadyPaused.filter((u) => u.side === side),
+      describeUse,
+      (n) => ({
         code: "gitops-already-paused",
         severity: "info",
-        message: `${paused.length} GitOps controller(s) on ${name} manage resources the migration changes but their sync is off: hikkoshi leaves them as they are`,
+        message: `${n} GitOps controller(s) on ${name} manage resources the migration changes but their sync is off: hikkoshi leaves them as they are`,
         fix: "turn their sync back on only once Git says what the migration did",
-        subjects: capSubjects(paused.map(describeUse)),
-      });
-    }
-    const unpausable = a.unpausable.filter((u) => u.side === side);
-    if (unpausable.length > 0) {
-      out.push({
+      }),
+    );
+    aboutUses(
+      out,
+      a.unpausable.filter((u) => u.side === side),
+      (u) => `${describeUse(u)}; owner ${u.controller.ownedBy ?? "?"}`,
+      (n) => ({
         code: "gitops-cannot-pause",
         severity: "blocking",
-        message: `${unpausable.length} Argo CD Application(s) on ${name} would revert the migration and belong to an ApplicationSet, which puts their sync policy back if hikkoshi changes it`,
+        message: `${n} Argo CD Application(s) on ${name} would revert the migration and belong to an ApplicationSet, which puts their sync policy back if hikkoshi changes it`,
         fix: "turn automated sync off in the ApplicationSet's template (spec.template.spec.syncPolicy) for the migration, then plan again",
-        subjects: capSubjects(
-          unpausable.map((u) => `${describeUse(u)}; owner ${u.controller.ownedBy ?? "?"}`),
-        ),
-      });
-    }
+      }),
+    );
     for (const u of a.unknown.filter((x) => x.side === side)) {
       out.push({
         code: "gitops-unknown-controller",
@@ -116,26 +128,14 @@ export function gitOpsFindings(
 }
 
 async function canPatch(p: ProbeContext, side: Side, u: ControllerUse): Promise<boolean> {
-  const client = side === "source" ? p.source : p.target;
   const g = GITOPS_GROUPS[u.controller.kind];
-  const review = await client.policy.call(`${client.name}: selfsubjectaccessreview`, () =>
-    client.authz.createSelfSubjectAccessReview({
-      body: {
-        apiVersion: "authorization.k8s.io/v1",
-        kind: "SelfSubjectAccessReview",
-        spec: {
-          resourceAttributes: {
-            verb: "patch",
-            group: g.group,
-            resource: g.plural,
-            namespace: u.controller.namespace,
-            name: u.controller.name,
-          },
-        },
-      },
-    }),
-  );
-  return review.status?.allowed === true;
+  return selfAllowed(side === "source" ? p.source : p.target, {
+    verb: "patch",
+    group: g.group,
+    resource: g.plural,
+    namespace: u.controller.namespace,
+    name: u.controller.name,
+  });
 }
 
 export async function probeGitOps(p: ProbeContext): Promise<Finding[]> {
