@@ -27,6 +27,22 @@ function argoApp(app: string, via: ControllerRef["via"]): ControllerRef {
     : { kind: "Application", namespace: "", name: app, via };
 }
 
+/** Flux's own labels on what a Kustomization or HelmRelease applied (`<toolkit>.toolkit.fluxcd.io/name`). */
+function fluxRef(
+  labels: Record<string, string>,
+  toolkit: "kustomize" | "helm",
+  kind: "Kustomization" | "HelmRelease",
+): ControllerRef | undefined {
+  const name = labels[`${toolkit}.toolkit.fluxcd.io/name`];
+  if (!name) return undefined;
+  return {
+    kind,
+    namespace: labels[`${toolkit}.toolkit.fluxcd.io/namespace`] ?? "",
+    name,
+    via: "flux-label",
+  };
+}
+
 export function controllerOf(
   labels: Record<string, string>,
   annotations: Record<string, string>,
@@ -34,22 +50,8 @@ export function controllerOf(
   const tracking = annotations[ARGO_TRACKING_ANNOTATION];
   const app = tracking?.split(":")[0];
   if (app) return argoApp(app, "tracking-id");
-  const ks = labels["kustomize.toolkit.fluxcd.io/name"];
-  if (ks)
-    return {
-      kind: "Kustomization",
-      namespace: labels["kustomize.toolkit.fluxcd.io/namespace"] ?? "",
-      name: ks,
-      via: "flux-label",
-    };
-  const hr = labels["helm.toolkit.fluxcd.io/name"];
-  if (hr)
-    return {
-      kind: "HelmRelease",
-      namespace: labels["helm.toolkit.fluxcd.io/namespace"] ?? "",
-      name: hr,
-      via: "flux-label",
-    };
+  const flux = fluxRef(labels, "kustomize", "Kustomization") ?? fluxRef(labels, "helm", "HelmRelease");
+  if (flux) return flux;
   const instance = labels[ARGO_INSTANCE_LABEL];
   if (instance) return argoApp(instance, "instance-label");
   return undefined;

@@ -75,3 +75,11 @@ export async function verifyStates(
     reason: `${off.length} GitOps controller(s) are not ${want === "paused" ? "paused" : "back to their original settings"}: ${shown.join("; ")} (a parent app or a person changed them?)`,
   };
 }
+
+/** A pausing step's verify: every controller in the snapshot stored under `key` is paused (or gone). */
+export function verifyPaused(key: string): (ctx: StepContext) => Promise<Verification> {
+  return async (ctx) => {
+    const snapshot = await ctx.data.get<GitOpsSnapshot>(key);
+    return verifyStates(ctx, snapshot?.pauses ?? [], "paused");
+  };
+}

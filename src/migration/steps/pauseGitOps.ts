@@ -5,7 +5,7 @@ import {
   describePauses,
   GITOPS_DATA,
   targetPauses,
-  verifyStates,
+  verifyPaused,
 } from "./gitopsData.js";
 import type { StepDefinition } from "./stepDefinition.js";
 
@@ -32,10 +32,7 @@ export const pauseGitOps: StepDefinition = {
       summary: `paused ${snapshot.pauses.length} (${source} on ${ctx.source.name}, ${snapshot.pauses.length - source} on ${ctx.target.name}): ${describePauses(snapshot.pauses, clusterOf(ctx))}`,
     };
   },
-  async verify(ctx) {
-    const snapshot = await ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.handoffSnapshot);
-    return verifyStates(ctx, snapshot?.pauses ?? [], "paused");
-  },
+  verify: verifyPaused(GITOPS_DATA.handoffSnapshot),
   async compensate(ctx) {
     const snapshot = await ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.handoffSnapshot);
     if (!snapshot) return;

@@ -1,5 +1,5 @@
 import type { GitOpsSnapshot, GuardStop } from "../ports.js";
-import { clusterOf, describeGuard, describePauses, GITOPS_DATA, verifyStates } from "./gitopsData.js";
+import { clusterOf, describeGuard, describePauses, GITOPS_DATA, verifyPaused } from "./gitopsData.js";
 import type { StepContext, StepDefinition } from "./stepDefinition.js";
 
 async function decommissionSnapshot(ctx: StepContext) {
@@ -27,10 +27,7 @@ export const pauseSourceGitOps: StepDefinition = {
         : `paused ${snapshot.pauses.length} on ${ctx.source.name}: ${describePauses(snapshot.pauses, clusterOf(ctx))}`;
     return { type: "done", summary: `${paused}; ${describeGuard(stops)}` };
   },
-  async verify(ctx) {
-    const snapshot = await ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.decommissionSnapshot);
-    return verifyStates(ctx, snapshot?.pauses ?? [], "paused");
-  },
+  verify: verifyPaused(GITOPS_DATA.decommissionSnapshot),
   async compensate(ctx) {
     const snapshot = await ctx.data.get<GitOpsSnapshot>(GITOPS_DATA.decommissionSnapshot);
     if (!snapshot) return;
