@@ -3,6 +3,7 @@
 // the bot as Slack sends it: a signed slash command or block_actions payload to its HTTP receiver.
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import { createRequire } from "node:module";
 import type { AddressInfo } from "node:net";
 import { extname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -17,6 +18,10 @@ import { consoleState } from "./consoleState.js";
 
 const STATIC_DIR = fileURLToPath(new URL("./static/", import.meta.url));
 const STATIC_FILES = ["index.html", "app.js", "blockKit.js", "mrkdwn.js", "worldPanel.js", "style.css"];
+// Modules the page shares with the text console, served from the test-hosts package as they are.
+const SHARED_FILES = {
+  "emoji.js": createRequire(import.meta.url).resolve("@hikkoshi/test-hosts/slack/emoji.js"),
+};
 const TYPES: Record<string, string> = {
   ".html": "text/html; charset=utf-8",
   ".js": "text/javascript; charset=utf-8",
@@ -94,6 +99,7 @@ export async function startConsoleServer(
   let session = first;
   let restarting = false;
   const files = new Map(STATIC_FILES.map((f) => [`/${f}`, readFileSync(join(STATIC_DIR, f))]));
+  for (const [name, path] of Object.entries(SHARED_FILES)) files.set(`/${name}`, readFileSync(path));
   files.set("/", files.get("/index.html")!);
   const acks: AckReply[] = [];
   let home = homeFingerprint(viewWorld(session.world));

@@ -1,35 +1,9 @@
 // The "Slack console": a recorded message (and its thread) as plain text, roughly as the Slack app shows
 // it: mrkdwn markers removed, mentions and dates resolved, emoji as characters, buttons in brackets.
 
+import { emojify } from "./emoji.js";
 import type { SlackTestHost } from "./host.js";
 import type { StoredMessage } from "./store.js";
-
-const EMOJI: Record<string, string> = {
-  white_check_mark: "✅",
-  white_circle: "⚪",
-  arrows_counterclockwise: "🔄",
-  hourglass_flowing_sand: "⏳",
-  raised_hand: "✋",
-  x: "❌",
-  octagonal_sign: "🛑",
-  rewind: "⏪",
-  leftwards_arrow_with_hook: "↩️",
-  bangbang: "‼️",
-  fast_forward: "⏩",
-  arrow_forward: "▶️",
-  warning: "⚠️",
-  rotating_light: "🚨",
-  tada: "🎉",
-  no_entry: "⛔",
-  no_entry_sign: "🚫",
-  black_square_for_stop: "⏹️",
-  mag: "🔍",
-  information_source: "ℹ️",
-  rocket: "🚀",
-  ballot_box_with_check: "☑️",
-  boom: "💥",
-  memo: "📝",
-};
 
 export interface ConsoleNames {
   users?: Record<string, string>;
@@ -39,7 +13,7 @@ export interface ConsoleNames {
 
 /** Slack mrkdwn to what a reader sees. */
 export function mrkdwnToText(text: string, names: ConsoleNames = {}): string {
-  return text
+  const resolved = text
     .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, "$1")
     .replace(/<@([UW][A-Z0-9]+)>/g, (_, id: string) => `@${names.users?.[id] ?? id}`)
     .replace(
@@ -50,8 +24,8 @@ export function mrkdwnToText(text: string, names: ConsoleNames = {}): string {
       /<!subteam\^([A-Z0-9]+)(\|([^>]*))?>/g,
       (_, id: string, _l, label?: string) => `@${label ?? names.groups?.[id] ?? id}`,
     )
-    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2 ($1)")
-    .replace(/:([a-z0-9_+-]+):/g, (m, name: string) => EMOJI[name] ?? m)
+    .replace(/<(https?:[^|>]+)\|([^>]+)>/g, "$2 ($1)");
+  return emojify(resolved)
     .replace(/(^|[\s(])\*([^*\n]+)\*/g, "$1$2")
     .replace(/(^|[\s(])_([^_\n]+)_/g, "$1$2")
     .replace(/(^|[^`])`([^`\n]+)`(?!`)/g, "$1$2")

@@ -1,52 +1,9 @@
 // Slack mrkdwn to DOM nodes. Every piece of message text ends up in a text node (never parsed as HTML):
 // what the bot escaped (&lt; &gt; &amp;) is shown as the characters, and a typed "<!channel>" stays text.
 
-const EMOJI = {
-  white_check_mark: "✅",
-  white_circle: "⚪",
-  arrows_counterclockwise: "🔄",
-  hourglass_flowing_sand: "⏳",
-  hourglass: "⌛",
-  raised_hand: "✋",
-  x: "❌",
-  octagonal_sign: "🛑",
-  rewind: "⏪",
-  leftwards_arrow_with_hook: "↩️",
-  bangbang: "‼️",
-  fast_forward: "⏩",
-  arrow_forward: "▶️",
-  warning: "⚠️",
-  rotating_light: "🚨",
-  tada: "🎉",
-  no_entry: "⛔",
-  no_entry_sign: "🚫",
-  black_square_for_stop: "⏹️",
-  mag: "🔍",
-  information_source: "ℹ️",
-  rocket: "🚀",
-  ballot_box_with_check: "☑️",
-  boom: "💥",
-  memo: "📝",
-  heavy_check_mark: "✔️",
-  large_green_circle: "🟢",
-  large_yellow_circle: "🟡",
-  red_circle: "🔴",
-  large_blue_circle: "🔵",
-  double_vertical_bar: "⏸️",
-  lock: "🔒",
-  key: "🔑",
-  eyes: "👀",
-  construction: "🚧",
-  stopwatch: "⏱️",
-  hammer_and_wrench: "🛠️",
-  arrow_right: "➡️",
-  twisted_rightwards_arrows: "🔀",
-  recycle: "♻️",
-};
+import { emojify } from "./emoji.js";
 
 const decode = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&");
-
-export const emojify = (s) => s.replace(/:([a-z0-9_+-]+):/g, (m, name) => EMOJI[name] ?? m);
 
 /** `<...>` entities: mentions, channels, user groups, dates, links. */
 function entity(body, names) {
