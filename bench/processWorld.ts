@@ -4,20 +4,15 @@
 // environment variables and the config file. For figures taken from outside the process (its RSS).
 
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type EstateSize, populateEstate } from "@hikkoshi/sandbox/demoEstate";
-import { SANDBOX_CHANNEL, SANDBOX_USERS, sandboxConfigYaml } from "@hikkoshi/sandbox/sandboxConfig";
-import { OLD_INGRESS } from "@hikkoshi/sandbox/world";
-import { startEdgeServer } from "@hikkoshi/test-hosts/edgeServer";
-import { type KubeHost, startKubeHost } from "@hikkoshi/test-hosts/kube";
-import { createVeleroStore } from "@hikkoshi/test-hosts/kube/velero/store";
-import { type RedisServerHandle, startRedisServer } from "@hikkoshi/test-hosts/redisServer";
-import { type Route53Host, startRoute53Host } from "@hikkoshi/test-hosts/route53";
-import { type SlackTestHost, startSlackTestHost } from "@hikkoshi/test-hosts/slack/host";
+import { readFileSync } from "node:fs";
+import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
+import { startSandboxHosts } from "@hikkoshi/sandbox/hosts";
+import { SANDBOX_CHANNEL } from "@hikkoshi/sandbox/sandboxConfig";
+import type { KubeHost } from "@hikkoshi/test-hosts/kube";
+import type { RedisServerHandle } from "@hikkoshi/test-hosts/redisServer";
+import type { Route53Host } from "@hikkoshi/test-hosts/route53";
+import type { SlackTestHost } from "@hikkoshi/test-hosts/slack/host";
 import { buttonsOf, SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
-import { mergeKubeconfigs } from "../src/k8s/index.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -33,85 +28,19 @@ export interface ProcessWorld {
 }
 
 export async function startProcessWorld(estate: EstateSize, latencyMs = 0): Promise<ProcessWorld> {
-  const dir = mkdtempSync(join(tmpdir(), "hikkoshi-bench-world-"));
-  const redis = await startRedisServer({ aof: false });
-  const velero = {
-    store: createVeleroStore(),
-    backupDurationMs: 300,
-    restoreDurationMs: 300,
-    syncDelayMs: 500,
-  };
-  const old = await startKubeHost({
-    name: "production-20251101",
-    version: { major: "1", minor: "31" },
-    velero,
-    workloads: { readyDelayMs: 200 },
-  });
-  const neu = await startKubeHost({
-    name: "production-20261125",
-    version: { major: "1", minor: "32" },
-    velero,
-    workloads: { readyDelayMs: 400 },
-  });
-  populateEstate(old.objects, estate, OLD_INGRESS);
+  const hosts = await startSandboxHosts({ name: "bench", estate, strategy: "weighted", aof: false });
   if (latencyMs > 0) {
-    old.faults.set({ latencyMs });
-    neu.faults.set({ latencyMs });
+    hosts.old.faults.set({ latencyMs });
+    hosts.new.faults.set({ latencyMs });
   }
-  const route53 = await startRoute53Host({ insyncDelayMs: 200 });
-  const zoneId = route53.createZone({ name: "example.com." });
-  route53.putRecordSets(zoneId, [
-    { Name: "www.example.com.", Type: "CNAME", TTL: 5, ResourceRecords: [{ Value: OLD_INGRESS }] },
-    { Name: "api.example.com.", Type: "CNAME", TTL: 5, ResourceRecords: [{ Value: OLD_INGRESS }] },
-  ]);
-  const botToken = `xoxb-bench-${Math.random().toString(36).slice(2)}`;
-  const signingSecret = Math.random().toString(36).slice(2) + Math.random().toString(36).slice(2);
-  const slack = await startSlackTestHost({
-    tokens: [botToken],
-    usergroups: { S0PLATFORM: [SANDBOX_USERS.alice, SANDBOX_USERS.bob] },
-    users: { [SANDBOX_USERS.alice]: { name: "alice" }, [SANDBOX_USERS.bob]: { name: "bob" } },
-  });
-  const lbHostnames = (host: KubeHost) =>
-    host.objects.list("v1", "Service").flatMap((s) => {
-      const ingress =
-        (s.status as { loadBalancer?: { ingress?: Array<{ hostname?: string }> } } | undefined)?.loadBalancer
-          ?.ingress ?? [];
-      return ingress.map((i) => i.hostname ?? "");
-    });
-  const edge = await startEdgeServer(
-    (host) => host === "www.example.com" || [...lbHostnames(old), ...lbHostnames(neu)].includes(host),
-  );
-  const configPath = join(dir, "hikkoshi.yaml");
-  writeFileSync(configPath, sandboxConfigYaml({ edgeUrl: edge.url, strategy: "weighted" }));
-  const kubeconfigPath = join(dir, "kubeconfig");
-  writeFileSync(kubeconfigPath, mergeKubeconfigs([old.kubeconfig(), neu.kubeconfig()]).exportConfig());
-  const env = {
-    HIKKOSHI_CONFIG: configPath,
-    HIKKOSHI_ROLE: "all",
-    REDIS_URL: redis.url,
-    SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_BOT_TOKEN: botToken,
-    SLACK_API_URL: slack.apiUrl,
-    PORT: "0",
-    KUBECONFIG: kubeconfigPath,
-    AWS_ENDPOINT_URL_ROUTE_53: route53.endpoint,
-    AWS_ACCESS_KEY_ID: "bench",
-    AWS_SECRET_ACCESS_KEY: "bench",
-    AWS_REGION: "us-east-1",
-    LOG_LEVEL: "info",
-  };
   return {
-    redis,
-    old,
-    new: neu,
-    route53,
-    slack,
-    env,
-    async close() {
-      await Promise.all([old.close(), neu.close(), route53.close(), slack.close(), edge.close()]);
-      await redis.stop();
-      rmSync(dir, { recursive: true, force: true });
-    },
+    redis: hosts.redis,
+    old: hosts.old,
+    new: hosts.new,
+    route53: hosts.route53,
+    slack: hosts.slack,
+    env: { ...hosts.env, HIKKOSHI_ROLE: "all", LOG_LEVEL: "info" },
+    close: () => hosts.close(),
   };
 }
 
