@@ -70,11 +70,11 @@ function onButton(ts) {
 
 const timeOf = (ms) => new Date(ms).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 
-function messageView(m, { inThread }) {
-  const names = state.feed.names;
-  const article = el(
+/** A message from the app: its avatar, then a head (name, APP badge, time and `note`) over `body`. */
+function appMessage(attrs, atMs, note, ...body) {
+  return el(
     "article",
-    { class: "msg", "data-ts": m.ts },
+    attrs,
     el("div", { class: "avatar", "aria-hidden": "true" }, "H"),
     el(
       "div",
@@ -84,65 +84,62 @@ function messageView(m, { inThread }) {
         { class: "msg-head" },
         el("strong", {}, "hikkoshi"),
         el("span", { class: "app-badge" }, "APP"),
-        el("time", {}, timeOf(Number(m.ts) * 1000)),
-        m.edited ? el("span", { class: "edited" }, "(edited)") : undefined,
+        el("time", {}, timeOf(atMs)),
+        note,
       ),
-      renderBlocks(m.blocks, m.text, { names, onButton: onButton(m.ts) }),
-      !inThread && m.replies.length > 0
-        ? el(
-            "button",
-            {
-              type: "button",
-              class: "thread-link",
-              "data-thread": m.ts,
-              onclick: () => {
-                openThread = m.ts;
-                setView("thread");
-                render();
-              },
-            },
-            `${m.replies.length} ${m.replies.length === 1 ? "reply" : "replies"}`,
-          )
-        : undefined,
+      ...body,
     ),
   );
-  return article;
+}
+
+function messageView(m, { inThread }) {
+  const names = state.feed.names;
+  return appMessage(
+    { class: "msg", "data-ts": m.ts },
+    Number(m.ts) * 1000,
+    m.edited ? el("span", { class: "edited" }, "(edited)") : undefined,
+    renderBlocks(m.blocks, m.text, { names, onButton: onButton(m.ts) }),
+    !inThread && m.replies.length > 0
+      ? el(
+          "button",
+          {
+            type: "button",
+            class: "thread-link",
+            "data-thread": m.ts,
+            onclick: () => {
+              openThread = m.ts;
+              setView("thread");
+              render();
+            },
+          },
+          `${m.replies.length} ${m.replies.length === 1 ? "reply" : "replies"}`,
+        )
+      : undefined,
+  );
 }
 
 function ephemeralView(e) {
   const names = state.feed.names;
-  return el(
-    "article",
+  return appMessage(
     { class: "msg ephemeral", "data-seq": String(e.seq) },
-    el("div", { class: "avatar", "aria-hidden": "true" }, "H"),
+    e.at,
+    el("span", { class: "only-you" }, "Only visible to you"),
+    e.command ? el("div", { class: "command-echo" }, e.command) : undefined,
+    renderBlocks(e.blocks, e.text, {
+      names,
+      onButton: () => hint("Buttons in ephemeral messages are not simulated"),
+    }),
     el(
-      "div",
-      { class: "msg-body" },
-      el(
-        "div",
-        { class: "msg-head" },
-        el("strong", {}, "hikkoshi"),
-        el("span", { class: "app-badge" }, "APP"),
-        el("time", {}, timeOf(e.at)),
-        el("span", { class: "only-you" }, "Only visible to you"),
-      ),
-      e.command ? el("div", { class: "command-echo" }, e.command) : undefined,
-      renderBlocks(e.blocks, e.text, {
-        names,
-        onButton: () => hint("Buttons in ephemeral messages are not simulated"),
-      }),
-      el(
-        "button",
-        {
-          type: "button",
-          class: "link dismiss",
-          onclick: () => {
-            dismissed.add(e.seq);
-            render();
-          },
+      "button",
+      {
+        type: "button",
+        class: "link dismiss",
+        onclick: () => {
+          dismissed.add(e.seq);
+          render();
         },
-        "Dismiss",
-      ),
+      },
+      "Dismiss",
     ),
   );
 }

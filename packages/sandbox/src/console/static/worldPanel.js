@@ -2,6 +2,11 @@
 // the duplication-forbidden CronJobs on both clusters, workloads per cluster, and the fault buttons.
 import { el } from "./blockKit.js";
 
+/** A section of the world panel: labelled for screen readers, headed by `title`. */
+function panelSection(label, title, ...children) {
+  return el("section", { class: "panel-section", "aria-label": label }, el("h3", {}, title), ...children);
+}
+
 // Widths through the CSSOM: the page's CSP allows no inline style attributes.
 function barPart(cls, pct) {
   const e = el("span", { class: cls });
@@ -26,10 +31,9 @@ function cronSide(s) {
 
 function dnsSection(world) {
   const names = Object.keys(world.traffic);
-  return el(
-    "section",
-    { class: "panel-section", "aria-label": "DNS" },
-    el("h3", {}, "DNS (Route 53)"),
+  return panelSection(
+    "DNS",
+    "DNS (Route 53)",
     ...names.map((name) => {
       const share = world.traffic[name];
       const points =
@@ -84,10 +88,9 @@ function dnsSection(world) {
 }
 
 function cronSection(world) {
-  return el(
-    "section",
-    { class: "panel-section", "aria-label": "Forbidden CronJobs" },
-    el("h3", {}, "Duplication-forbidden CronJobs"),
+  return panelSection(
+    "Forbidden CronJobs",
+    "Duplication-forbidden CronJobs",
     el(
       "div",
       { class: "caption" },
@@ -130,10 +133,9 @@ function faultSection(faults, onFault) {
     "kube-failing": faults.kubeFailing,
     "slack-ratelimit": faults.slackRateLimited,
   };
-  return el(
-    "section",
-    { class: "panel-section", "aria-label": "Faults" },
-    el("h3", {}, "Faults on demand"),
+  return panelSection(
+    "Faults",
+    "Faults on demand",
     el(
       "div",
       { class: "faults" },
@@ -198,10 +200,9 @@ export function renderWorld(state, onFault, onReset) {
     ),
     dnsSection(world),
     cronSection(world),
-    el(
-      "section",
-      { class: "panel-section", "aria-label": "Workloads" },
-      el("h3", {}, "Workloads"),
+    panelSection(
+      "Workloads",
+      "Workloads",
       el(
         "div",
         { class: "clusters" },
