@@ -9,12 +9,8 @@
 // resource changed, paged reads), not hikkoshi's own; the other steps' counts are small. The
 // sandbox's simulated Velero and readiness delays are not in the floor; they are reported apart.
 
-import { spawn } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
+import { type BenchEntry, benchMain, measureInChild, round } from "./common.js";
 import { bucketFloorMs } from "./floors.js";
 import { runMigration, summarize } from "./migration.bench.js";
 import { route53Figures } from "./route53.bench.js";
@@ -29,7 +25,6 @@ const SEED: EstateSize = {
 };
 const TIMEOUT_MS = 420_000;
 
-const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 /** Objects per list page a batched read asks for (kubectl's chunk size). */
 const LIST_PAGE = 500;
 
@@ -126,36 +121,16 @@ async function measure(): Promise<Record<string, unknown>> {
   };
 }
 
-const CHILD_OUT = "HIKKOSHI_BIG_ESTATE_BENCH_OUT";
+const ENTRY: BenchEntry = {
+  url: import.meta.url,
+  name: "big-estate",
+  measure,
+  killAfterMs: TIMEOUT_MS + 120_000,
+};
 
 /** In a fresh Node process, so the other benches' heaps and timers do not weigh on it. */
-export async function runBigEstateBench(): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), "hikkoshi-bench-"));
-  const out = join(dir, "bigEstate.json");
-  try {
-    const child = spawn(process.execPath, ["--import", "tsx", fileURLToPath(import.meta.url)], {
-      env: { ...process.env, [CHILD_OUT]: out },
-      stdio: ["ignore", "inherit", "inherit"],
-    });
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS + 120_000);
-    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
-    clearTimeout(timer);
-    if (code !== 0) throw new Error(`big-estate bench child exited with ${code}`);
-    return JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function runBigEstateBench(): Promise<Record<string, unknown>> {
+  return measureInChild(ENTRY);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const outPath = process.env[CHILD_OUT];
-  const work = outPath
-    ? measure().then((r) => writeFileSync(outPath, JSON.stringify(r)))
-    : runBigEstateBench().then((r) => console.log(JSON.stringify(r, null, 2)));
-  work
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+benchMain(ENTRY);

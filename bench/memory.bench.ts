@@ -12,6 +12,7 @@ import { SANDBOX_CHANNEL, SANDBOX_USERS } from "@hikkoshi/sandbox/sandboxConfig"
 import { Redis } from "ioredis";
 import { isTerminal } from "../src/migration/types.js";
 import { MigrationStore } from "../src/store/migrationStore.js";
+import { round as roundTo, sleep } from "./common.js";
 import {
   clickWhenShown,
   type HikkoshiProcess,
@@ -28,8 +29,8 @@ const MIGRATION_TIMEOUT_MS = 180_000;
 const MAX_KEYS = 100_000;
 const ENV = "production";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (v: number, digits = 1) => Math.round(v * 10 ** digits) / 10 ** digits;
+/** The figures here are MB, to one decimal. */
+const round = (v: number) => roundTo(v, 1);
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.floor(s.length / 2)] ?? 0;

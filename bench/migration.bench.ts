@@ -16,12 +16,7 @@
 // step totals. The measurement runs in a child process so that its RSS is not the other benches' RSS.
 // Everything listens on 127.0.0.1; every loop is bounded.
 
-import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
 import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
 import { SlackDriver } from "@hikkoshi/sandbox/driver";
 import { SANDBOX_USERS, type SandboxWorld, startSandboxWorld } from "@hikkoshi/sandbox/world";
@@ -36,6 +31,7 @@ import { isGate, isTerminal, type Migration } from "../src/migration/types.js";
 import { MigrationStore } from "../src/store/migrationStore.js";
 import { COMPARE_AND_SET } from "../src/store/scripts/compareAndSet.js";
 import { CREATE_MIGRATION } from "../src/store/scripts/createMigration.js";
+import { type BenchEntry, benchMain, measureInChild, round, sleep } from "./common.js";
 import { ROUTE53_BURST, ROUTE53_REFILL, route53FloorMs } from "./floors.js";
 
 const LATENCY_MS = 2;
@@ -60,8 +56,6 @@ const MIGRATION_TIMEOUT_MS = 150_000;
 const MAX_EVENTS = 2_000_000;
 const ENV = "production";
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 const ratio = (a: number, b: number) => (b > 0 ? round(a / b) : null);
 const mb = (bytes: number) => round(bytes / 1024 / 1024, 1);
 
@@ -734,40 +728,17 @@ async function measure(): Promise<Record<string, unknown>> {
 // ---------------------------------------------------------------------------------------------------
 // Entry points
 
-const CHILD_OUT = "HIKKOSHI_MIGRATION_BENCH_OUT";
+const ENTRY: BenchEntry = {
+  url: import.meta.url,
+  name: "migration",
+  measure,
+  killAfterMs: 300_000,
+  nodeFlags: ["--expose-gc"],
+};
 
 /** Runs the measurement in a fresh Node process (so the RSS figures are this bench's alone). */
-export async function runMigrationBench(): Promise<Record<string, unknown>> {
-  const dir = mkdtempSync(join(tmpdir(), "hikkoshi-bench-"));
-  const out = join(dir, "migration.json");
-  try {
-    const child = spawn(
-      process.execPath,
-      ["--expose-gc", "--import", "tsx", fileURLToPath(import.meta.url)],
-      {
-        env: { ...process.env, [CHILD_OUT]: out },
-        stdio: ["ignore", "inherit", "inherit"],
-      },
-    );
-    const timer = setTimeout(() => child.kill("SIGKILL"), 300_000);
-    const code = await new Promise<number | null>((resolve) => child.once("exit", (c) => resolve(c)));
-    clearTimeout(timer);
-    if (code !== 0) throw new Error(`migration bench child exited with ${code}`);
-    return JSON.parse(readFileSync(out, "utf8")) as Record<string, unknown>;
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+export function runMigrationBench(): Promise<Record<string, unknown>> {
+  return measureInChild(ENTRY);
 }
 
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const outPath = process.env[CHILD_OUT];
-  const work = outPath
-    ? measure().then((r) => writeFileSync(outPath, JSON.stringify(r)))
-    : runMigrationBench().then((r) => console.log(JSON.stringify(r, null, 2)));
-  work
-    .then(() => process.exit(0))
-    .catch((err: unknown) => {
-      console.error(err);
-      process.exit(1);
-    });
-}
+benchMain(ENTRY);
