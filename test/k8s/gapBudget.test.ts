@@ -7,6 +7,23 @@ import { cronJob, envContext, FORBIDDEN, never, startWorld, type World } from ".
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Snapshot and hand off, keeping the progress lines' notes and the thread's notes. */
+async function handoffNoting(world: World, ctx: ReturnType<typeof envContext>) {
+  const snapshot = await world.port.snapshotForbidden(ctx);
+  const progress: string[] = [];
+  const notes: string[] = [];
+  const report = await world.port.handoff(
+    ctx,
+    snapshot,
+    (_d, _t, _u, note) => {
+      if (note) progress.push(note);
+    },
+    never(),
+    { note: (d) => void notes.push(d) },
+  );
+  return { report, progress, notes };
+}
+
 describe("gap budget", () => {
   let w: World | undefined;
   afterEach(async () => {
@@ -30,18 +47,7 @@ describe("gap budget", () => {
     const ctx = envContext(
       "handoff: { concurrency: 4, requestsPerSecond: 400, activeJobsTimeoutMinutes: 1 }",
     );
-    const snapshot = await world.port.snapshotForbidden(ctx);
-    const progress: string[] = [];
-    const notes: string[] = [];
-    const report = await world.port.handoff(
-      ctx,
-      snapshot,
-      (_d, _t, _u, note) => {
-        if (note) progress.push(note);
-      },
-      never(),
-      { note: (d) => void notes.push(d) },
-    );
+    const { report, progress, notes } = await handoffNoting(world, ctx);
     expect(report.gapBudgetMs).toBe(2_000);
     expect(progress).toContain("over budget: billing/invoice-run (Job running)");
     expect(notes).toHaveLength(1);
@@ -63,18 +69,7 @@ describe("gap budget", () => {
     w.source.objects.put(cronJob("billing", "ledger", opts));
     w.target.objects.put(cronJob("billing", "ledger", { ...opts, suspend: true }));
     const ctx = envContext("handoff: { concurrency: 1, requestsPerSecond: 2 }");
-    const snapshot = await w.port.snapshotForbidden(ctx);
-    const progress: string[] = [];
-    const notes: string[] = [];
-    const report = await w.port.handoff(
-      ctx,
-      snapshot,
-      (_d, _t, _u, note) => {
-        if (note) progress.push(note);
-      },
-      never(),
-      { note: (d) => void notes.push(d) },
-    );
+    const { report, progress, notes } = await handoffNoting(w, ctx);
     expect(progress[0]).toBe("over 2 s budget: all (rate limit)");
     expect(notes).toEqual([
       expect.stringMatching(
