@@ -33,6 +33,13 @@ const ZONE_PAGE = 300;
 /** A zone read whole is never more than this many pages (readNames reads it whole only when it is small). */
 const MAX_ZONE_PAGES = 1000;
 
+/** Where a ListResourceRecordSets page starts (Route 53's Next* fields of the page before). */
+interface PageStart {
+  name?: string | undefined;
+  type?: string | undefined;
+  identifier?: string | undefined;
+}
+
 export class Route53Gateway {
   private readonly pacer: Route53Pacer;
   private readonly zones = new Map<string, ZoneRef>();
@@ -102,23 +109,13 @@ export class Route53Gateway {
   async readName(zoneId: string, name: string, type?: string): Promise<RecordSet[]> {
     const n = fqdn(name);
     const out: RecordSet[] = [];
-    let start: { name: string; type: string | undefined; identifier: string | undefined } = {
+    let start: PageStart = {
       name: n,
       type,
       identifier: undefined,
     };
     for (;;) {
-      const page = await this.call("ListResourceRecordSets", zoneId, () =>
-        this.client.send(
-          new ListResourceRecordSetsCommand({
-            HostedZoneId: zoneId,
-            StartRecordName: start.name,
-            StartRecordType: start.type as RecordSet["Type"],
-            StartRecordIdentifier: start.identifier,
-            MaxItems: this.pageSize,
-          }),
-        ),
-      );
+      const page = await this.listPage(zoneId, start, this.pageSize);
       for (const rs of page.ResourceRecordSets ?? []) {
         if (fqdn(rs.Name ?? "") !== n || (type !== undefined && rs.Type !== type)) return out;
         out.push(rs);
@@ -127,6 +124,21 @@ export class Route53Gateway {
         return out;
       start = { name: page.NextRecordName, type: page.NextRecordType, identifier: page.NextRecordIdentifier };
     }
+  }
+
+  /** One page of the zone's listing, from `start` (the zone's beginning when empty). */
+  private listPage(zoneId: string, start: PageStart, max: number) {
+    return this.call("ListResourceRecordSets", zoneId, () =>
+      this.client.send(
+        new ListResourceRecordSetsCommand({
+          HostedZoneId: zoneId,
+          StartRecordName: start.name,
+          StartRecordType: start.type as RecordSet["Type"],
+          StartRecordIdentifier: start.identifier,
+          MaxItems: max,
+        }),
+      ),
+    );
   }
 
   private noteSize(zoneId: string, count: number | undefined): void {
@@ -153,20 +165,9 @@ export class Route53Gateway {
   /** Every record set of the zone, ZONE_PAGE at a time (bounded by MAX_ZONE_PAGES). */
   private async readZone(zoneId: string): Promise<RecordSet[]> {
     const out: RecordSet[] = [];
-    let start: { name?: string; type?: string; identifier?: string } = {};
+    let start: PageStart = {};
     for (let page = 1; ; page++) {
-      const from = start;
-      const res = await this.call("ListResourceRecordSets", zoneId, () =>
-        this.client.send(
-          new ListResourceRecordSetsCommand({
-            HostedZoneId: zoneId,
-            StartRecordName: from.name,
-            StartRecordType: from.type as RecordSet["Type"],
-            StartRecordIdentifier: from.identifier,
-            MaxItems: ZONE_PAGE,
-          }),
-        ),
-      );
+      const res = await this.listPage(zoneId, start, ZONE_PAGE);
       out.push(...(res.ResourceRecordSets ?? []));
       if (!res.IsTruncated || res.NextRecordName === undefined) break;
       if (page >= MAX_ZONE_PAGES)
