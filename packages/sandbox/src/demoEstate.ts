@@ -1,4 +1,5 @@
 import type { ObjectAccess } from "@hikkoshi/test-hosts/kube/fixtures";
+import { cronJob, deployment } from "@hikkoshi/test-hosts/kube/objects";
 
 const FORBIDDEN = { "hikkoshi.dev/duplication": "forbidden" };
 const TOLERANT = { "hikkoshi.dev/duplication": "tolerant" };
@@ -70,46 +71,10 @@ export function populateEstate(
       const isForbidden = (cronJobs + 1) % size.forbiddenEvery === 0;
       cronJobs++;
       if (isForbidden) forbidden++;
-      objects.put({
-        apiVersion: "batch/v1",
-        kind: "CronJob",
-        metadata: { name: `${ns}-job-${i}`, namespace: ns, labels: isForbidden ? FORBIDDEN : TOLERANT },
-        spec: {
-          schedule: `${(i * 7) % 60} * * * *`,
-          timeZone: "Etc/UTC",
-          jobTemplate: {
-            spec: {
-              template: {
-                spec: {
-                  restartPolicy: "OnFailure",
-                  containers: [{ name: "job", image: "busybox:1.36", command: ["true"] }],
-                },
-              },
-            },
-          },
-        },
-      });
+      objects.put(
+        cronJob(ns, `${ns}-job-${i}`, `${(i * 7) % 60} * * * *`, {}, isForbidden ? FORBIDDEN : TOLERANT),
+      );
     }
   }
   return { cronJobs, forbidden };
-}
-
-function deployment(namespace: string, name: string, replicas: number, labels: Record<string, string>) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace, labels: { app: name, ...labels } },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: {
-        metadata: { labels: { app: name } },
-        spec: {
-          containers: [
-            { name: "app", image: `registry.example.com/${name}:1.0.0`, ports: [{ containerPort: 8080 }] },
-          ],
-        },
-      },
-    },
-  };
 }

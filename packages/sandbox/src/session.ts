@@ -2,6 +2,7 @@
 // of their own (so one can be killed), a host clock that makes CronJobs fire every few seconds (so a run
 // on both clusters would show), the invariant watch and the fault board.
 import { ScaledClock } from "@hikkoshi/test-hosts/kube";
+import { cronJob } from "@hikkoshi/test-hosts/kube/objects";
 import type { Logger } from "pino";
 import type { EstateSize } from "./demoEstate.js";
 import { SlackDriver } from "./driver.js";
@@ -29,30 +30,10 @@ export interface Session {
   close(): Promise<void>;
 }
 
-const FORBIDDEN = { "hikkoshi.dev/duplication": "forbidden" };
-
 /** Busy CronJobs on the old cluster: two forbidden ones every host minute, so the handoff has work to do. */
 function addBusyCronJobs(world: SandboxWorld): void {
   for (const name of ["ledger-close", "invoice-run"]) {
-    world.old.objects.put({
-      apiVersion: "batch/v1",
-      kind: "CronJob",
-      metadata: { name, namespace: "ops", labels: { ...FORBIDDEN } },
-      spec: {
-        schedule: "* * * * *",
-        timeZone: "Etc/UTC",
-        jobTemplate: {
-          spec: {
-            template: {
-              spec: {
-                restartPolicy: "OnFailure",
-                containers: [{ name: "job", image: "busybox:1.36", command: ["true"] }],
-              },
-            },
-          },
-        },
-      },
-    });
+    world.old.objects.put(cronJob("ops", name, "* * * * *"));
   }
 }
 

@@ -5,7 +5,8 @@
 import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
 import { SlackDriver } from "@hikkoshi/sandbox/driver";
 import { type SandboxOptions, type SandboxWorld, startSandboxWorld } from "@hikkoshi/sandbox/world";
-import { type KubeHost, type KubeObject, ScaledClock } from "@hikkoshi/test-hosts/kube";
+import { type KubeHost, ScaledClock } from "@hikkoshi/test-hosts/kube";
+import { cronJob } from "@hikkoshi/test-hosts/kube/objects";
 import pino from "pino";
 import { waitUntil } from "./wait.js";
 
@@ -33,35 +34,6 @@ export interface E2eOptions {
   readyDelayMs?: SandboxOptions["readyDelayMs"];
   /** Extra objects on the old cluster, put before the test starts the migration. */
   fixtures?: (old: KubeHost) => void;
-}
-
-function cronJob(
-  namespace: string,
-  name: string,
-  schedule: string,
-  spec: { suspend?: boolean; startingDeadlineSeconds?: number } = {},
-  labels: Record<string, string> = FORBIDDEN_LABEL,
-): KubeObject {
-  return {
-    apiVersion: "batch/v1",
-    kind: "CronJob",
-    metadata: { name, namespace, labels: { ...labels } },
-    spec: {
-      schedule,
-      timeZone: "Etc/UTC",
-      ...spec,
-      jobTemplate: {
-        spec: {
-          template: {
-            spec: {
-              restartPolicy: "OnFailure",
-              containers: [{ name: "job", image: "busybox:1.36", command: ["true"] }],
-            },
-          },
-        },
-      },
-    },
-  };
 }
 
 /**

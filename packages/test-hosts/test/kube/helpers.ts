@@ -10,6 +10,7 @@ import {
   KubernetesObjectApi,
 } from "@kubernetes/client-node";
 import type { KubeHost } from "../../src/kube/index.js";
+import { deployment as deploymentObject } from "../../src/kube/objects.js";
 
 export interface Clients {
   kc: KubeConfig;
@@ -89,16 +90,7 @@ export function deployment(
   labels: Record<string, string> = {},
   replicas = 2,
 ) {
-  return {
-    apiVersion: "apps/v1",
-    kind: "Deployment",
-    metadata: { name, namespace, labels: { app: name, ...labels } },
-    spec: {
-      replicas,
-      selector: { matchLabels: { app: name } },
-      template: { metadata: { labels: { app: name } }, spec: { containers: [container] } },
-    },
-  };
+  return deploymentObject(namespace, name, replicas, labels, container);
 }
 
 export function cronJob(
