@@ -6,26 +6,17 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
-import { startSandboxHosts } from "@hikkoshi/sandbox/hosts";
+import { type SandboxHosts, startSandboxHosts } from "@hikkoshi/sandbox/hosts";
 import { SANDBOX_CHANNEL } from "@hikkoshi/sandbox/sandboxConfig";
-import type { KubeHost } from "@hikkoshi/test-hosts/kube";
-import type { RedisServerHandle } from "@hikkoshi/test-hosts/redisServer";
-import type { Route53Host } from "@hikkoshi/test-hosts/route53";
-import type { SlackTestHost } from "@hikkoshi/test-hosts/slack/host";
 import { buttonsOf, SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export interface ProcessWorld {
-  redis: RedisServerHandle;
-  old: KubeHost;
-  new: KubeHost;
-  route53: Route53Host;
-  slack: SlackTestHost;
-  /** The environment `node dist/src/main.js` is started with. */
-  env: Record<string, string>;
-  close(): Promise<void>;
-}
+/** The hosts; `env` is the environment `node dist/src/main.js` is started with. */
+export type ProcessWorld = Pick<
+  SandboxHosts,
+  "redis" | "old" | "new" | "route53" | "slack" | "env" | "close"
+>;
 
 export async function startProcessWorld(estate: EstateSize, latencyMs = 0): Promise<ProcessWorld> {
   const hosts = await startSandboxHosts({ name: "bench", estate, strategy: "weighted", aof: false });

@@ -1,10 +1,7 @@
 // The sandbox world: two simulated clusters with Velero, a Route 53 host, a Slack host, a stand-in for
 // the load balancers, and a real redis-server, all on 127.0.0.1; then hikkoshi itself, wired exactly as
 // `npm start` wires it (real @kubernetes/client-node, real AWS SDK, real Bolt), only pointed here.
-import type { Clock, CronJobControllerOptions, KubeHost } from "@hikkoshi/test-hosts/kube";
-import type { RedisServerHandle } from "@hikkoshi/test-hosts/redisServer";
-import type { Route53Host } from "@hikkoshi/test-hosts/route53";
-import type { SlackTestHost } from "@hikkoshi/test-hosts/slack/host";
+import type { Clock, CronJobControllerOptions } from "@hikkoshi/test-hosts/kube";
 import { SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
 import type { Logger } from "pino";
 import { readSettings } from "../../../src/app/settings.js";
@@ -13,24 +10,18 @@ import { parseConfig } from "../../../src/config/load.js";
 import type { HikkoshiConfig } from "../../../src/config/schema.js";
 import type { EngineOptions } from "../../../src/jobs/engine.js";
 import { DEMO_ESTATE, type EstateSize } from "./demoEstate.js";
-import { OLD_INGRESS, startSandboxHosts } from "./hosts.js";
+import { OLD_INGRESS, type SandboxHosts, startSandboxHosts } from "./hosts.js";
 import { SANDBOX_CHANNEL, SANDBOX_USERS } from "./sandboxConfig.js";
 import { sandboxPorts } from "./sandboxPorts.js";
 import { WorkerProcess } from "./workerProcess.js";
 
 export { OLD_INGRESS };
 
-export interface SandboxWorld {
+export interface SandboxWorld
+  extends Pick<SandboxHosts, "redis" | "old" | "new" | "route53" | "zoneId" | "slack" | "estate"> {
   config: HikkoshiConfig;
-  redis: RedisServerHandle;
-  old: KubeHost;
-  new: KubeHost;
-  route53: Route53Host;
-  zoneId: string;
-  slack: SlackTestHost;
   client: SlackTestClient;
   app: Hikkoshi;
-  estate: { cronJobs: number; forbidden: number };
   /** The worker process, when the world runs workers apart from the bot (`workerProcess: true`). */
   workers?: WorkerProcess;
   /** Restart hikkoshi (bot and workers) against the same world, as after a deploy or a crash. */
