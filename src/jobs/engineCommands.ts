@@ -71,6 +71,17 @@ export class EngineCommands implements MigrationCommands {
     return { ok: true as const, cfg: e.cfg, choice };
   }
 
+  /** Resolve the migration, apply one domain transition to it in the store, and answer with the result. */
+  private async transition(
+    sel: MigrationSelector,
+    apply: Parameters<typeof commit>[2],
+  ): Promise<CommandResult<Migration>> {
+    const r = await this.resolve(sel);
+    if (!r.ok) return r;
+    const res = await commit(this.rt, r.id, apply);
+    return res.ok ? { ok: true, value: res.migration } : res;
+  }
+
   private async resolve(sel: MigrationSelector): Promise<Resolved> {
     if ("migrationId" in sel) return { ok: true, id: sel.migrationId };
     const e = this.envOrError(sel.env);
@@ -163,9 +174,7 @@ export class EngineCommands implements MigrationCommands {
     actor: Actor,
     opts: { stepId?: string; version?: number } = {},
   ): Promise<CommandResult<Migration>> {
-    const r = await this.resolve(sel);
-    if (!r.ok) return r;
-    const res = await commit(this.rt, r.id, (m) => {
+    return this.transition(sel, (m) => {
       const cfg = this.rt.config.environments[m.env];
       return approveGate(m, {
         by: actor.userId,
@@ -177,7 +186,6 @@ export class EngineCommands implements MigrationCommands {
         ...(opts.version !== undefined ? { version: opts.version } : {}),
       });
     });
-    return res.ok ? { ok: true, value: res.migration } : res;
   }
 
   /**
@@ -189,13 +197,8 @@ export class EngineCommands implements MigrationCommands {
     actor: Actor,
     opts: { version?: number; reason?: string } = {},
   ): Promise<CommandResult<Migration>> {
-    const r = await this.resolve(sel);
-    if (!r.ok) return r;
     const reason = opts.reason ?? "rollback requested";
-    const res = await commit(this.rt, r.id, (m) =>
-      requestRollback(m, { by: actor.userId, now: this.rt.now(), reason }),
-    );
-    return res.ok ? { ok: true, value: res.migration } : res;
+    return this.transition(sel, (m) => requestRollback(m, { by: actor.userId, now: this.rt.now(), reason }));
   }
 
   /** The version matters here (unlike rollback): a Retry pressed on an older halt is not this one. */
@@ -204,9 +207,7 @@ export class EngineCommands implements MigrationCommands {
     actor: Actor,
     opts: { version?: number; stepId?: string } = {},
   ): Promise<CommandResult<Migration>> {
-    const r = await this.resolve(sel);
-    if (!r.ok) return r;
-    const res = await commit(this.rt, r.id, (m) =>
+    return this.transition(sel, (m) =>
       retryHaltedStep(m, {
         by: actor.userId,
         now: this.rt.now(),
@@ -215,14 +216,10 @@ export class EngineCommands implements MigrationCommands {
         ...(opts.stepId !== undefined ? { stepId: opts.stepId } : {}),
       }),
     );
-    return res.ok ? { ok: true, value: res.migration } : res;
   }
 
   async abort(env: string, actor: Actor): Promise<CommandResult<Migration>> {
-    const r = await this.resolve({ env });
-    if (!r.ok) return r;
-    const res = await commit(this.rt, r.id, (m) => abortMigration(m, actor.userId, this.rt.now()));
-    return res.ok ? { ok: true, value: res.migration } : res;
+    return this.transition({ env }, (m) => abortMigration(m, actor.userId, this.rt.now()));
   }
 
   async active(env?: string): Promise<MigrationView[]> {
