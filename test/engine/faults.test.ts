@@ -1,35 +1,24 @@
 import type { ChildProcess } from "node:child_process";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/jobs/engine.js";
 import { killHard, startChildWorker } from "../support/childWorker.js";
+import { childWorkerSuite } from "../support/childWorkerSuite.js";
 import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { testConfig } from "../support/testConfig.js";
 import { createTestPorts } from "../support/testPorts.js";
 import { waitFor } from "../support/waitFor.js";
 
-let redis: RedisServerHandle;
 let engine: Engine | undefined;
 const children: ChildProcess[] = [];
 const alice = { userId: "U0ALICE001" };
 const bob = { userId: "U0BOB00001" };
 
-beforeAll(async () => {
-  redis = await startRedisServer({ aof: true });
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  const c = new Redis(redis.url);
-  await c.flushall();
-  c.disconnect();
-});
-afterEach(async () => {
-  for (const c of children.splice(0)) await killHard(c);
-  await engine?.close();
-  engine = undefined;
+const suite = childWorkerSuite({
+  children,
+  closeEngine: async () => {
+    await engine?.close();
+    engine = undefined;
+  },
 });
 
 async function runningStep(id: string, stepId: string): Promise<void> {
@@ -42,11 +31,11 @@ async function runningStep(id: string, stepId: string): Promise<void> {
 
 describe("faults", () => {
   it("a worker killed with SIGKILL mid-step is replaced and every effect happens exactly once", async () => {
-    const portOpts = { redisUrl: redis.url, opDelayMs: 600, opDelayAfterMs: 600 };
+    const portOpts = { redisUrl: suite.redis.url, opDelayMs: 600, opDelayAfterMs: 600 };
     const config = {};
     const ports = createTestPorts(portOpts);
     await ports.world.init("production-20251101");
-    engine = await startTestEngine(redis.url, testConfig(config), ports, false); // commands only, no workers here
+    engine = await startTestEngine(suite.redis.url, testConfig(config), ports, false); // commands only, no workers here
     let child = await startChildWorker({ ports: portOpts, config });
     children.push(child);
 
@@ -87,10 +76,10 @@ describe("faults", () => {
   }, 120_000);
 
   it("SIGTERM drains: the running step finishes and is recorded before the worker exits", async () => {
-    const portOpts = { redisUrl: redis.url, opDelayMs: 800 };
+    const portOpts = { redisUrl: suite.redis.url, opDelayMs: 800 };
     const ports = createTestPorts(portOpts);
     await ports.world.init("production-20251101");
-    engine = await startTestEngine(redis.url, testConfig(), ports, false);
+    engine = await startTestEngine(suite.redis.url, testConfig(), ports, false);
     const child = await startChildWorker({ ports: portOpts, config: {} });
     children.push(child);
     const started = await engine.commands.start("production", alice);
@@ -107,15 +96,15 @@ describe("faults", () => {
   }, 60_000);
 
   it("survives a redis-server restart mid-migration (AOF) without losing anything", async () => {
-    const ports = createTestPorts({ redisUrl: redis.url, opDelayMs: 300 });
+    const ports = createTestPorts({ redisUrl: suite.redis.url, opDelayMs: 300 });
     await ports.world.init("production-20251101");
-    engine = await startTestEngine(redis.url, testConfig(), ports);
+    engine = await startTestEngine(suite.redis.url, testConfig(), ports);
     const started = await engine.commands.start("production", alice);
     if (!started.ok) throw new Error(started.rejection.message);
     const id = started.value.id;
     await runningStep(id, "restore");
     const before = await engine.store.get(id);
-    await redis.restart();
+    await suite.redis.restart();
     const after = await waitFor(() => engine!.store.get(id), "record after restart");
     expect(after.version).toBeGreaterThanOrEqual(before!.version);
     await waitForGate(engine, id, "gate-cutover", 40_000);

@@ -6,37 +6,28 @@
 import type { ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import type { Engine } from "../../src/jobs/engine.js";
 import { STEP_QUEUE } from "../../src/jobs/stepJobs.js";
-import { killHard, startChildWorker } from "../support/childWorker.js";
+import { startChildWorker } from "../support/childWorker.js";
+import { childWorkerSuite } from "../support/childWorkerSuite.js";
+import { expectCompletedOnce } from "../support/completedOnce.js";
 import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
-import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { testConfig } from "../support/testConfig.js";
 import { createTestPorts } from "../support/testPorts.js";
 import { waitFor } from "../support/waitFor.js";
 
-let redis: RedisServerHandle;
 let engine: Engine | undefined;
 const children: ChildProcess[] = [];
 const alice = { userId: "U0ALICE001" };
 const bob = { userId: "U0BOB00001" };
 
-beforeAll(async () => {
-  redis = await startRedisServer({ aof: true });
-});
-afterAll(async () => {
-  await redis.stop();
-});
-beforeEach(async () => {
-  const c = new Redis(redis.url);
-  await c.flushall();
-  c.disconnect();
-});
-afterEach(async () => {
-  for (const c of children.splice(0)) await killHard(c);
-  await engine?.close();
-  engine = undefined;
+const suite = childWorkerSuite({
+  children,
+  closeEngine: async () => {
+    await engine?.close();
+    engine = undefined;
+  },
 });
 
 async function stepState(id: string, stepId: string): Promise<string | undefined> {
@@ -65,11 +56,11 @@ async function upgrade(old: ChildProcess, opts: object, order: Order): Promise<C
 it.each<Order>(["new first", "old first"])(
   "replacing the worker mid-step twice (%s) loses and repeats nothing",
   async (order) => {
-    const portOpts = { redisUrl: redis.url, opDelayMs: 700, opDelayAfterMs: 700 };
+    const portOpts = { redisUrl: suite.redis.url, opDelayMs: 700, opDelayAfterMs: 700 };
     const config = {};
     const ports = createTestPorts(portOpts);
     await ports.world.init("production-20251101");
-    engine = await startTestEngine(redis.url, testConfig(config), ports, false); // commands only
+    engine = await startTestEngine(suite.redis.url, testConfig(config), ports, false); // commands only
     let worker = await startChildWorker({ ports: portOpts, config });
     children.push(worker);
 
@@ -93,21 +84,9 @@ it.each<Order>(["new first", "old first"])(
     await waitForGate(engine, id, "gate-decommission", 60_000);
     await engine.commands.approve({ env: "production" }, bob);
     const done = await waitForStatus(engine, id, "completed", 60_000);
-    expect(done.steps.every((s) => s.status.state === "succeeded" || s.status.state === "skipped")).toBe(
-      true,
-    );
-
-    expect(await ports.world.effects()).toEqual({
-      "ttl-1": 1,
-      backup: 1,
-      restore: 1,
-      handoff: 1,
-      "shift-100": 1,
-      decommission: 1,
-      "ttl-2": 1,
-    });
+    await expectCompletedOnce(done, ports.world);
     // Every step job ran in exactly one attempt, and only one job exists per step (no second run number).
-    const conn = new Redis(redis.url, { maxRetriesPerRequest: null });
+    const conn = new Redis(suite.redis.url, { maxRetriesPerRequest: null });
     const queue = new Queue(STEP_QUEUE, { connection: conn });
     try {
       const jobs = (await queue.getJobs(["completed", "failed", "active", "waiting", "delayed"])).filter(

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEngine, type Engine } from "../../src/jobs/engine.js";
 import { createLogger } from "../../src/observability/logger.js";
 import { RedisClusterUnsupported } from "../../src/store/redisConnection.js";
+import { expectCompletedOnce } from "../support/completedOnce.js";
 import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { freePort, type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { testConfig } from "../support/testConfig.js";
@@ -73,18 +74,7 @@ describe("Redis Sentinel", () => {
       await waitForGate(engine, id, "gate-decommission", 60_000);
       await engine.commands.approve({ env: "production" }, bob);
       const done = await waitForStatus(engine, id, "completed", 60_000);
-      expect(done.steps.every((s) => s.status.state === "succeeded" || s.status.state === "skipped")).toBe(
-        true,
-      );
-      expect(await ports.world.effects()).toEqual({
-        "ttl-1": 1,
-        backup: 1,
-        restore: 1,
-        handoff: 1,
-        "shift-100": 1,
-        decommission: 1,
-        "ttl-2": 1,
-      });
+      await expectCompletedOnce(done, ports.world);
 
       // The record lives on the former replica, now primary; the old primary follows it.
       const promoted = new Redis({ host: "127.0.0.1", port: set.replicaPort });
