@@ -3,7 +3,7 @@
 
 import type { App } from "@slack/bolt";
 import type { BotDeps } from "../context.js";
-import { registerButton } from "./common.js";
+import { registerButton, seen } from "./common.js";
 import { ACTION_APPROVE } from "./value.js";
 
 export function registerApproveAction(app: App, deps: BotDeps): void {
@@ -11,10 +11,6 @@ export function registerApproveAction(app: App, deps: BotDeps): void {
     actionId: ACTION_APPROVE,
     what: "Approve",
     permission: "approve",
-    call: (m, value, who) =>
-      deps.commands.approve({ migrationId: m.id }, who, {
-        version: value.version,
-        ...(value.stepId !== undefined ? { stepId: value.stepId } : {}),
-      }),
+    call: (m, value, who) => deps.commands.approve({ migrationId: m.id }, who, seen(value)),
   });
 }

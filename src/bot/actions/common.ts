@@ -119,6 +119,11 @@ export async function guarded(
   }
 }
 
+/** The version (and the step, when the button has one) the person saw: the engine refuses a stale click. */
+export function seen(value: ButtonValue): { version: number; stepId?: string } {
+  return { version: value.version, ...(value.stepId !== undefined ? { stepId: value.stepId } : {}) };
+}
+
 /** What a button listener owns: its action id, its name in failures, its permission and its engine call. */
 export interface Button {
   actionId: string;

@@ -4,7 +4,7 @@
 
 import type { App } from "@slack/bolt";
 import type { BotDeps } from "../context.js";
-import { registerButton } from "./common.js";
+import { registerButton, seen } from "./common.js";
 import { ACTION_RETRY } from "./value.js";
 
 export function registerRetryAction(app: App, deps: BotDeps): void {
@@ -12,10 +12,6 @@ export function registerRetryAction(app: App, deps: BotDeps): void {
     actionId: ACTION_RETRY,
     what: "Retry",
     permission: "retry",
-    call: (m, value, who) =>
-      deps.commands.retry({ migrationId: m.id }, who, {
-        version: value.version,
-        ...(value.stepId !== undefined ? { stepId: value.stepId } : {}),
-      }),
+    call: (m, value, who) => deps.commands.retry({ migrationId: m.id }, who, seen(value)),
   });
 }
