@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { Engine } from "../../src/jobs/engine.js";
 import { killHard, startChildWorker } from "../support/childWorker.js";
 import { childWorkerSuite } from "../support/childWorkerSuite.js";
+import { expectEveryEffectOnce } from "../support/completedOnce.js";
 import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { testConfig } from "../support/testConfig.js";
 import { createTestPorts } from "../support/testPorts.js";
@@ -63,15 +64,7 @@ describe("faults", () => {
     await waitForGate(engine, id, "gate-decommission", 40_000);
     await engine.commands.approve({ env: "production" }, bob);
     await waitForStatus(engine, id, "completed", 40_000);
-    expect(await ports.world.effects()).toEqual({
-      "ttl-1": 1,
-      backup: 1,
-      restore: 1,
-      handoff: 1,
-      "shift-100": 1,
-      decommission: 1,
-      "ttl-2": 1,
-    });
+    await expectEveryEffectOnce(ports.world);
     ports.close();
   }, 120_000);
 

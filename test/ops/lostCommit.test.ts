@@ -7,6 +7,7 @@
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { keys } from "../../src/store/keys.js";
+import { expectEveryEffectOnce } from "../support/completedOnce.js";
 import { startTestEngine, waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { testConfig } from "../support/testConfig.js";
@@ -51,15 +52,7 @@ it("a record behind its completed step jobs (lost commits) is caught up, every e
     await waitForGate(engine, id, "gate-decommission", 60_000);
     await engine.commands.approve({ env: "production" }, { userId: "U0BOB00001" });
     await waitForStatus(engine, id, "completed", 60_000);
-    expect(await ports.world.effects()).toEqual({
-      "ttl-1": 1,
-      backup: 1,
-      restore: 1,
-      handoff: 1,
-      "shift-100": 1,
-      decommission: 1,
-      "ttl-2": 1,
-    });
+    await expectEveryEffectOnce(ports.world);
   } finally {
     await engine.close();
     raw.disconnect();

@@ -4,11 +4,12 @@
 import { expect } from "vitest";
 import type { Migration } from "../../src/migration/types.js";
 
-export async function expectCompletedOnce(
-  done: Migration,
-  world: { effects(): Promise<Record<string, number>> },
-): Promise<void> {
-  expect(done.steps.every((s) => s.status.state === "succeeded" || s.status.state === "skipped")).toBe(true);
+interface EffectsWorld {
+  effects(): Promise<Record<string, number>>;
+}
+
+/** Every effect of a whole migration through the test ports, exactly once. */
+export async function expectEveryEffectOnce(world: EffectsWorld): Promise<void> {
   expect(await world.effects()).toEqual({
     "ttl-1": 1,
     backup: 1,
@@ -18,4 +19,9 @@ export async function expectCompletedOnce(
     decommission: 1,
     "ttl-2": 1,
   });
+}
+
+export async function expectCompletedOnce(done: Migration, world: EffectsWorld): Promise<void> {
+  expect(done.steps.every((s) => s.status.state === "succeeded" || s.status.state === "skipped")).toBe(true);
+  await expectEveryEffectOnce(world);
 }
