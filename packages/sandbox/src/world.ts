@@ -58,7 +58,7 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
     ...(opts.cronJobs ? { cronJobs: opts.cronJobs } : {}),
     ...(opts.readyDelayMs ? { readyDelayMs: opts.readyDelayMs } : {}),
   });
-  const { redis, old, new: neu, route53, zoneId, slack, estate, signingSecret, kubeconfigPath, env } = hosts;
+  const { slack, signingSecret, kubeconfigPath, env } = hosts;
   const config = parseConfig(hosts.configYaml, "sandbox");
   Object.assign(process.env, env);
   const settings = readSettings(opts.workerProcess ? { ...env, HIKKOSHI_ROLE: "bot" } : env);
@@ -101,16 +101,10 @@ export async function startSandboxWorld(opts: SandboxOptions): Promise<SandboxWo
   });
 
   const world: SandboxWorld = {
+    ...hosts,
     config,
-    redis,
-    old,
-    new: neu,
-    route53,
-    zoneId,
-    slack,
     client,
     app,
-    estate,
     ...(workers ? { workers } : {}),
     async restartApp() {
       await app.stop();
