@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { PermanentDnsError } from "../../src/dns/index.js";
 import { classify } from "../../src/dns/route53/errors.js";
+import { Route53Pacer } from "../../src/dns/route53/pacing.js";
 import { PlanError, plannedWeights, shiftDesired } from "../../src/dns/route53/plan.js";
 import { canonical, diffSets } from "../../src/dns/route53/records.js";
-import { backoffMs, DEFAULT_RETRY, RateLimiter } from "../../src/dns/route53/retry.js";
+import { backoffMs, DEFAULT_RETRY } from "../../src/dns/route53/retry.js";
 import { groupsOf } from "../../src/dns/route53/targets.js";
 import { alias, cname, NEW, OLD, SRC, TGT, weighted } from "./world.js";
 
@@ -79,9 +80,11 @@ describe("retry policy", () => {
   });
 
   it("spaces requests to the configured rate", async () => {
-    const limiter = new RateLimiter(50);
+    // A burst of one above the margin, then 50 per second: six requests span at least five refills.
+    const limit = { capacity: 2, refillPerSecond: 50 };
+    const limiter = new Route53Pacer({ account: limit, perOperation: limit, marginTokens: 1 });
     const start = Date.now();
-    for (let i = 0; i < 6; i++) await limiter.take();
+    for (let i = 0; i < 6; i++) await limiter.take("ListResourceRecordSets");
     expect(Date.now() - start).toBeGreaterThanOrEqual(95);
   });
 

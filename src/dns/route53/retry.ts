@@ -39,20 +39,6 @@ export interface Admission {
   take(): Promise<void>;
 }
 
-/** Spaces requests at least 1/rps apart, in the order they asked. Superseded by Route53Pacer; kept for test/dns/rules.test.ts. */
-export class RateLimiter implements Admission {
-  private next = 0;
-
-  constructor(private readonly requestsPerSecond: number) {}
-
-  async take(): Promise<void> {
-    const now = Date.now();
-    const slot = Math.max(now, this.next);
-    this.next = slot + 1000 / this.requestsPerSecond;
-    if (slot > now) await sleep(slot - now);
-  }
-}
-
 export type RetryListener = (info: { op: string; attempt: number; code: string; delayMs: number }) => void;
 
 /**
