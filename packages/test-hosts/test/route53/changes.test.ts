@@ -5,19 +5,10 @@ import {
   ListResourceRecordSetsCommand,
   type ResourceRecordSet,
 } from "@aws-sdk/client-route-53";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type Route53Host, startRoute53Host } from "../../src/route53/index.js";
-import { rejection, sdkClient } from "./client.js";
+import { describe, expect, it } from "vitest";
+import { rejection, sdkClient, useZone } from "./client.js";
 
-let host: Route53Host;
-let zoneId: string;
-beforeEach(async () => {
-  host = await startRoute53Host({ insyncDelayMs: 40 });
-  zoneId = host.createZone({ name: "example.com" });
-});
-afterEach(async () => {
-  await host.close();
-});
+const z = useZone({ insyncDelayMs: 40 });
 
 const cname = (name: string, value: string, ttl = 300): ResourceRecordSet => ({
   Name: name,
@@ -32,13 +23,13 @@ const weighted = (name: string, id: string, weight: number, value: string): Reso
 });
 
 function change(changes: Change[]) {
-  return sdkClient(host.endpoint).send(
-    new ChangeResourceRecordSetsCommand({ HostedZoneId: zoneId, ChangeBatch: { Changes: changes } }),
+  return sdkClient(z.host.endpoint).send(
+    new ChangeResourceRecordSetsCommand({ HostedZoneId: z.zoneId, ChangeBatch: { Changes: changes } }),
   );
 }
 const names = () =>
-  host
-    .recordSets(zoneId)
+  z.host
+    .recordSets(z.zoneId)
     .map(
       (r) =>
         `${r.Name} ${r.Type} ${r.SetIdentifier ?? ""} ${r.ResourceRecords?.[0]?.Value ?? r.AliasTarget?.DNSName}`,
@@ -46,7 +37,7 @@ const names = () =>
 
 describe("ChangeResourceRecordSets", () => {
   it("applies a batch, normalises names, and moves the change from PENDING to INSYNC", async () => {
-    host.faults.insyncDelayMs = 400;
+    z.host.faults.insyncDelayMs = 400;
     const out = await change([
       { Action: "CREATE", ResourceRecordSet: cname("WWW.Example.com", "lb-1.example.net") },
       {
@@ -63,7 +54,7 @@ describe("ChangeResourceRecordSets", () => {
     expect(out.ChangeInfo?.Id).toMatch(/^\/change\/C[A-Z0-9]+$/);
     const submittedAt = out.ChangeInfo!.SubmittedAt!;
     expect(submittedAt).toBeInstanceOf(Date);
-    const sdk = sdkClient(host.endpoint);
+    const sdk = sdkClient(z.host.endpoint);
     let status = (await sdk.send(new GetChangeCommand({ Id: out.ChangeInfo!.Id! }))).ChangeInfo?.Status;
     while (status === "PENDING" && Date.now() - submittedAt.getTime() < 5000) {
       await new Promise((r) => setTimeout(r, 20));
@@ -72,7 +63,7 @@ describe("ChangeResourceRecordSets", () => {
     expect(status).toBe("INSYNC");
     expect(Date.now() - submittedAt.getTime()).toBeGreaterThanOrEqual(400);
     const listed = await sdk.send(
-      new ListResourceRecordSetsCommand({ HostedZoneId: zoneId, StartRecordName: "\\052.example.com" }),
+      new ListResourceRecordSetsCommand({ HostedZoneId: z.zoneId, StartRecordName: "\\052.example.com" }),
     );
     // `*` is stored as \052, which sorts before letters
     expect(listed.ResourceRecordSets).toEqual([
@@ -82,7 +73,7 @@ describe("ChangeResourceRecordSets", () => {
   });
 
   it("rejects the whole batch when one change is invalid, listing Route 53's messages", async () => {
-    host.putRecordSets(zoneId, [
+    z.host.putRecordSets(z.zoneId, [
       cname("a.example.com", "old.example.net"),
       cname("c.example.com", "old.example.net", 300),
     ]);
@@ -100,11 +91,11 @@ describe("ChangeResourceRecordSets", () => {
       "[Tried to delete resource record set [name='c.example.com.', type='CNAME'] but the values provided do not match the current values]",
     );
     expect(names()).toEqual(before);
-    expect(host.counters).toMatchObject({ changesRejected: 1, changesAccepted: 0 });
+    expect(z.host.counters).toMatchObject({ changesRejected: 1, changesAccepted: 0 });
   });
 
   it("reports every problem of a batch: CREATE of an existing set and DELETE of a missing one", async () => {
-    host.putRecordSets(zoneId, [cname("a.example.com", "x.example.net")]);
+    z.host.putRecordSets(z.zoneId, [cname("a.example.com", "x.example.net")]);
     const err = await rejection(
       change([
         { Action: "CREATE", ResourceRecordSet: cname("a.example.com", "x.example.net") },
@@ -118,8 +109,8 @@ describe("ChangeResourceRecordSets", () => {
   });
 
   it("the wire body is Route 53's ErrorResponse with Type, Code, Message, Messages and RequestId", async () => {
-    host.putRecordSets(zoneId, [cname("a.example.com", "x.example.net")]);
-    const res = await fetch(`${host.endpoint}/2013-04-01/hostedzone/${zoneId}/rrset`, {
+    z.host.putRecordSets(z.zoneId, [cname("a.example.com", "x.example.net")]);
+    const res = await fetch(`${z.host.endpoint}/2013-04-01/hostedzone/${z.zoneId}/rrset`, {
       method: "POST",
       headers: { authorization: "AWS4-HMAC-SHA256 Credential=AKIDTEST/x", "content-type": "application/xml" },
       body: `<?xml version="1.0" encoding="UTF-8"?><ChangeResourceRecordSetsRequest xmlns="https://route53.amazonaws.com/doc/2013-04-01/"><ChangeBatch><Changes><Change><Action>CREATE</Action><ResourceRecordSet><Name>a.example.com</Name><Type>CNAME</Type><TTL>300</TTL><ResourceRecords><ResourceRecord><Value>x.example.net</Value></ResourceRecord></ResourceRecords></ResourceRecordSet></Change></Changes></ChangeBatch></ChangeResourceRecordSetsRequest>`,
@@ -134,7 +125,7 @@ describe("ChangeResourceRecordSets", () => {
   });
 
   it("refuses a simple and a weighted set on one name and type, in either order", async () => {
-    host.putRecordSets(zoneId, [
+    z.host.putRecordSets(z.zoneId, [
       cname("s.example.com", "x.example.net"),
       weighted("w.example.com", "blue", 1, "x.example.net"),
     ]);
@@ -153,7 +144,7 @@ describe("ChangeResourceRecordSets", () => {
   });
 
   it("converts a simple CNAME to weighted sets when the DELETE comes first in the batch", async () => {
-    host.putRecordSets(zoneId, [cname("s.example.com", "x.example.net")]);
+    z.host.putRecordSets(z.zoneId, [cname("s.example.com", "x.example.net")]);
     await change([
       { Action: "DELETE", ResourceRecordSet: cname("s.example.com", "x.example.net") },
       { Action: "CREATE", ResourceRecordSet: weighted("s.example.com", "old", 90, "x.example.net") },
@@ -166,7 +157,7 @@ describe("ChangeResourceRecordSets", () => {
   });
 
   it("keeps a CNAME alone at its name", async () => {
-    host.putRecordSets(zoneId, [
+    z.host.putRecordSets(z.zoneId, [
       cname("c.example.com", "x.example.net"),
       { Name: "t.example.com", Type: "TXT", TTL: 60, ResourceRecords: [{ Value: '"x"' }] },
     ]);
@@ -220,16 +211,16 @@ describe("ChangeResourceRecordSets", () => {
     );
     expect(outside.name).toBe("InvalidChangeBatch");
     expect(outside.message).toContain("is not permitted in zone example.com.");
-    expect(host.counters.changesAccepted).toBe(0);
+    expect(z.host.counters.changesAccepted).toBe(0);
   });
 
   it("UPSERT creates or replaces; an UPSERT of identical values is accepted but changes nothing", async () => {
     await change([{ Action: "UPSERT", ResourceRecordSet: cname("u.example.com", "a.example.net") }]);
     await change([{ Action: "UPSERT", ResourceRecordSet: cname("u.example.com", "b.example.net", 60) }]);
     await change([{ Action: "UPSERT", ResourceRecordSet: cname("u.example.com", "b.example.net", 60) }]);
-    expect(host.recordSets(zoneId).find((r) => r.Name === "u.example.com.")).toEqual(
+    expect(z.host.recordSets(z.zoneId).find((r) => r.Name === "u.example.com.")).toEqual(
       cname("u.example.com.", "b.example.net", 60),
     );
-    expect(host.counters).toMatchObject({ changesAccepted: 3, changesEffective: 2 });
+    expect(z.host.counters).toMatchObject({ changesAccepted: 3, changesEffective: 2 });
   });
 });
