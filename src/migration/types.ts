@@ -79,16 +79,18 @@ export interface Step extends StepSpec {
  * - terminal: `completed`, `rolled-back`, `blocked` (preflight said no; nothing changed), `aborted`.
  * - `rollback-failed`: a compensation failed permanently; the lock is kept until a human retries it.
  */
-export type MigrationStatus =
-  | "running"
-  | "awaiting-approval"
-  | "halted"
-  | "rolling-back"
-  | "rollback-failed"
-  | "completed"
-  | "rolled-back"
-  | "blocked"
-  | "aborted";
+export const MIGRATION_STATUSES = [
+  "running",
+  "awaiting-approval",
+  "halted",
+  "rolling-back",
+  "rollback-failed",
+  "completed",
+  "rolled-back",
+  "blocked",
+  "aborted",
+] as const;
+export type MigrationStatus = (typeof MIGRATION_STATUSES)[number];
 
 export const TERMINAL_STATUSES: ReadonlySet<MigrationStatus> = new Set([
   "completed",

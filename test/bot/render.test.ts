@@ -8,13 +8,14 @@ import { progressText } from "../../src/bot/render/format.js";
 import { renderMigrationMessage } from "../../src/bot/render/migration.js";
 import { planMessage } from "../../src/bot/render/plan.js";
 import { renderReport } from "../../src/bot/render/report.js";
-import type {
-  Migration,
-  MigrationStatus,
-  Progress,
-  Step,
-  StepKind,
-  StepStatus,
+import {
+  MIGRATION_STATUSES,
+  type Migration,
+  type MigrationStatus,
+  type Progress,
+  type Step,
+  type StepKind,
+  type StepStatus,
 } from "../../src/migration/types.js";
 import { DEFAULT_KINDS, migrationAt, T0 } from "./fixtures.js";
 
@@ -210,17 +211,7 @@ describe("renderMigrationMessage", () => {
       effect: fc.boolean(),
       status,
     });
-    const statusArb = fc.constantFrom<MigrationStatus>(
-      "running",
-      "awaiting-approval",
-      "halted",
-      "rolling-back",
-      "rollback-failed",
-      "completed",
-      "rolled-back",
-      "blocked",
-      "aborted",
-    );
+    const statusArb = fc.constantFrom<MigrationStatus>(...MIGRATION_STATUSES);
     fc.assert(
       fc.property(
         fc.array(stepArb, { minLength: 0, maxLength: 300 }),

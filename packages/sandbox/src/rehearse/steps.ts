@@ -1,7 +1,7 @@
 // The step language of a rehearsal scenario: one line of plain English per step, parsed into data.
 // Pure: text in, a step or a message that says what was expected out.
 import { buildPlan } from "../../../../src/migration/plan.js";
-import type { MigrationStatus, StepState } from "../../../../src/migration/types.js";
+import { MIGRATION_STATUSES, type MigrationStatus, type StepState } from "../../../../src/migration/types.js";
 import { FAULTS, type FaultName } from "../faults.js";
 import { sandboxConfig } from "../sandboxConfig.js";
 import { SANDBOX_USERS } from "../world.js";
@@ -24,17 +24,7 @@ export type Step =
   | { kind: "fault"; fault: FaultName; on: boolean }
   | { kind: "clear-faults" };
 
-export const STATUSES: readonly MigrationStatus[] = [
-  "running",
-  "awaiting-approval",
-  "halted",
-  "rolling-back",
-  "rollback-failed",
-  "completed",
-  "rolled-back",
-  "blocked",
-  "aborted",
-];
+export const STATUSES: readonly MigrationStatus[] = MIGRATION_STATUSES;
 
 export const STEP_STATES: readonly StepState[] = [
   "pending",
