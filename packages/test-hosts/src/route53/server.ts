@@ -3,8 +3,9 @@
 
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
+import { readBody } from "../http/body.js";
+import { closeServer, listenOnLoopback } from "../http/listen.js";
 import { emptyCounters, type Route53Counters, Route53Faults, type Route53Op } from "./faults.js";
 import { storedName } from "./names.js";
 import { MalformedRequest, parseChangeRequest } from "./parse.js";
@@ -83,15 +84,6 @@ function route(method: string, path: string): Route | undefined {
   const change = p.match(/^\/2013-04-01\/change\/([^/]+)$/);
   if (method === "GET" && change) return { op: "GetChange", changeId: decodeURIComponent(change[1]!) };
   return undefined;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
 }
 
 function maxItems(raw: string | null, dflt: number, cap: number): number {
@@ -300,8 +292,7 @@ export async function startRoute53Host(opts: Route53HostOptions = {}): Promise<R
   const server: Server = createServer((req, res) => {
     void handle(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  const port = await listenOnLoopback(server);
 
   return {
     endpoint: `http://127.0.0.1:${port}`,
@@ -320,10 +311,6 @@ export async function startRoute53Host(opts: Route53HostOptions = {}): Promise<R
     resetCounters: () => {
       counters = emptyCounters();
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => closeServer(server),
   };
 }
