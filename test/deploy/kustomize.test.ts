@@ -7,6 +7,13 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { IDeployment } from "kubernetes-models/apps/v1/Deployment";
+import type { INetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import type { IPodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import type { IConfigMap } from "kubernetes-models/v1/ConfigMap";
+import type { INamespace } from "kubernetes-models/v1/Namespace";
+import type { IService } from "kubernetes-models/v1/Service";
+import type { IServiceAccount } from "kubernetes-models/v1/ServiceAccount";
 import { describe, expect, it } from "vitest";
 import { parseAllDocuments } from "yaml";
 import { parseConfig } from "../../src/config/load.js";
@@ -20,9 +27,28 @@ type Obj = {
   apiVersion: string;
   kind: string;
   metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  // biome-ignore lint/suspicious/noExplicitAny: rendered YAML, checked field by field below
-  [k: string]: any;
+  [k: string]: unknown;
 };
+
+/** A ServiceMonitor's fields this test reads (a Prometheus Operator CRD, no official model here). */
+interface ServiceMonitor {
+  apiVersion: string;
+  spec: {
+    selector: { matchLabels: Record<string, string> };
+    endpoints: Array<{ port: string; path: string }>;
+  };
+}
+
+/** The official types of the kinds this test reads field by field; the first test validates every object. */
+interface Kinds {
+  Deployment: IDeployment;
+  Service: IService;
+  NetworkPolicy: INetworkPolicy;
+  PodDisruptionBudget: IPodDisruptionBudget;
+  ConfigMap: IConfigMap;
+  ServiceAccount: IServiceAccount;
+  Namespace: INamespace;
+}
 
 /** kubectl's embedded kustomize as [major, minor]; kubectl before 1.24 does not print it (1.20 embeds v2.0.3). */
 function kustomizeVersion(): [number, number] {
@@ -63,29 +89,34 @@ async function validateOfficial(o: Obj): Promise<void> {
 }
 
 /** ServiceMonitor is a Prometheus Operator CRD (no official schema here): check what it must say. */
-function validateServiceMonitor(o: Obj, all: Obj[]): void {
+function validateServiceMonitor(o: ServiceMonitor, all: Obj[]): void {
   expect(o.apiVersion).toBe("monitoring.coreos.com/v1");
-  const selector = o.spec.selector.matchLabels as Record<string, string>;
-  const services = all.filter(
-    (s) => s.kind === "Service" && Object.entries(selector).every(([k, v]) => s.metadata.labels?.[k] === v),
-  );
-  expect(services.map((s) => s.metadata.name).sort()).toEqual(["hikkoshi-bot", "hikkoshi-worker"]);
-  const portNames = services.flatMap((s) => (s.spec.ports as Array<{ name: string }>).map((p) => p.name));
-  for (const e of o.spec.endpoints as Array<{ port: string; path: string }>) {
+  const selector = o.spec.selector.matchLabels;
+  const services = byKind(all, "Service").filter((s) => matches(selector, s.metadata?.labels));
+  expect(services.map((s) => s.metadata?.name).sort()).toEqual(["hikkoshi-bot", "hikkoshi-worker"]);
+  const portNames = services.flatMap((s) => (s.spec?.ports ?? []).map((p) => p.name));
+  for (const e of o.spec.endpoints) {
     expect(portNames).toContain(e.port);
     expect(e.path).toBe("/metrics");
   }
 }
 
-const byKind = (objs: Obj[], kind: string) => objs.filter((o) => o.kind === kind);
-const one = (objs: Obj[], kind: string, name: string) => {
-  const o = objs.find((x) => x.kind === kind && x.metadata.name === name);
+// The cast is what the schema validation in the first test checks.
+const byKind = <K extends keyof Kinds>(objs: Obj[], kind: K): Kinds[K][] =>
+  objs.filter((o) => o.kind === kind) as unknown as Kinds[K][];
+const one = <K extends keyof Kinds>(objs: Obj[], kind: K, name: string): Kinds[K] => {
+  const o = byKind(objs, kind).find((x) => x.metadata?.name === name);
   if (!o)
     throw new Error(`no ${kind} ${name} in ${objs.map((x) => `${x.kind}/${x.metadata.name}`).join(", ")}`);
   return o;
 };
-const matches = (selector: Record<string, string>, labels: Record<string, string> = {}) =>
+const matches = (selector: Record<string, string> = {}, labels: Record<string, string> = {}) =>
   Object.entries(selector).every(([k, v]) => labels[k] === v);
+/** A required field: fails the test, naming it, where the manifest lacks it. */
+function must<T>(value: T | undefined | null, what: string): T {
+  if (value === undefined || value === null) throw new Error(`${what} is missing`);
+  return value;
+}
 
 /** The longest a single step may run under this config (ms): what a draining worker must be allowed. */
 function longestStepMs(config: HikkoshiConfig): number {
@@ -98,8 +129,8 @@ function longestStepMs(config: HikkoshiConfig): number {
   );
 }
 
-type EnvVar = { name: string; value?: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } };
-type Mount = { name: string; mountPath: string };
+const podOf = (d: IDeployment) => must(d.spec?.template.spec, `${d.metadata?.name}'s pod spec`);
+const containerOf = (d: IDeployment) => must(podOf(d).containers[0], `${d.metadata?.name}'s container`);
 
 describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
   let cached: Obj[] | undefined;
@@ -112,13 +143,13 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
     const all = objs();
     expect(all.length).toBeGreaterThanOrEqual(10);
     for (const o of all) {
-      if (o.kind === "ServiceMonitor") validateServiceMonitor(o, all);
+      if (o.kind === "ServiceMonitor") validateServiceMonitor(o as unknown as ServiceMonitor, all);
       else await expect(validateOfficial(o), `${o.kind}/${o.metadata.name}`).resolves.toBeUndefined();
       if (o.kind !== "Namespace")
         expect(o.metadata.namespace, `${o.kind}/${o.metadata.name}`).toBe("hikkoshi");
     }
     const namespaces = byKind(all, "Namespace");
-    expect(namespaces.map((n) => n.metadata.labels?.["pod-security.kubernetes.io/enforce"])).toEqual([
+    expect(namespaces.map((n) => n.metadata?.labels?.["pod-security.kubernetes.io/enforce"])).toEqual([
       "restricted",
     ]);
   });
@@ -127,33 +158,36 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
     const all = objs();
     const bot = one(all, "Deployment", "hikkoshi-bot");
     const worker = one(all, "Deployment", "hikkoshi-worker");
-    expect(bot.spec.replicas).toBe(2);
+    expect(bot.spec?.replicas).toBe(2);
     const pdbs = byKind(all, "PodDisruptionBudget");
-    const botPdb = pdbs.find((p) => matches(p.spec.selector.matchLabels, bot.spec.template.metadata.labels));
-    expect(botPdb?.spec.minAvailable).toBe(1);
-    expect(pdbs.some((p) => matches(p.spec.selector.matchLabels, worker.spec.template.metadata.labels))).toBe(
-      true,
-    );
+    const selects = (p: IPodDisruptionBudget, d: IDeployment) =>
+      matches(p.spec?.selector?.matchLabels, d.spec?.template.metadata?.labels);
+    expect(pdbs.find((p) => selects(p, bot))?.spec?.minAvailable).toBe(1);
+    expect(pdbs.some((p) => selects(p, worker))).toBe(true);
 
-    const configVolume = bot.spec.template.spec.volumes.find((v: { name: string }) => v.name === "config");
-    const configMap = one(all, "ConfigMap", configVolume.configMap.name);
-    const config = parseConfig(configMap.data["hikkoshi.yaml"], `${overlay} ConfigMap`);
+    const configVolume = podOf(bot).volumes?.find((v) => v.name === "config");
+    const configMap = one(all, "ConfigMap", must(configVolume?.configMap?.name, "the bot's config volume"));
+    const configFile = must(configMap.data?.["hikkoshi.yaml"], "the ConfigMap's hikkoshi.yaml");
+    const config = parseConfig(configFile, `${overlay} ConfigMap`);
     expect(Object.keys(config.environments).length).toBeGreaterThan(0);
-    expect(worker.spec.template.spec.terminationGracePeriodSeconds * 1000).toBeGreaterThan(
-      longestStepMs(config),
+    const grace = must(
+      podOf(worker).terminationGracePeriodSeconds,
+      "the worker's terminationGracePeriodSeconds",
     );
+    expect(grace * 1000).toBeGreaterThan(longestStepMs(config));
 
     for (const d of [bot, worker]) {
-      const name = d.metadata.name as string;
-      const pod = d.spec.template.spec;
-      const c = pod.containers[0];
-      const env = Object.fromEntries((c.env as EnvVar[]).map((e) => [e.name, e.value]));
-      const port = c.ports[0];
+      const name = must(d.metadata?.name, "a Deployment's name");
+      const pod = podOf(d);
+      const c = containerOf(d);
+      const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e.value]));
+      const port = must(c.ports?.[0], `${name}'s container port`);
       expect(port.containerPort, name).toBe(Number(env.HIKKOSHI_ROLE === "worker" ? env.OPS_PORT : env.PORT));
-      expect(c.readinessProbe.httpGet, name).toEqual({ path: "/readyz", port: port.name });
-      expect(c.livenessProbe.httpGet, name).toEqual({ path: "/healthz", port: port.name });
+      expect(c.readinessProbe?.httpGet, name).toEqual({ path: "/readyz", port: port.name });
+      expect(c.livenessProbe?.httpGet, name).toEqual({ path: "/healthz", port: port.name });
+      const resources = c.resources;
       expect(
-        c.resources.requests.cpu && c.resources.requests.memory && c.resources.limits.memory,
+        resources?.requests?.cpu && resources.requests.memory && resources.limits?.memory,
         name,
       ).toBeTruthy();
       // Pod Security "restricted", and what a read-only root needs.
@@ -161,7 +195,7 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
         runAsNonRoot: true,
         seccompProfile: { type: "RuntimeDefault" },
       });
-      expect(pod.securityContext.runAsUser, name).toBeGreaterThan(0);
+      expect(pod.securityContext?.runAsUser, name).toBeGreaterThan(0);
       expect(c.securityContext, name).toMatchObject({
         runAsNonRoot: true,
         readOnlyRootFilesystem: true,
@@ -169,9 +203,9 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
         capabilities: { drop: ["ALL"] },
         seccompProfile: { type: "RuntimeDefault" },
       });
-      const mounts = c.volumeMounts as Mount[];
+      const mounts = c.volumeMounts ?? [];
       const tmp = mounts.find((m) => m.mountPath === "/tmp");
-      expect(pod.volumes.find((v: { name: string }) => v.name === tmp?.name)?.emptyDir, name).toBeDefined();
+      expect(pod.volumes?.find((v) => v.name === tmp?.name)?.emptyDir, name).toBeDefined();
       // The config file the process reads is the ConfigMap's key, where it is mounted.
       const configMount = mounts.find((m) => m.name === "config");
       expect(env.HIKKOSHI_CONFIG, name).toBe(`${configMount?.mountPath}/hikkoshi.yaml`);
@@ -191,25 +225,24 @@ describe.each(OVERLAYS)("deploy/kubernetes/overlays/%s", (overlay) => {
         .map((l) => l.split("=")[0]),
     );
     for (const s of byKind(all, "Service")) {
-      const pods = deployments.filter((d) => matches(s.spec.selector, d.spec.template.metadata.labels));
-      expect(pods, s.metadata.name).toHaveLength(1);
-      const names = pods[0]!.spec.template.spec.containers[0].ports.map((p: { name: string }) => p.name);
-      for (const p of s.spec.ports) expect(names, s.metadata.name).toContain(p.targetPort);
+      const name = s.metadata?.name;
+      const pods = deployments.filter((d) => matches(s.spec?.selector, d.spec?.template.metadata?.labels));
+      expect(pods, name).toHaveLength(1);
+      const names = (containerOf(pods[0]!).ports ?? []).map((p) => p.name);
+      for (const p of s.spec?.ports ?? []) expect(names, name).toContain(p.targetPort);
     }
-    const [policy] = byKind(all, "NetworkPolicy");
-    const allowed = policy!.spec.ingress.flatMap((r: { ports: Array<{ port: number }> }) =>
-      r.ports.map((p) => p.port),
-    );
+    const policy = must(byKind(all, "NetworkPolicy")[0], "a NetworkPolicy");
+    const allowed = (policy.spec?.ingress ?? []).flatMap((r) => (r.ports ?? []).map((p) => p.port));
     for (const d of deployments) {
-      expect(matches(policy!.spec.podSelector.matchLabels, d.spec.template.metadata.labels)).toBe(true);
-      const c = d.spec.template.spec.containers[0];
-      for (const p of c.ports) expect(allowed).toContain(p.containerPort);
-      for (const e of c.env as EnvVar[]) {
+      expect(matches(policy.spec?.podSelector?.matchLabels, d.spec?.template.metadata?.labels)).toBe(true);
+      const c = containerOf(d);
+      for (const p of c.ports ?? []) expect(allowed).toContain(p.containerPort);
+      for (const e of c.env ?? []) {
         expect(documented.has(e.name), `${e.name} in .env.example`).toBe(true);
         if (e.valueFrom?.secretKeyRef)
           expect(e.valueFrom.secretKeyRef).toEqual({ name: "hikkoshi", key: e.name });
       }
-      expect(["bot", "worker"]).toContain((c.env as EnvVar[]).find((e) => e.name === "HIKKOSHI_ROLE")?.value);
+      expect(["bot", "worker"]).toContain(c.env?.find((e) => e.name === "HIKKOSHI_ROLE")?.value);
     }
     // Tokens reach the pods only through the Secret, never as plain values in a manifest.
     expect(JSON.stringify(all)).not.toMatch(/xox[bpa]-[A-Za-z0-9]/);
