@@ -1,7 +1,10 @@
 // node:http front of the host: body reading, faults, counters, JSON answers, and "down" handling.
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
+import { readBody } from "../http/body.js";
+import { listenOnLoopback } from "../http/listen.js";
+import { respond } from "../http/respond.js";
 import { internalError, KubeError } from "./errors.js";
 import type { Faults } from "./faults.js";
 import { describe, handle, type RouterContext } from "./router.js";
@@ -35,28 +38,6 @@ function bump(map: Record<string, number>, key: string): void {
   map[key] = (map[key] ?? 0) + 1;
 }
 
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(typeof chunk === "string" ? Buffer.from(chunk) : chunk);
-  return Buffer.concat(chunks).toString("utf8");
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    "Content-Type": typeof body === "string" ? "text/plain; charset=utf-8" : "application/json",
-    "Content-Length": Buffer.byteLength(text),
-    "Audit-Id": crypto.randomUUID(),
-    ...headers,
-  });
-  res.end(text);
-}
-
 export class ApiServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
@@ -88,14 +69,7 @@ export class ApiServer {
   }
 
   async listen(port = 0): Promise<void> {
-    await new Promise<void>((resolve, reject) => {
-      this.server.once("error", reject);
-      this.server.listen(port, "127.0.0.1", () => {
-        this.server.off("error", reject);
-        resolve();
-      });
-    });
-    this.port = (this.server.address() as AddressInfo).port;
+    this.port = await listenOnLoopback(this.server, port);
     this.listening = true;
   }
 
@@ -183,6 +157,10 @@ export class ApiServer {
       headers = err.headers;
     }
     bump(this.stats.byStatus, String(status));
-    send(res, status, payload, headers);
+    // Like the real apiserver: plain application/json, and an Audit-Id on every answer.
+    respond(res, status, payload, {
+      jsonType: "application/json",
+      headers: { "Audit-Id": crypto.randomUUID(), ...headers },
+    });
   }
 }

@@ -5,8 +5,10 @@
 
 import { randomBytes } from "node:crypto";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import type { AddressInfo } from "node:net";
 import { parse as parseQuery } from "node:querystring";
+import { readBody } from "../http/body.js";
+import { closeServer, listenOnLoopback } from "../http/listen.js";
+import { respond } from "../http/respond.js";
 import { createSocketModeHost, type SocketModeHost } from "./socketMode.js";
 import { type EphemeralMessage, type RecordedCall, SlackStore, type StoredMessage } from "./store.js";
 import { type Args, type Identity, METHODS, type MethodResult, type WorldState } from "./webApi.js";
@@ -65,30 +67,6 @@ export interface SlackTestHost {
   /** The next `times` calls of `method` fail with this Slack error (HTTP 429 + Retry-After for `ratelimited`). */
   failNext(method: string, error: string, opts?: { times?: number; retryAfterSeconds?: number }): void;
   close(): Promise<void>;
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on("data", (c: Buffer) => chunks.push(c));
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = typeof body === "string" ? body : JSON.stringify(body);
-  res.writeHead(status, {
-    "content-type":
-      typeof body === "string" ? "text/plain; charset=utf-8" : "application/json; charset=utf-8",
-    ...headers,
-  });
-  res.end(text);
 }
 
 function parseArgs(req: IncomingMessage, raw: string): Args {
@@ -179,7 +157,7 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
       call.status = status;
       call.ok = body.ok;
       if (!body.ok) call.error = String(body.error);
-      send(res, status, body, headers);
+      respond(res, status, body, { headers });
     };
     if (method === "apps.connections.open") {
       if (!token) return reply(200, { ok: false, error: "not_authed" });
@@ -211,18 +189,18 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
 
   const handleResponseUrl = (res: ServerResponse, id: string, raw: string) => {
     const ctx = responseUrls.get(id);
-    if (!ctx || now() - ctx.createdAt > 30 * 60_000) return send(res, 404, "expired_url");
-    if (ctx.uses >= 5) return send(res, 404, "used_url");
+    if (!ctx || now() - ctx.createdAt > 30 * 60_000) return respond(res, 404, "expired_url");
+    if (ctx.uses >= 5) return respond(res, 404, "used_url");
     let body: Record<string, unknown>;
     try {
       body = JSON.parse(raw) as Record<string, unknown>;
     } catch {
-      return send(res, 400, "invalid_payload");
+      return respond(res, 400, "invalid_payload");
     }
     const blocks = Array.isArray(body.blocks) ? (body.blocks as unknown[]) : [];
     const text = typeof body.text === "string" ? body.text : "";
     if (text.length === 0 && blocks.length === 0 && body.delete_original !== true)
-      return send(res, 400, "no_text");
+      return respond(res, 400, "no_text");
     ctx.uses += 1;
     const original = ctx.channel && ctx.messageTs ? store.get(ctx.channel, ctx.messageTs) : undefined;
     if (body.delete_original === true && original) {
@@ -244,7 +222,7 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
         ...(typeof body.replace_original === "boolean" ? { replaceOriginal: body.replace_original } : {}),
       });
     }
-    send(res, 200, "ok");
+    respond(res, 200, "ok");
   };
 
   const server: Server = createServer((req, res) => {
@@ -254,13 +232,12 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
         if (req.method === "POST" && path.startsWith("/api/")) return handleApi(req, res, path.slice(5), raw);
         if (req.method === "POST" && path.startsWith("/response/"))
           return handleResponseUrl(res, path.slice(10), raw);
-        send(res, 404, "not found");
+        respond(res, 404, "not found");
       })
-      .catch(() => send(res, 500, "error"));
+      .catch(() => respond(res, 500, "error"));
   });
   server.on("upgrade", (req, socket) => socketMode.handleUpgrade(req, socket));
-  await new Promise<void>((resolve) => server.listen(opts.port ?? 0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
+  const port = await listenOnLoopback(server, opts.port);
   const url = `http://127.0.0.1:${port}`;
   baseUrl = url;
 
@@ -290,11 +267,9 @@ export async function startSlackTestHost(opts: SlackHostOptions): Promise<SlackT
     failNext: (method, error, o = {}) => {
       injected.set(method, { error, times: o.times ?? 1, retryAfterSeconds: o.retryAfterSeconds ?? 1 });
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        socketMode.close();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => {
+      socketMode.close();
+      return closeServer(server);
+    },
   };
 }
