@@ -49,7 +49,8 @@ export type StepStatus =
   | { state: "waiting"; startedAt: number; run: number; until: number; reason: string }
   /** A gate waiting for a human. */
   | { state: "awaiting-approval"; startedAt: number; run: number }
-  | { state: "succeeded"; startedAt: number; finishedAt: number; summary?: string }
+  /** `unchanged`: an effect-bearing step that found nothing to change (abort still counts it untouched). */
+  | { state: "succeeded"; startedAt: number; finishedAt: number; summary?: string; unchanged?: true }
   /** `run` is the run that failed (a retry runs the next one); records written before it lack it. */
   | { state: "failed"; startedAt: number; finishedAt: number; error: string; run?: number }
   /** Stopped because rollback was requested while it ran; its partial effect is compensated. */

@@ -17,7 +17,7 @@ export const lowerTtl: StepDefinition = {
     const oldTtl = original.ttlSeconds;
     if (oldTtl <= ttl) {
       await ctx.data.set(DATA.cutoverSafeAt, ctx.now());
-      return { type: "done", summary: `TTL already ${oldTtl}s` };
+      return { type: "done", summary: `TTL already ${oldTtl}s`, unchanged: true };
     }
     const report = await ctx.ports.traffic.setTtl(ctx, ttl);
     const safeAt = previousAnswersExpireAt(report.insyncAt, oldTtl);

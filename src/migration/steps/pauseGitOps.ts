@@ -22,7 +22,7 @@ export const pauseGitOps: StepDefinition = {
       ctx.ports.clusters.snapshotGitOps(ctx, "handoff"),
     );
     if (snapshot.pauses.length === 0) {
-      return { type: "done", summary: "no GitOps controller would revert the handoff" };
+      return { type: "done", summary: "no GitOps controller would revert the handoff", unchanged: true };
     }
     const changed = await ctx.ports.clusters.pauseGitOps(ctx, snapshot.pauses);
     if (changed.length > 0) await ctx.note(`GitOps paused: ${changed.join(", ")}`);

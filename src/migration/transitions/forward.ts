@@ -126,7 +126,8 @@ export function beginStep(
 }
 
 export type StepOutcome =
-  | { type: "done"; summary?: string; findings?: Finding[] }
+  /** `unchanged`: the step found nothing to change in the world (so an abort is still possible). */
+  | { type: "done"; summary?: string; findings?: Finding[]; unchanged?: true }
   | { type: "wait"; until: number; reason: string }
   /** Partway, and a human must approve before the step goes on (weighted shift with approveEachStep). */
   | { type: "approval"; reason: string }
@@ -224,14 +225,14 @@ export function finishStep(
       );
     }
     case "done":
-      return advance(m, index, outcome.summary, findings, now);
+      return advance(m, index, outcome, findings, now);
   }
 }
 
 function advance(
   m: Migration,
   index: number,
-  summary: string | undefined,
+  done: { summary?: string; unchanged?: true },
   findings: Finding[],
   now: number,
 ): TransitionResult {
@@ -240,7 +241,8 @@ function advance(
     state: "succeeded",
     startedAt: startedAtOf(st, now),
     finishedAt: now,
-    ...(summary ? { summary } : {}),
+    ...(done.summary ? { summary: done.summary } : {}),
+    ...(done.unchanged ? { unchanged: true as const } : {}),
   });
   const following = m.steps[index + 1];
   if (!following) {

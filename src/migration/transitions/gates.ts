@@ -2,7 +2,7 @@
 
 import type { FreezeWindow } from "../../config/schema.js";
 import { activeFreeze, describeFreeze } from "../freeze.js";
-import { isGate, isTerminal, type Migration } from "../types.js";
+import { isGate, isTerminal, type Migration, type Step } from "../types.js";
 import { fourEyesRefusal } from "./fourEyes.js";
 import { accept, describeStatus, next, reject, type TransitionResult, withStep } from "./result.js";
 
@@ -100,12 +100,24 @@ export function approveGate(m: Migration, input: ApproveInput): TransitionResult
   );
 }
 
+/** Whether an effect-bearing step has (or may have) changed the world: begun, and not done with nothing to change. */
+function hasTouchedWorld(s: Step): boolean {
+  if (!s.effect) return false;
+  switch (s.status.state) {
+    case "pending":
+    case "skipped":
+      return false;
+    case "succeeded":
+      return s.status.unchanged !== true;
+    default:
+      return true;
+  }
+}
+
 /** Abort is only for migrations that have not changed anything yet. */
 export function abortMigration(m: Migration, by: string, now: number): TransitionResult {
   if (isTerminal(m.status)) return reject("already", `${m.id} has already ended (${m.status})`, m);
-  const touched = m.steps.find(
-    (s) => s.effect && s.status.state !== "pending" && s.status.state !== "skipped",
-  );
+  const touched = m.steps.find(hasTouchedWorld);
   if (touched) {
     return reject(
       "not-now",
