@@ -7,7 +7,6 @@ import type { ChildProcess } from "node:child_process";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { expect, it } from "vitest";
-import type { Engine } from "../../src/jobs/engine.js";
 import { STEP_QUEUE } from "../../src/jobs/stepJobs.js";
 import { startChildWorker } from "../support/childWorker.js";
 import { childWorkerSuite } from "../support/childWorkerSuite.js";
@@ -17,21 +16,13 @@ import { testConfig } from "../support/testConfig.js";
 import { createTestPorts } from "../support/testPorts.js";
 import { waitFor } from "../support/waitFor.js";
 
-let engine: Engine | undefined;
-const children: ChildProcess[] = [];
 const alice = { userId: "U0ALICE001" };
 const bob = { userId: "U0BOB00001" };
 
-const suite = childWorkerSuite({
-  children,
-  closeEngine: async () => {
-    await engine?.close();
-    engine = undefined;
-  },
-});
+const suite = childWorkerSuite();
 
 async function stepState(id: string, stepId: string): Promise<string | undefined> {
-  return (await engine!.store.get(id))?.steps.find((s) => s.id === stepId)?.status.state;
+  return (await suite.engine.store.get(id))?.steps.find((s) => s.id === stepId)?.status.state;
 }
 
 type Order = "new first" | "old first";
@@ -43,7 +34,7 @@ type Order = "new first" | "old first";
 async function upgrade(old: ChildProcess, opts: object, order: Order): Promise<ChildProcess> {
   const start = async () => {
     const next = await startChildWorker(opts);
-    children.push(next);
+    suite.children.push(next);
     return next;
   };
   const next = order === "new first" ? await start() : undefined;
@@ -60,11 +51,11 @@ it.each<Order>(["new first", "old first"])(
     const config = {};
     const ports = createTestPorts(portOpts);
     await ports.world.init("production-20251101");
-    engine = await startTestEngine(suite.redis.url, testConfig(config), ports, false); // commands only
+    suite.engine = await startTestEngine(suite.redis.url, testConfig(config), ports, false); // commands only
     let worker = await startChildWorker({ ports: portOpts, config });
-    children.push(worker);
+    suite.children.push(worker);
 
-    const started = await engine.commands.start("production", alice);
+    const started = await suite.engine.commands.start("production", alice);
     if (!started.ok) throw new Error(started.rejection.message);
     const id = started.value.id;
 
@@ -73,17 +64,17 @@ it.each<Order>(["new first", "old first"])(
     worker = await upgrade(worker, { ports: portOpts, config }, order);
     expect(["succeeded"]).toContain(await stepState(id, "backup"));
 
-    await waitForGate(engine, id, "gate-cutover", 60_000);
-    await engine.commands.approve({ env: "production" }, bob);
+    await waitForGate(suite.engine, id, "gate-cutover", 60_000);
+    await suite.engine.commands.approve({ env: "production" }, bob);
     // And again while the handoff (the step that must never run twice) is between its effect and its end.
     await waitFor(async () => (await ports.world.effects()).handoff === 1, "handoff effect");
     expect(await stepState(id, "handoff")).toBe("running");
     worker = await upgrade(worker, { ports: portOpts, config }, order);
     expect(await stepState(id, "handoff")).toBe("succeeded");
 
-    await waitForGate(engine, id, "gate-decommission", 60_000);
-    await engine.commands.approve({ env: "production" }, bob);
-    const done = await waitForStatus(engine, id, "completed", 60_000);
+    await waitForGate(suite.engine, id, "gate-decommission", 60_000);
+    await suite.engine.commands.approve({ env: "production" }, bob);
+    const done = await waitForStatus(suite.engine, id, "completed", 60_000);
     await expectCompletedOnce(done, ports.world);
     // Every step job ran in exactly one attempt, and only one job exists per step (no second run number).
     const conn = new Redis(suite.redis.url, { maxRetriesPerRequest: null });
@@ -110,7 +101,7 @@ it.each<Order>(["new first", "old first"])(
       await queue.close();
       conn.disconnect();
     }
-    const audit = await engine.commands.auditSince(id, "0");
+    const audit = await suite.engine.commands.auditSince(id, "0");
     expect(audit.filter((e) => e.action === "approve").map((e) => e.actor)).toEqual([bob.userId, bob.userId]);
     ports.close();
   },
