@@ -5,19 +5,9 @@ import { describe, expect, it } from "vitest";
 import { ACTION_APPROVE, encodeButtonValue } from "../../src/bot/actions/value.js";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { waitFor } from "../support/waitFor.js";
-import {
-  ALICE,
-  BOB,
-  buttonLabels,
-  ephemeralFor,
-  ephemeralsFor,
-  MALLORY,
-  messageShows,
-  OLLY,
-  PAT,
-  startMigration,
-  useBotWorld,
-} from "./harness.js";
+import { startMigration, useBotWorld } from "./harness.js";
+import { buttonLabels, ephemeralFor, ephemeralsFor, messageShows } from "./messages.js";
+import { ALICE, BOB, MALLORY, OLLY, PAT } from "./workspace.js";
 
 const w = useBotWorld();
 

@@ -4,21 +4,9 @@
 import { describe, expect, it } from "vitest";
 import { waitForGate, waitForStatus } from "../support/engineHarness.js";
 import { waitFor } from "../support/waitFor.js";
-import {
-  ALICE,
-  ackText,
-  BOB,
-  buttonLabels,
-  CHANNEL,
-  ephemeralFor,
-  ephemeralsFor,
-  MALLORY,
-  messageShows,
-  OLLY,
-  PAT,
-  startMigration,
-  useBotWorld,
-} from "./harness.js";
+import { startMigration, useBotWorld } from "./harness.js";
+import { ackText, buttonLabels, ephemeralFor, ephemeralsFor, messageShows } from "./messages.js";
+import { ALICE, BOB, CHANNEL, MALLORY, OLLY, PAT } from "./workspace.js";
 
 const w = useBotWorld();
 

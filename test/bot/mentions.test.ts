@@ -5,18 +5,9 @@
 import { describe, expect, it } from "vitest";
 import { ACTION_APPROVE, ACTION_ROLLBACK, encodeButtonValue } from "../../src/bot/actions/value.js";
 import { waitForGate } from "../support/engineHarness.js";
-import {
-  ALICE,
-  BOB,
-  CHANNEL,
-  ephemeralFor,
-  MALLORY,
-  messageShows,
-  OLLY,
-  PAT,
-  startMigration,
-  useBotWorld,
-} from "./harness.js";
+import { startMigration, useBotWorld } from "./harness.js";
+import { ephemeralFor, messageShows } from "./messages.js";
+import { ALICE, BOB, CHANNEL, MALLORY, OLLY, PAT } from "./workspace.js";
 
 const w = useBotWorld();
 
