@@ -76,22 +76,31 @@ function failure(code: number, reason: StatusReason, message: string, details?: 
   return body;
 }
 
-function resourceDetails(group: string, plural: string, name: string): StatusDetails {
+/** The details' `kind` is what the apiserver puts there: the plural for most errors, the Kind for Invalid. */
+function resourceDetails(group: string, kind: string, name: string): StatusDetails {
   const d: StatusDetails = { name };
   if (group) d.group = group;
-  d.kind = plural;
+  d.kind = kind;
   return d;
 }
 
+/**
+ * An error about one named object: `message` gets the object as the apiserver names it
+ * (`plural.group "name"`), and the details carry its group, kind (the plural) and name.
+ */
+function objectError(
+  status: number,
+  reason: StatusReason,
+  object: { group: string; plural: string; name: string },
+  message: (named: string) => string,
+): KubeError {
+  const { group, plural, name } = object;
+  const named = `${qualifiedResource(group, plural)} "${name}"`;
+  return new KubeError(failure(status, reason, message(named), resourceDetails(group, plural, name)));
+}
+
 export function notFound(group: string, plural: string, name: string): KubeError {
-  return new KubeError(
-    failure(
-      404,
-      "NotFound",
-      `${qualifiedResource(group, plural)} "${name}" not found`,
-      resourceDetails(group, plural, name),
-    ),
-  );
+  return objectError(404, "NotFound", { group, plural, name }, (named) => `${named} not found`);
 }
 
 export function pathNotFound(): KubeError {
@@ -99,26 +108,17 @@ export function pathNotFound(): KubeError {
 }
 
 export function alreadyExists(group: string, plural: string, name: string): KubeError {
-  return new KubeError(
-    failure(
-      409,
-      "AlreadyExists",
-      `${qualifiedResource(group, plural)} "${name}" already exists`,
-      resourceDetails(group, plural, name),
-    ),
-  );
+  return objectError(409, "AlreadyExists", { group, plural, name }, (named) => `${named} already exists`);
 }
 
 export function conflict(group: string, plural: string, name: string, why?: string): KubeError {
   const reason =
     why ?? "the object has been modified; please apply your changes to the latest version and try again";
-  return new KubeError(
-    failure(
-      409,
-      "Conflict",
-      `Operation cannot be fulfilled on ${qualifiedResource(group, plural)} "${name}": ${reason}`,
-      resourceDetails(group, plural, name),
-    ),
+  return objectError(
+    409,
+    "Conflict",
+    { group, plural, name },
+    (named) => `Operation cannot be fulfilled on ${named}: ${reason}`,
   );
 }
 
@@ -127,10 +127,7 @@ export function invalid(group: string, kind: string, name: string, causes: Statu
   const qualifiedKind = group ? `${kind}.${group}` : kind;
   const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message ?? ""}` : (c.message ?? "")));
   const joined = parts.length === 1 ? parts[0] : `[${parts.join(", ")}]`;
-  const details: StatusDetails = { name };
-  if (group) details.group = group;
-  details.kind = kind;
-  details.causes = causes;
+  const details: StatusDetails = { ...resourceDetails(group, kind, name), causes };
   return new KubeError(failure(422, "Invalid", `${qualifiedKind} "${name}" is invalid: ${joined}`, details));
 }
 

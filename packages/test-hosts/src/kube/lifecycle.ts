@@ -2,6 +2,7 @@
 // generation, status/spec separation and immutable fields.
 
 import { randomUUID } from "node:crypto";
+import { invalidValue } from "./causes.js";
 import { invalid } from "./errors.js";
 import type { ResourceDef } from "./resources.js";
 import {
@@ -192,11 +193,7 @@ export function checkImmutable(def: ResourceDef, old: KubeObject, next: KubeObje
     const before = getIn(old, path);
     const after = getIn(next, path);
     if (before !== undefined && !jsonEqual(before, after)) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: path.join("."),
-        message: `Invalid value: ${JSON.stringify(after ?? null)}: field is immutable`,
-      });
+      causes.push(invalidValue(path.join("."), after, "field is immutable"));
     }
   }
   if (causes.length > 0) throw invalid(def.group, def.kind, old.metadata?.name ?? "", causes);

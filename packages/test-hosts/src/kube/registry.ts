@@ -1,5 +1,6 @@
 // Per-host view of the catalogue: which group/versions are served, plus CRD-defined kinds.
 
+import { invalidValue, requiredValue, unsupportedValue } from "./causes.js";
 import { invalid } from "./errors.js";
 import {
   BUILTIN_RESOURCES,
@@ -108,11 +109,7 @@ export class ResourceRegistry {
     const builtin = BUILTIN_RESOURCES.find((d) => d.group === def.group && d.plural === def.plural);
     if (builtin) {
       throw invalid("apiextensions.k8s.io", "CustomResourceDefinition", def.crd ?? "", [
-        {
-          reason: "FieldValueInvalid",
-          field: "spec.group",
-          message: `Invalid value: "${def.group}": is a built-in group`,
-        },
+        invalidValue("spec.group", def.group, "is a built-in group"),
       ]);
     }
     this.crds.set(def.crd ?? "", def);
@@ -135,17 +132,11 @@ function crdToDef(crd: KubeObject): ResourceDef {
   const rawVersions = getIn(crd, ["spec", "versions"]);
   const versions = Array.isArray(rawVersions) ? rawVersions.filter(isObject) : [];
   const causes = [];
-  if (!group) causes.push({ reason: "FieldValueRequired", field: "spec.group", message: "Required value" });
-  if (!plural)
-    causes.push({ reason: "FieldValueRequired", field: "spec.names.plural", message: "Required value" });
-  if (!kind)
-    causes.push({ reason: "FieldValueRequired", field: "spec.names.kind", message: "Required value" });
+  if (!group) causes.push(requiredValue("spec.group"));
+  if (!plural) causes.push(requiredValue("spec.names.plural"));
+  if (!kind) causes.push(requiredValue("spec.names.kind"));
   if (scope !== "Namespaced" && scope !== "Cluster") {
-    causes.push({
-      reason: "FieldValueNotSupported",
-      field: "spec.scope",
-      message: `Unsupported value: "${scope ?? ""}": supported values: "Cluster", "Namespaced"`,
-    });
+    causes.push(unsupportedValue("spec.scope", scope ?? "", ["Cluster", "Namespaced"]));
   }
   if (versions.length === 0) {
     causes.push({
@@ -155,11 +146,7 @@ function crdToDef(crd: KubeObject): ResourceDef {
     });
   }
   if (group && plural && name !== `${plural}.${group}`) {
-    causes.push({
-      reason: "FieldValueInvalid",
-      field: "metadata.name",
-      message: `Invalid value: "${name}": must be spec.names.plural+"."+spec.group`,
-    });
+    causes.push(invalidValue("metadata.name", name, 'must be spec.names.plural+"."+spec.group'));
   }
   if (causes.length > 0) throw invalid("apiextensions.k8s.io", "CustomResourceDefinition", name, causes);
   const storage = versions.find((v) => getBool(v, ["storage"]) === true) ?? versions[0];

@@ -2,6 +2,7 @@
 // an apiserver's strategy runs (names, labels, selectors, schedules).
 
 import { CronExpressionParser } from "cron-parser";
+import { invalidValue, requiredValue, unsupportedValue } from "./causes.js";
 import { badRequest, invalid, type KubeError, type StatusCause } from "./errors.js";
 import { MODELS } from "./models.js";
 import type { ResourceDef } from "./resources.js";
@@ -50,10 +51,6 @@ function pointerGet(obj: JsonValue, instancePath: string): JsonValue | undefined
   );
 }
 
-function show(v: JsonValue | undefined): string {
-  return typeof v === "string" ? `"${v}"` : JSON.stringify(v ?? null);
-}
-
 export interface ValidationContext {
   def: ResourceDef;
   version: string;
@@ -91,27 +88,15 @@ function schemaErrors(obj: KubeObject, ctx: ValidationContext): StatusCause[] | 
             `${ctx.def.kind} in version "${ctx.version}" cannot be handled as a ${ctx.def.kind}: json: cannot unmarshal ${jsonType(value)} into Go struct field .${fieldPath(err.instancePath)} of type ${String(err.params.type)}`,
           );
         case "required":
-          causes.push({
-            reason: "FieldValueRequired",
-            message: "Required value",
-            field: fieldPath(err.instancePath, String(err.params.missingProperty)),
-          });
+          causes.push(requiredValue(fieldPath(err.instancePath, String(err.params.missingProperty))));
           break;
         case "enum": {
           const allowed = Array.isArray(err.params.allowedValues) ? err.params.allowedValues : [];
-          causes.push({
-            reason: "FieldValueNotSupported",
-            message: `Unsupported value: ${show(value)}: supported values: ${allowed.map((a) => `"${String(a)}"`).join(", ")}`,
-            field: fieldPath(err.instancePath),
-          });
+          causes.push(unsupportedValue(fieldPath(err.instancePath), value, allowed.map(String)));
           break;
         }
         default:
-          causes.push({
-            reason: "FieldValueInvalid",
-            message: `Invalid value: ${show(value)}: ${err.message ?? err.keyword}`,
-            field: fieldPath(err.instancePath),
-          });
+          causes.push(invalidValue(fieldPath(err.instancePath), value, err.message ?? err.keyword));
       }
     }
     if (causes.length === 0) causes.push({ reason: "FieldValueInvalid", message: String(e) });
@@ -136,39 +121,33 @@ function nameCauses(def: ResourceDef, name: string): StatusCause[] {
   const field = "metadata.name";
   if (def.kind === "Namespace" && (!DNS1123_LABEL.test(name) || name.length > 63)) {
     return [
-      {
-        reason: "FieldValueInvalid",
+      invalidValue(
         field,
-        message: `Invalid value: "${name}": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')`,
-      },
+        name,
+        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+      ),
     ];
   }
   if (def.kind === "Service" && (!DNS1035_LABEL.test(name) || name.length > 63)) {
     return [
-      {
-        reason: "FieldValueInvalid",
+      invalidValue(
         field,
-        message: `Invalid value: "${name}": a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')`,
-      },
+        name,
+        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
+      ),
     ];
   }
   if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
     return [
-      {
-        reason: "FieldValueInvalid",
+      invalidValue(
         field,
-        message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-      },
+        name,
+        `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+      ),
     ];
   }
   if (def.kind === "CronJob" && name.length > 52) {
-    return [
-      {
-        reason: "FieldValueInvalid",
-        field,
-        message: `Invalid value: "${name}": must be no more than 52 characters`,
-      },
-    ];
+    return [invalidValue(field, name, "must be no more than 52 characters")];
   }
   return [];
 }
@@ -178,18 +157,22 @@ function labelCauses(obj: KubeObject): StatusCause[] {
   for (const [k, v] of Object.entries(getStringMap(obj, ["metadata", "labels"]))) {
     const namePart = k.includes("/") ? k.slice(k.indexOf("/") + 1) : k;
     if (!LABEL_KEY_NAME.test(namePart) || namePart.length > 63) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: "metadata.labels",
-        message: `Invalid value: "${k}": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character`,
-      });
+      causes.push(
+        invalidValue(
+          "metadata.labels",
+          k,
+          "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+        ),
+      );
     }
     if (!LABEL_VALUE.test(v) || v.length > 63) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: "metadata.labels",
-        message: `Invalid value: "${v}": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')`,
-      });
+      causes.push(
+        invalidValue(
+          "metadata.labels",
+          v,
+          "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ),
+      );
     }
   }
   return causes;
@@ -222,13 +205,7 @@ function validTimeZone(tz: string): boolean {
 function restartPolicyCause(template: JsonValue | undefined, prefix: string): StatusCause[] {
   const policy = getString(template, ["spec", "restartPolicy"]);
   if (policy === "OnFailure" || policy === "Never") return [];
-  return [
-    {
-      reason: "FieldValueNotSupported",
-      field: `${prefix}.spec.restartPolicy`,
-      message: `Unsupported value: "${policy ?? ""}": supported values: "OnFailure", "Never"`,
-    },
-  ];
+  return [unsupportedValue(`${prefix}.spec.restartPolicy`, policy ?? "", ["OnFailure", "Never"])];
 }
 
 function semanticErrors(obj: KubeObject, ctx: ValidationContext): StatusCause[] {
@@ -238,15 +215,12 @@ function semanticErrors(obj: KubeObject, ctx: ValidationContext): StatusCause[] 
   if (["Deployment", "StatefulSet", "DaemonSet", "ReplicaSet"].includes(def.kind) && isObject(spec)) {
     const replicas = getNumber(spec, ["replicas"]);
     if (replicas !== undefined && replicas < 0) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: "spec.replicas",
-        message: `Invalid value: ${replicas}: must be greater than or equal to 0`,
-      });
+      causes.push(invalidValue("spec.replicas", replicas, "must be greater than or equal to 0"));
     }
     const selector = fromLabelSelectorObject(getIn(spec, ["selector"]));
     const templateLabels = getStringMap(spec, ["template", "metadata", "labels"]);
     if (isObject(getIn(spec, ["selector"])) && selector.length === 0) {
+      // The apiserver quotes the empty selector as Go prints it, not as JSON.
       causes.push({
         reason: "FieldValueInvalid",
         field: "spec.selector",
@@ -254,39 +228,28 @@ function semanticErrors(obj: KubeObject, ctx: ValidationContext): StatusCause[] 
           "Invalid value: v1.LabelSelector{MatchLabels:map[string]string(nil), MatchExpressions:[]v1.LabelSelectorRequirement(nil)}: empty selector is invalid for deployment",
       });
     } else if (selector.length > 0 && !matchesLabels(templateLabels, selector)) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: "spec.template.metadata.labels",
-        message: `Invalid value: ${JSON.stringify(templateLabels)}: \`selector\` does not match template \`labels\``,
-      });
+      causes.push(
+        invalidValue(
+          "spec.template.metadata.labels",
+          templateLabels,
+          "`selector` does not match template `labels`",
+        ),
+      );
     }
   }
   if (def.kind === "CronJob" && isObject(spec)) {
     const schedule = getString(spec, ["schedule"]);
     if (schedule !== undefined) {
       const err = scheduleError(schedule, ctx.cronSeconds);
-      if (err)
-        causes.push({
-          reason: "FieldValueInvalid",
-          field: "spec.schedule",
-          message: `Invalid value: "${schedule}": ${err}`,
-        });
+      if (err) causes.push(invalidValue("spec.schedule", schedule, err));
     }
     const tz = getString(spec, ["timeZone"]);
     if (tz !== undefined && !validTimeZone(tz)) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: "spec.timeZone",
-        message: `Invalid value: "${tz}": unknown time zone ${tz}`,
-      });
+      causes.push(invalidValue("spec.timeZone", tz, `unknown time zone ${tz}`));
     }
     const sds = getNumber(spec, ["startingDeadlineSeconds"]);
     if (sds !== undefined && sds < 0) {
-      causes.push({
-        reason: "FieldValueInvalid",
-        field: "spec.startingDeadlineSeconds",
-        message: `Invalid value: ${sds}: must be greater than or equal to 0`,
-      });
+      causes.push(invalidValue("spec.startingDeadlineSeconds", sds, "must be greater than or equal to 0"));
     }
     if (isObject(getIn(spec, ["jobTemplate", "spec", "template"]))) {
       causes.push(
@@ -305,7 +268,7 @@ function semanticErrors(obj: KubeObject, ctx: ValidationContext): StatusCause[] 
     const ports = getIn(spec, ["ports"]);
     const headless = getString(spec, ["clusterIP"]) === "None";
     if (type !== "ExternalName" && !headless && (!Array.isArray(ports) || ports.length === 0)) {
-      causes.push({ reason: "FieldValueRequired", field: "spec.ports", message: "Required value" });
+      causes.push(requiredValue("spec.ports"));
     }
   }
   return causes;
