@@ -10,7 +10,7 @@
 
 import type { KubeApi } from "../api.js";
 import type { ObjectAccess } from "../fixtures.js";
-import type { KubeObject } from "../types.js";
+import type { JsonObject, KubeObject } from "../types.js";
 import { GitOpsController, type GitOpsControllerOptions } from "./controller.js";
 import { GITOPS_CRDS } from "./crds.js";
 
@@ -64,34 +64,43 @@ export function argoApplication(
   };
 }
 
-export function fluxKustomization(name: string, opts: { suspend?: boolean; path?: string } = {}): KubeObject {
+/**
+ * A Flux object in flux-system (where Flux keeps them), reconciled every `interval`; `suspend` is written
+ * only when given, as a user's manifest would leave it out.
+ */
+function fluxObject(
+  apiVersion: string,
+  kind: string,
+  name: string,
+  spec: JsonObject & { interval: string },
+  suspend: boolean | undefined,
+): KubeObject {
   return {
-    apiVersion: "kustomize.toolkit.fluxcd.io/v1",
-    kind: "Kustomization",
+    apiVersion,
+    kind,
     metadata: { name, namespace: "flux-system" },
-    spec: {
-      interval: "1m",
-      path: opts.path ?? `./apps/${name}`,
-      prune: true,
-      sourceRef: { kind: "GitRepository", name: "platform" },
-      ...(opts.suspend !== undefined ? { suspend: opts.suspend } : {}),
-    },
+    spec: { ...spec, ...(suspend !== undefined ? { suspend } : {}) },
   };
+}
+
+export function fluxKustomization(name: string, opts: { suspend?: boolean; path?: string } = {}): KubeObject {
+  const spec = {
+    interval: "1m",
+    path: opts.path ?? `./apps/${name}`,
+    prune: true,
+    sourceRef: { kind: "GitRepository", name: "platform" },
+  };
+  return fluxObject("kustomize.toolkit.fluxcd.io/v1", "Kustomization", name, spec, opts.suspend);
 }
 
 export function fluxHelmRelease(
   name: string,
   opts: { suspend?: boolean; drift?: "enabled" | "warn" | "disabled" } = {},
 ): KubeObject {
-  return {
-    apiVersion: "helm.toolkit.fluxcd.io/v2",
-    kind: "HelmRelease",
-    metadata: { name, namespace: "flux-system" },
-    spec: {
-      interval: "5m",
-      chart: { spec: { chart: name, sourceRef: { kind: "HelmRepository", name: "platform" } } },
-      ...(opts.drift ? { driftDetection: { mode: opts.drift } } : {}),
-      ...(opts.suspend !== undefined ? { suspend: opts.suspend } : {}),
-    },
+  const spec = {
+    interval: "5m",
+    chart: { spec: { chart: name, sourceRef: { kind: "HelmRepository", name: "platform" } } },
+    ...(opts.drift ? { driftDetection: { mode: opts.drift } } : {}),
   };
+  return fluxObject("helm.toolkit.fluxcd.io/v2", "HelmRelease", name, spec, opts.suspend);
 }

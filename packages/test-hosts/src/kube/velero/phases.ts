@@ -1,6 +1,7 @@
 // Velero phases (pkg/apis/velero/v1 backup_types.go / restore_types.go).
 
-export const BACKUP_RUNNING_PHASES = [
+// Velero gives a Backup and a Restore the same running and terminal phases; only a Backup can be Deleting.
+const RUNNING_PHASES = [
   "New",
   "InProgress",
   "WaitingForPluginOperations",
@@ -8,27 +9,15 @@ export const BACKUP_RUNNING_PHASES = [
   "Finalizing",
   "FinalizingPartiallyFailed",
 ] as const;
-export const BACKUP_TERMINAL_PHASES = ["Completed", "PartiallyFailed", "Failed", "FailedValidation"] as const;
-export type BackupPhase =
-  | (typeof BACKUP_RUNNING_PHASES)[number]
-  | (typeof BACKUP_TERMINAL_PHASES)[number]
-  | "Deleting";
+const TERMINAL_PHASES = ["Completed", "PartiallyFailed", "Failed", "FailedValidation"] as const;
 
-export const RESTORE_RUNNING_PHASES = [
-  "New",
-  "InProgress",
-  "WaitingForPluginOperations",
-  "WaitingForPluginOperationsPartiallyFailed",
-  "Finalizing",
-  "FinalizingPartiallyFailed",
-] as const;
-export const RESTORE_TERMINAL_PHASES = [
-  "Completed",
-  "PartiallyFailed",
-  "Failed",
-  "FailedValidation",
-] as const;
-export type RestorePhase = (typeof RESTORE_RUNNING_PHASES)[number] | (typeof RESTORE_TERMINAL_PHASES)[number];
+export const BACKUP_RUNNING_PHASES = RUNNING_PHASES;
+export const BACKUP_TERMINAL_PHASES = TERMINAL_PHASES;
+export type BackupPhase = (typeof RUNNING_PHASES)[number] | (typeof TERMINAL_PHASES)[number] | "Deleting";
+
+export const RESTORE_RUNNING_PHASES = RUNNING_PHASES;
+export const RESTORE_TERMINAL_PHASES = TERMINAL_PHASES;
+export type RestorePhase = (typeof RUNNING_PHASES)[number] | (typeof TERMINAL_PHASES)[number];
 
 /** Injected outcome of one backup. */
 export type BackupOutcome =
