@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Redis } from "ioredis";
-import { freePort } from "../support/redisServer.js";
+import { freePort, spawnRedisServer } from "../support/redisServer.js";
 import { waitFor } from "../support/waitFor.js";
 
 export const MASTER_NAME = "hikkoshi";
@@ -50,30 +50,17 @@ export async function startSentinelSet(opts: { replicaPersistence?: boolean } = 
   const [primaryPort, replicaPort, sentinelPort] = [await freePort(), await freePort(), await freePort()];
   const procs: ChildProcess[] = [];
   const server = (port: number, name: string, extra: string[]) => {
-    const p = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        dir,
+    procs.push(
+      spawnRedisServer(port, dir, [
         "--dbfilename",
         `${name}.rdb`,
         "--appendfilename",
         `${name}.aof`,
         "--appenddirname",
         `${name}-aof`,
-        "--maxmemory-policy",
-        "noeviction",
-        "--daemonize",
-        "no",
         ...extra,
-      ],
-      { stdio: "ignore" },
+      ]),
     );
-    procs.push(p);
   };
   server(primaryPort, "primary", ["--appendonly", "yes", "--appendfsync", "always", "--save", ""]);
   await untilPing(primaryPort);

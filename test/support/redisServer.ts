@@ -1,2 +1,7 @@
 // The tests and the sandbox start redis-server the same way.
-export { freePort, type RedisServerHandle, startRedisServer } from "@hikkoshi/test-hosts/redisServer";
+export {
+  freePort,
+  type RedisServerHandle,
+  spawnRedisServer,
+  startRedisServer,
+} from "@hikkoshi/test-hosts/redisServer";

@@ -19,6 +19,30 @@ export function freePort(): Promise<number> {
   });
 }
 
+/**
+ * Spawns redis-server in the foreground on 127.0.0.1:`port`, its files in `dir`, with `noeviction` as
+ * production needs (an evicted BullMQ key is a lost job); `flags` add persistence, replication and the like.
+ */
+export function spawnRedisServer(port: number, dir: string, flags: readonly string[]): ChildProcess {
+  return spawn(
+    "redis-server",
+    [
+      "--port",
+      String(port),
+      "--bind",
+      "127.0.0.1",
+      "--dir",
+      dir,
+      "--maxmemory-policy",
+      "noeviction",
+      "--daemonize",
+      "no",
+      ...flags,
+    ],
+    { stdio: "ignore" },
+  );
+}
+
 export interface RedisServerHandle {
   url: string;
   port: number;
@@ -39,28 +63,14 @@ export async function startRedisServer(opts: { aof?: boolean } = {}): Promise<Re
   let proc: ChildProcess | undefined;
 
   const launch = async () => {
-    proc = spawn(
-      "redis-server",
-      [
-        "--port",
-        String(port),
-        "--bind",
-        "127.0.0.1",
-        "--dir",
-        dir,
-        "--save",
-        "",
-        "--appendonly",
-        aof ? "yes" : "no",
-        "--appendfsync",
-        "always",
-        "--maxmemory-policy",
-        "noeviction",
-        "--daemonize",
-        "no",
-      ],
-      { stdio: "ignore" },
-    );
+    proc = spawnRedisServer(port, dir, [
+      "--save",
+      "",
+      "--appendonly",
+      aof ? "yes" : "no",
+      "--appendfsync",
+      "always",
+    ]);
     const deadline = Date.now() + 10_000;
     for (;;) {
       const probe = new Redis({
