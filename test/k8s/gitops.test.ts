@@ -3,20 +3,13 @@
 // pause/resume with exact originals, and the source guard.
 
 import type { KubeHost } from "@hikkoshi/test-hosts/kube";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { GitOpsPause } from "../../src/migration/ports.js";
 import { waitFor } from "../support/waitFor.js";
-import { type GitOpsEstate, installGitOpsEstate, restoreSuspended } from "./gitopsFixtures.js";
-import { envContext, startWorld, type World } from "./support.js";
+import { restoreSuspended, useGitOpsClusters } from "./gitopsFixtures.js";
+import { envContext } from "./support.js";
 
-let world: World | undefined;
-let estate: GitOpsEstate | undefined;
-afterEach(async () => {
-  estate?.stop();
-  await world?.close();
-  world = undefined;
-  estate = undefined;
-});
+const clusters = useGitOpsClusters();
 
 const suspendOf = (host: KubeHost, ns: string, name: string) =>
   (host.objects.get("batch/v1", "CronJob", name, ns)?.spec as { suspend?: boolean } | undefined)?.suspend;
@@ -44,9 +37,7 @@ function patchAs(
 const key = (p: GitOpsPause) => `${p.side} ${p.kind} ${p.namespace}/${p.name} ${p.fights.join("+")}`;
 
 async function setup() {
-  world = await startWorld();
-  estate = installGitOpsEstate(world.source, world.target);
-  return { world, estate, ctx: envContext() };
+  return { ...(await clusters.withGitOps()), ctx: envContext() };
 }
 
 describe("the self-healing test controller", () => {

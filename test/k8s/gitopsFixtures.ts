@@ -3,43 +3,17 @@
 
 import {
   argoApplication,
+  argoTracked,
   fluxHelmRelease,
   fluxKustomization,
+  fluxTracked,
   type GitOpsController,
   GitRepo,
   installGitOps,
   type KubeHost,
-  type KubeObject,
 } from "@hikkoshi/test-hosts/kube";
-import { cronJob, deployment, FORBIDDEN } from "./support.js";
-
-export const argoTracked = (app: string, obj: KubeObject): KubeObject => {
-  const group = (obj.apiVersion ?? "").includes("/") ? (obj.apiVersion ?? "").split("/")[0] : "";
-  obj.metadata = {
-    ...obj.metadata,
-    annotations: {
-      ...(obj.metadata?.annotations ?? {}),
-      "argocd.argoproj.io/tracking-id": `${app}:${group}/${obj.kind}:${obj.metadata?.namespace}/${obj.metadata?.name}`,
-    },
-  };
-  return obj;
-};
-
-export const fluxTracked = (
-  ks: string,
-  obj: KubeObject,
-  kind: "kustomize" | "helm" = "kustomize",
-): KubeObject => {
-  obj.metadata = {
-    ...obj.metadata,
-    labels: {
-      ...(obj.metadata?.labels ?? {}),
-      [`${kind}.toolkit.fluxcd.io/name`]: ks,
-      [`${kind}.toolkit.fluxcd.io/namespace`]: "flux-system",
-    },
-  };
-  return obj;
-};
+import { afterEach } from "vitest";
+import { cronJob, deployment, FORBIDDEN, startWorld, type World } from "./support.js";
 
 export interface GitOpsEstate {
   repo: GitRepo;
@@ -76,6 +50,37 @@ export function installGitOpsEstate(source: KubeHost, target: KubeHost): GitOpsE
     stop() {
       controllers.source.stop();
       controllers.target.stop();
+    },
+  };
+}
+
+/**
+ * For a test file: each test starts two clusters, bare or with the GitOps estate; after each test the
+ * controllers stop (they poll until stopped) and the hosts close.
+ */
+export function useGitOpsClusters() {
+  let world: World | undefined;
+  let estate: GitOpsEstate | undefined;
+  afterEach(async () => {
+    estate?.stop();
+    await world?.close();
+    world = undefined;
+    estate = undefined;
+  });
+  const bare = async (opts?: Parameters<typeof startWorld>[0]): Promise<World> => {
+    world = await startWorld(opts);
+    return world;
+  };
+  return {
+    /** Two clusters without GitOps. */
+    bare,
+    /** Two clusters with the estate of installGitOpsEstate. */
+    async withGitOps(
+      opts?: Parameters<typeof startWorld>[0],
+    ): Promise<{ world: World; estate: GitOpsEstate }> {
+      const started = await bare(opts);
+      estate = installGitOpsEstate(started.source, started.target);
+      return { world: started, estate };
     },
   };
 }

@@ -1,26 +1,18 @@
 // The GitOps preflight probe over the real client: what manages the forbidden resources on both clusters,
 // named per controller, as warnings with the fix; blocking where hikkoshi may not pause a controller.
 
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import type { Finding } from "../../src/migration/types.js";
-import { type GitOpsEstate, installGitOpsEstate } from "./gitopsFixtures.js";
-import { envContext, startWorld, TARGET, type World } from "./support.js";
+import { useGitOpsClusters } from "./gitopsFixtures.js";
+import { envContext, TARGET } from "./support.js";
 
-let world: World | undefined;
-let estate: GitOpsEstate | undefined;
-afterEach(async () => {
-  estate?.stop();
-  await world?.close();
-  world = undefined;
-  estate = undefined;
-});
+const clusters = useGitOpsClusters();
 
 const gitops = (fs: Finding[]) => fs.filter((f) => f.code.startsWith("gitops-"));
 
 describe("GitOps preflight", () => {
   it("warns per cluster which controllers would revert the handoff or the decommission, naming what they manage", async () => {
-    world = await startWorld();
-    estate = installGitOpsEstate(world.source, world.target);
+    const { world } = await clusters.withGitOps();
     const findings = gitops(await world.port.preflight(envContext()));
     expect(findings.map((f) => `${f.severity} ${f.code} ${f.message.split(":")[0]}`)).toEqual([
       "warning gitops-reverts-decommission 2 GitOps controller(s) on production-20251101 would scale the decommissioned workloads back up",
@@ -36,14 +28,13 @@ describe("GitOps preflight", () => {
   });
 
   it("blocks when hikkoshi may not patch a controller it would have to pause", async () => {
-    world = await startWorld({
+    const { world } = await clusters.withGitOps({
       target: {
         authz: {
           deny: [{ verb: "patch", group: "kustomize.toolkit.fluxcd.io", resource: "kustomizations" }],
         },
       },
     });
-    estate = installGitOpsEstate(world.source, world.target);
     const blocking = gitops(await world.port.preflight(envContext())).filter(
       (f) => f.severity === "blocking",
     );
@@ -57,7 +48,7 @@ describe("GitOps preflight", () => {
   });
 
   it("says nothing about GitOps on clusters without it", async () => {
-    world = await startWorld();
+    const world = await clusters.bare();
     expect(gitops(await world.port.preflight(envContext()))).toEqual([]);
   });
 });

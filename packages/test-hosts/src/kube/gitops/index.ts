@@ -20,7 +20,9 @@ export { type FieldPath, GitRepo } from "./repo.js";
 export {
   ARGO_INSTANCE_LABEL,
   ARGO_TRACKING_ANNOTATION,
+  argoTracked,
   FIELD_MANAGERS,
+  fluxTracked,
   type GitOpsKind,
 } from "./tracking.js";
 

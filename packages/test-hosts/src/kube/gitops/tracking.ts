@@ -47,6 +47,35 @@ export function ownerOf(obj: KubeObject, argoNamespace: string): OwnerRef | unde
   return undefined;
 }
 
+/** Marks `obj` as managed by Argo CD Application `app` through the tracking-id annotation; returns it. */
+export function argoTracked(app: string, obj: KubeObject): KubeObject {
+  const apiVersion = obj.apiVersion ?? "";
+  const group = apiVersion.includes("/") ? apiVersion.split("/")[0] : "";
+  const id = `${app}:${group}/${obj.kind}:${obj.metadata?.namespace}/${obj.metadata?.name}`;
+  obj.metadata = {
+    ...obj.metadata,
+    annotations: { ...(obj.metadata?.annotations ?? {}), [ARGO_TRACKING_ANNOTATION]: id },
+  };
+  return obj;
+}
+
+/** Marks `obj` as applied by Flux Kustomization (or HelmRelease) `name` in flux-system; returns it. */
+export function fluxTracked(
+  name: string,
+  obj: KubeObject,
+  kind: "kustomize" | "helm" = "kustomize",
+): KubeObject {
+  obj.metadata = {
+    ...obj.metadata,
+    labels: {
+      ...(obj.metadata?.labels ?? {}),
+      [`${kind}.toolkit.fluxcd.io/name`]: name,
+      [`${kind}.toolkit.fluxcd.io/namespace`]: "flux-system",
+    },
+  };
+  return obj;
+}
+
 /** Whether the controller object would put drifted fields back now. */
 export function revertsDrift(kind: GitOpsKind, ctrl: KubeObject): boolean {
   const spec = (ctrl.spec ?? {}) as {
