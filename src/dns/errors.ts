@@ -16,3 +16,20 @@ export class PermanentDnsError extends Error {
     this.name = "PermanentDnsError";
   }
 }
+
+/**
+ * A provider that could not answer after all of its own retries (throttled, busy, unreachable). Not
+ * permanent: the engine retries a step that throws it, and it may succeed later. `fix` says what a person
+ * can do meanwhile, so a command answers with the cause instead of an internal error.
+ */
+export class DnsUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly fix: string,
+    /** The provider's last error code (e.g. `Throttling`). */
+    readonly code: string,
+  ) {
+    super(message);
+    this.name = "DnsUnavailableError";
+  }
+}

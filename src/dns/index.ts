@@ -1,6 +1,6 @@
 // DNS providers behind the engine's TrafficPort, one folder each (route53/ today).
 
-export { PermanentDnsError } from "./errors.js";
+export { DnsUnavailableError, PermanentDnsError } from "./errors.js";
 export {
   createRoute53Client,
   createRoute53Traffic,

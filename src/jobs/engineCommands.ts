@@ -6,10 +6,11 @@ import type {
   MigrationSelector,
   MigrationView,
   PlanPreview,
+  Rejection,
 } from "../migration/commands.js";
 import { previousAnswersExpireAt } from "../migration/drain.js";
 import { buildPlan } from "../migration/plan.js";
-import type { DnsChangeReport, HandoffReport } from "../migration/ports.js";
+import type { DnsChangeReport, DnsPointing, HandoffReport } from "../migration/ports.js";
 import { buildReport, type MigrationReport } from "../migration/report.js";
 import { DATA } from "../migration/steps/dataKeys.js";
 import { chooseClusters } from "../migration/targetSelection.js";
@@ -21,6 +22,20 @@ import type { Migration } from "../migration/types.js";
 import { EVENTS_CHANNEL } from "../store/migrationStore.js";
 import { openRedis } from "../store/redisConnection.js";
 import { commit, type EngineRuntime } from "./runtime.js";
+
+/**
+ * A DNS read that failed with an error its provider wrote for a person (a `fix`: the zone is missing or
+ * refused, or Route 53 kept throttling after every retry), as the answer to the command instead of an
+ * internal error. Anything else stays an internal failure.
+ */
+function dnsRefusal(env: string, err: unknown): Rejection | undefined {
+  const fix = err instanceof Error ? (err as { fix?: unknown }).fix : undefined;
+  if (!(err instanceof Error) || typeof fix !== "string" || fix.length === 0) return undefined;
+  return {
+    code: "unavailable",
+    message: `nothing was started: cannot read where ${env}'s DNS points. ${err.message}; ${fix}`,
+  };
+}
 
 type Resolved = { ok: true; id: string } | { ok: false; rejection: { code: "not-found"; message: string } };
 
@@ -64,11 +79,18 @@ export class EngineCommands implements MigrationCommands {
           (await this.rt.ports.clusters.ingressHostname(c, e.cfg).catch(() => undefined)),
       })),
     );
-    const pointing = await this.rt.ports.traffic.pointing(probe, clusters);
+    let pointing: DnsPointing;
+    try {
+      pointing = await this.rt.ports.traffic.pointing(probe, clusters);
+    } catch (err) {
+      const refusal = dnsRefusal(env, err);
+      if (refusal) return { ok: false as const, rejection: refusal };
+      throw err;
+    }
     const choice = chooseClusters(env, e.cfg, pointing.cluster, targetCluster);
     if (!choice.ok)
       return { ok: false as const, rejection: { code: "not-found" as const, message: choice.message } };
-    return { ok: true as const, cfg: e.cfg, choice };
+    return { ok: true as const, cfg: e.cfg, choice, read: pointing.read };
   }
 
   /** Resolve the migration, apply one domain transition to it in the store, and answer with the result. */
@@ -110,7 +132,7 @@ export class EngineCommands implements MigrationCommands {
     };
     const [clusterFindings, dnsFindings, inventory, snapshot] = await Promise.all([
       this.rt.ports.clusters.preflight(ctx),
-      this.rt.ports.traffic.preflight(ctx, c.choice.target.ingress.hostname),
+      this.rt.ports.traffic.preflight(ctx, c.choice.target.ingress.hostname, c.read),
       this.rt.ports.clusters.inventory(ctx),
       c.cfg.dns.lowerTtl.enabled
         ? this.rt.ports.traffic.snapshot(ctx).catch(() => undefined)
@@ -152,6 +174,8 @@ export class EngineCommands implements MigrationCommands {
     });
     const created = await this.rt.store.create(draft.migration, draft.audit[0]!);
     if (!created.ok) return this.locked(env, created.holder);
+    // Before the first step runs: preflight uses this read instead of making the same one again.
+    if (c.read) await this.rt.store.dataSet(created.migration.id, DATA.dnsStartRead, c.read);
     await this.rt.queue.enqueue(created.migration.id, draft.effects);
     return { ok: true, value: created.migration };
   }

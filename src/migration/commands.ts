@@ -14,7 +14,8 @@ export type RejectionCode =
   | "locked" // another migration holds the environment
   | "frozen" // inside a freeze window
   | "not-now" // not allowed in the current state (e.g. abort after an effect-bearing step)
-  | "invalid"; // malformed input
+  | "invalid" // malformed input
+  | "unavailable"; // a service the command reads could not answer (DNS throttled, refused, unreachable)
 
 export interface Rejection {
   code: RejectionCode;

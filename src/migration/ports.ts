@@ -248,6 +248,20 @@ export interface DnsPointing {
   detail: string[];
   /** Current weight to the target (0..100) when weighted, 100/0 for a CNAME. */
   targetWeight?: number;
+  /** The read this answer was made from, for `preflight` seconds later (stored with the migration). */
+  read?: DnsRead;
+}
+
+/**
+ * A read of the names as the provider made it (for `pointing`), opaque like DnsSnapshot: the engine stores
+ * it and hands it to `preflight`, which uses it instead of reading again only while it is recent, and only
+ * if it is the provider's own and for the same zone and names; anything else is ignored (a fresh read).
+ */
+export interface DnsRead {
+  takenAt: number;
+  provider: string;
+  /** Plain JSON; the domain never reads it. */
+  state: unknown;
 }
 
 /** `weight` percent of the traffic to the target's load balancer, the rest to the source's. */
@@ -258,8 +272,15 @@ export interface TrafficSplit {
   weight: number;
 }
 
+/**
+ * Errors: a provider throws PermanentDnsError-like errors (`permanent: true`, a `fix`) for what a person
+ * must correct, and plain errors for what a retry may cure; a transient error that outlasted the
+ * provider's own retries (throttling, an outage) also carries a `fix` ("try again in a minute; ..."), so a
+ * command can answer with the cause instead of an internal error.
+ */
 export interface TrafficPort {
-  preflight(ctx: EnvContext, targetHostname: string | undefined): Promise<Finding[]>;
+  /** `recent`: the read `pointing` returned moments ago (used only if still fresh; see DnsRead). */
+  preflight(ctx: EnvContext, targetHostname: string | undefined, recent?: DnsRead): Promise<Finding[]>;
   /** Which configured cluster the records currently point at (for target selection and invariants). */
   pointing(ctx: EnvContext, clusters: Array<{ name: string; hostname?: string }>): Promise<DnsPointing>;
   snapshot(ctx: EnvContext): Promise<DnsSnapshot>;

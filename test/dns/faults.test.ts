@@ -1,6 +1,6 @@
 import { ChangeResourceRecordSetsCommand, Route53Client } from "@aws-sdk/client-route-53";
 import { afterEach, describe, expect, it } from "vitest";
-import { PermanentDnsError } from "../../src/dns/index.js";
+import { DnsUnavailableError, PermanentDnsError } from "../../src/dns/index.js";
 import { isPermanent } from "../../src/migration/errors.js";
 import {
   at,
@@ -124,7 +124,11 @@ describe("throttling and lost answers", () => {
     expect(err).toBeInstanceOf(Error);
     expect(err).not.toBeInstanceOf(PermanentDnsError);
     expect(isPermanent(err)).toBe(false);
-    expect((err as Error).message).toMatch(/still failing after 3 attempts: Throttling: Rate exceeded/);
+    expect(err).toBeInstanceOf(DnsUnavailableError);
+    expect((err as Error).message).toMatch(
+      /Route 53 is throttling this account's requests \(Throttling: Rate exceeded\): ListHostedZonesByName was refused 3 times in a row$/,
+    );
+    expect((err as DnsUnavailableError).fix).toMatch(/^try again in a minute/);
     expect(host.counters.throttled).toBe(3);
   });
 });

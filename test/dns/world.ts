@@ -91,7 +91,22 @@ export interface World {
   host: Route53Host;
   zoneId: string;
   traffic: TrafficPort;
+  /** Another port on the same host, with caches of its own: what a second process (a worker) would have. */
+  newPort(opts?: Route53TrafficOptions): TrafficPort;
   close(): Promise<void>;
+}
+
+/** The adapter, as hikkoshi builds it, pointed at the host (fast retries and polls unless `opts` says). */
+export function portFor(host: Route53Host, opts: Route53TrafficOptions = {}): TrafficPort {
+  return createRoute53Traffic({
+    clientConfig: {
+      endpoint: host.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" },
+    },
+    ...FAST,
+    ...opts,
+  });
 }
 
 /** Host + zone example.com. + filler records + the given fixture records. */
@@ -107,16 +122,8 @@ export async function startWorld(
     { Name: "example.com", Type: "MX", TTL: 3600, ResourceRecords: [{ Value: "10 mail.example.com." }] },
     ...records,
   ]);
-  const traffic = createRoute53Traffic({
-    clientConfig: {
-      endpoint: host.endpoint,
-      region: "us-east-1",
-      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test-secret" },
-    },
-    ...FAST,
-    ...opts,
-  });
-  return { host, zoneId, traffic, close: () => host.close() };
+  const traffic = portFor(host, opts);
+  return { host, zoneId, traffic, newPort: (o = opts) => portFor(host, o), close: () => host.close() };
 }
 
 /** The zone exactly as ListResourceRecordSets returns it on the wire (all pages), for byte comparisons. */

@@ -7,7 +7,7 @@
 import type { DnsChangeReport } from "../../migration/ports.js";
 import type { Logger } from "../../runtime/logger.js";
 import { PermanentDnsError } from "../errors.js";
-import { classify } from "./errors.js";
+import { classify, exhaustedError } from "./errors.js";
 import type { Route53Gateway } from "./gateway.js";
 import type { KnownRecords } from "./knownRecords.js";
 import { withZoneLock } from "./mutex.js";
@@ -107,9 +107,12 @@ export class Converger {
         if (c.kind === "permanent") throw c.error;
         if (attempt >= this.retry.maxAttempts) {
           // no `cause`: the SDK error carries the signed request, which has no place in logs
-          throw new Error(
-            `Route 53 change "${req.what}" still failing after ${attempt} attempts: ${c.code}: ${c.message}`,
+          const site = { op: "ChangeResourceRecordSets", zoneId: req.zoneId };
+          this.log.warn(
+            { zoneId: req.zoneId, attempt, code: c.code },
+            `route53 change "${req.what}" gave up`,
           );
+          throw exhaustedError(site, attempt, c.code, c.message);
         }
         lostResponse = lostResponse || !["Throttling", "PriorRequestNotComplete"].includes(c.code);
         const delayMs = backoffMs(attempt, this.retry);

@@ -1,7 +1,7 @@
 // Sorting Route 53 errors into "retry it" and "a person must fix something", with Route 53's own message
 // and the fix. Pure: looks only at the error object the SDK threw.
 
-import { PermanentDnsError } from "../errors.js";
+import { DnsUnavailableError, PermanentDnsError } from "../errors.js";
 
 const TRANSIENT = new Set([
   "Throttling",
@@ -20,6 +20,14 @@ const TRANSIENT = new Set([
   "ETIMEDOUT",
   "EPIPE",
   "EAI_AGAIN",
+]);
+
+/** The codes Route 53 (and the SDK) answer when the account's request buckets are empty. */
+const THROTTLED = new Set([
+  "Throttling",
+  "ThrottlingException",
+  "TooManyRequestsException",
+  "RequestLimitExceeded",
 ]);
 
 const CREDENTIALS = new Set([
@@ -89,4 +97,37 @@ export function classify(err: unknown, site: CallSite): Classified {
     return { kind: "permanent", error };
   }
   return { kind: "transient", code, message };
+}
+
+/**
+ * What a person is told when a transient error outlasted every attempt (withRetry, the converger): the
+ * cause in words, Route 53's own code, and what to do. Only our own sentences and the code go in the
+ * message, and of the SDK's text only its first line, shortened (the error object itself carries the
+ * signed request).
+ */
+export function exhaustedError(
+  site: CallSite,
+  attempts: number,
+  code: string,
+  detail: string,
+): DnsUnavailableError {
+  if (THROTTLED.has(code)) {
+    return new DnsUnavailableError(
+      `Route 53 is throttling this account's requests (${code}: Rate exceeded): ${site.op} was refused ${attempts} times in a row`,
+      "try again in a minute; if it keeps happening, something else in the AWS account is using up Route 53's request quota (10 requests per second for the whole account): find it in CloudTrail, or run it at another time",
+      code,
+    );
+  }
+  if (code === "PriorRequestNotComplete") {
+    return new DnsUnavailableError(
+      `Route 53 is still applying an earlier change to zone ${site.zoneId ?? "(unknown)"} (PriorRequestNotComplete), ${attempts} attempts in a row`,
+      "try again in a minute; if it lasts, look for a change stuck PENDING on the zone (another tool's) in the Route 53 console",
+      code,
+    );
+  }
+  return new DnsUnavailableError(
+    `Route 53 did not answer ${site.op} after ${attempts} attempts (${code}: ${(detail.split("\n")[0] ?? "").slice(0, 200)})`,
+    "try again in a few minutes; check the AWS Health Dashboard for Route 53 and the network path from hikkoshi to it (AWS_ENDPOINT_URL_ROUTE_53 / AWS_ENDPOINT_URL, if set)",
+    code,
+  );
 }

@@ -105,6 +105,29 @@ export class Route53Gateway {
     return zone;
   }
 
+  /** The zone `hostedZone` resolved to in this process, if it did. */
+  cachedZone(hostedZone: string): ZoneRef | undefined {
+    return this.zones.get(hostedZone);
+  }
+
+  /** A zone resolved elsewhere (a stored read): later requests use it without looking it up again. */
+  seedZone(hostedZone: string, zone: ZoneRef, size: number | undefined): void {
+    if (!this.zones.has(hostedZone)) this.zones.set(hostedZone, zone);
+    if (!this.sizes.has(zone.id)) this.noteSize(zone.id, size);
+  }
+
+  /** The zone is gone (NoSuchHostedZone on a read): the next use looks it up again. */
+  forgetZone(hostedZone: string): void {
+    const z = this.zones.get(hostedZone);
+    this.zones.delete(hostedZone);
+    if (z) this.sizes.delete(z.id);
+  }
+
+  /** Record sets in the zone as last seen, if known. */
+  sizeOf(zoneId: string): number | undefined {
+    return this.sizes.get(zoneId);
+  }
+
   /** Every record set at `name` (of `type`, when given), following pagination while the name matches. */
   async readName(zoneId: string, name: string, type?: string): Promise<RecordSet[]> {
     const n = fqdn(name);

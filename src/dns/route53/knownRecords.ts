@@ -15,15 +15,22 @@ const namesKey = (names: readonly string[]) => [...new Set(names.map(fqdn))].sor
 
 export class KnownRecords {
   private readonly byZone = new Map<string, Entry>();
+  /** When a change to the zone was last sent: a read made before it says nothing of what is there now. */
+  private readonly changedAt = new Map<string, number>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  /** After a read of exactly these names' traffic sets. */
-  remember(zoneId: string, names: readonly string[], sets: readonly RecordSet[]): void {
+  /**
+   * After a read of exactly these names' traffic sets, made at `at` (now, unless it was made elsewhere:
+   * a stored read). An older read than the one remembered, or one older than a change sent since, is not.
+   */
+  remember(zoneId: string, names: readonly string[], sets: readonly RecordSet[], at = this.now()): void {
+    const current = this.byZone.get(zoneId);
+    if ((current && current.at > at) || at < (this.changedAt.get(zoneId) ?? Number.NEGATIVE_INFINITY)) return;
     this.byZone.set(zoneId, {
       names: namesKey(names),
       sets: JSON.parse(JSON.stringify(sets)) as RecordSet[],
-      at: this.now(),
+      at,
     });
   }
 
@@ -41,5 +48,6 @@ export class KnownRecords {
   /** A change was sent (or may have been): what was read before no longer says what is there. */
   forget(zoneId: string): void {
     this.byZone.delete(zoneId);
+    this.changedAt.set(zoneId, this.now());
   }
 }

@@ -2,7 +2,7 @@
 // Only errors `classify` calls transient are retried.
 
 import { classifyCallError, recordExternalCall } from "../../observability/externalCalls.js";
-import { type CallSite, classify } from "./errors.js";
+import { type CallSite, classify, exhaustedError } from "./errors.js";
 import type { PacingOptions } from "./pacing.js";
 
 export interface RetryOptions {
@@ -43,7 +43,8 @@ export type RetryListener = (info: { op: string; attempt: number; code: string; 
 
 /**
  * Runs `fn` (one Route 53 request) until it succeeds, fails permanently (PermanentDnsError with Route 53's
- * message and the fix) or runs out of attempts (a plain Error: the engine may retry the step later).
+ * message and the fix) or runs out of attempts (DnsUnavailableError, not permanent: the engine may retry
+ * the step later, and a command can tell the person the cause).
  */
 export async function withRetry<T>(
   site: CallSite,
@@ -62,12 +63,8 @@ export async function withRetry<T>(
       recordExternalCall("route53", classifyCallError(err));
       const c = classify(err, site);
       if (c.kind === "permanent") throw c.error;
-      if (attempt >= opts.maxAttempts) {
-        // no `cause`: the SDK error carries the signed request, which has no place in logs
-        throw new Error(
-          `Route 53 ${site.op} still failing after ${attempt} attempts: ${c.code}: ${c.message}`,
-        );
-      }
+      // no `cause`: the SDK error carries the signed request, which has no place in logs
+      if (attempt >= opts.maxAttempts) throw exhaustedError(site, attempt, c.code, c.message);
       const delayMs = backoffMs(attempt, opts);
       onRetry?.({ op: site.op, attempt, code: c.code, delayMs });
       await sleep(delayMs);

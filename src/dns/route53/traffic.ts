@@ -7,6 +7,7 @@ import { Route53Client, type Route53ClientConfig } from "@aws-sdk/client-route-5
 import type {
   DnsChangeReport,
   DnsPointing,
+  DnsRead,
   DnsSnapshot,
   EnvContext,
   TrafficPort,
@@ -17,11 +18,12 @@ import { type Logger, silentLogger } from "../../runtime/logger.js";
 import { PermanentDnsError } from "../errors.js";
 import { Converger } from "./converge.js";
 import { dnsFindings, type NameRecords, zoneNotFoundFinding } from "./findings.js";
-import { type PollOptions, Route53Gateway } from "./gateway.js";
+import { type PollOptions, Route53Gateway, type ZoneRef } from "./gateway.js";
 import { KnownRecords } from "./knownRecords.js";
 import { shiftDesired, ttlDesired } from "./plan.js";
 import { checkRestored, checkTtl, checkWeight } from "./readBack.js";
-import { displayName, fqdn, isTraffic } from "./records.js";
+import { RECENT_READ_MAX_AGE_MS, toRead, usableRead } from "./recentRead.js";
+import { displayName, fqdn, isTraffic, type RecordSet } from "./records.js";
 import { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 import { fromSnapshot, toSnapshot } from "./snapshot.js";
 import { type ClusterHost, describeDistribution, distribution, groupsOf } from "./targets.js";
@@ -49,12 +51,8 @@ export function createRoute53Client(config: Route53ClientConfig = {}): Route53Cl
 
 const OWNERSHIP_PREFIXES = ["cname-", "a-", "aaaa-"];
 
-/**
- * How old a read may be to serve as a snapshot (preflight's read for lower-ttl's, the last verify's for
- * shift-traffic's): the steps run back to back, and the first change after a snapshot is built from the
- * same read as a guarded batch, which Route 53 refuses if the sets it replaces changed since.
- */
-const SNAPSHOT_READ_MAX_AGE_MS = 30_000;
+/** How old a read may be to serve as a snapshot (preflight's for lower-ttl's, the last verify's for shift-traffic's). */
+const SNAPSHOT_READ_MAX_AGE_MS = RECENT_READ_MAX_AGE_MS;
 
 export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficPort {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...opts.retry };
@@ -84,18 +82,48 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
     return { hostedZoneId, original, names };
   }
 
-  /** The names and their ownership TXT records, in one read of the zone when it is small (gateway.readNames). */
-  async function readForPreflight(zoneId: string, names: readonly string[]): Promise<NameRecords[]> {
-    const ownershipNames = (name: string) =>
-      fqdn(name).startsWith("\\052.") ? [] : OWNERSHIP_PREFIXES.map((p) => `${p}${fqdn(name)}`);
-    const all = await gw.readNames(zoneId, [...names, ...names.flatMap(ownershipNames)]);
-    const at = (name: string) => all.filter((s) => fqdn(s.Name ?? "") === fqdn(name));
-    known.remember(zoneId, names, names.flatMap(at).filter(isTraffic));
+  const ownershipNames = (name: string) =>
+    fqdn(name).startsWith("\\052.") ? [] : OWNERSHIP_PREFIXES.map((p) => `${p}${fqdn(name)}`);
+  const setsAt = (all: readonly RecordSet[], name: string) =>
+    all.filter((s) => fqdn(s.Name ?? "") === fqdn(name));
+
+  /**
+   * What preflight needs: the names and their ownership TXT names, in one read of the zone when it is
+   * small (gateway.readNames). `pointing` makes the same read, so preflight can use it (`recent`).
+   */
+  async function readForPreflight(zone: ZoneRef, hostedZone: string, names: readonly string[]) {
+    const all = await gw.readNames(zone.id, [...names, ...names.flatMap(ownershipNames)]);
+    const takenAt = Date.now();
+    known.remember(zone.id, names, names.flatMap((n) => setsAt(all, n)).filter(isTraffic), takenAt);
+    return { all, read: toRead(hostedZone, zone, gw.sizeOf(zone.id), names, all, takenAt) };
+  }
+
+  function nameRecords(all: readonly RecordSet[], names: readonly string[]): NameRecords[] {
     return names.map((name) => {
-      const sets = at(name);
-      const ownership = [sets, ...ownershipNames(name).map(at)].flat().filter((s) => s.Type === "TXT");
+      const sets = setsAt(all, name);
+      const ownership = [sets, ...ownershipNames(name).map((n) => setsAt(all, n))]
+        .flat()
+        .filter((s) => s.Type === "TXT");
       return { name, sets, ownership };
     });
+  }
+
+  /** A stored read from `pointing`, if recent and for this zone and these names; it then stands for a read. */
+  function reuse(ctx: EnvContext, recent: DnsRead | undefined) {
+    const dns = ctx.env.dns;
+    const r = usableRead(recent, dns.hostedZone, dns.records, Date.now());
+    if (!r) return undefined;
+    const cached = gw.cachedZone(dns.hostedZone);
+    if (cached && cached.id !== r.zone.id) return undefined; // this process knows the zone differently
+    gw.seedZone(dns.hostedZone, r.zone, r.zoneSize);
+    const traffic = dns.records.flatMap((n) => setsAt(r.recordSets, n)).filter(isTraffic);
+    known.remember(r.zone.id, dns.records, traffic, r.takenAt);
+    return r;
+  }
+
+  function zoneMissing(ctx: EnvContext, err: PermanentDnsError): Finding {
+    gw.forgetZone(ctx.env.dns.hostedZone);
+    return zoneNotFoundFinding(ctx.env.dns.hostedZone, ctx.envName, err.message);
   }
 
   function accessFinding(err: PermanentDnsError): Finding {
@@ -103,24 +131,26 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
   }
 
   return {
-    async preflight(ctx, targetHostname) {
+    async preflight(ctx, targetHostname, recent) {
       const dns = ctx.env.dns;
-      let names: NameRecords[];
-      let zone: { id: string; name: string };
-      try {
-        zone = await zoneOf(ctx);
-      } catch (err) {
-        if (!(err instanceof PermanentDnsError)) throw err;
-        if (err.code === "NoSuchHostedZone")
-          return [zoneNotFoundFinding(dns.hostedZone, ctx.envName, err.message)];
-        return [accessFinding(err)];
+      let all: RecordSet[];
+      let zone: ZoneRef;
+      const stored = reuse(ctx, recent);
+      if (stored) {
+        zone = stored.zone;
+        all = stored.recordSets;
+      } else {
+        try {
+          zone = await zoneOf(ctx);
+          all = (await readForPreflight(zone, dns.hostedZone, dns.records)).all;
+        } catch (err) {
+          if (!(err instanceof PermanentDnsError)) throw err;
+          // A zone deleted since it was looked up answers the read itself with NoSuchHostedZone.
+          if (err.code === "NoSuchHostedZone") return [zoneMissing(ctx, err)];
+          return [accessFinding(err)];
+        }
       }
-      try {
-        names = await readForPreflight(zone.id, dns.records);
-      } catch (err) {
-        if (err instanceof PermanentDnsError) return [accessFinding(err)];
-        throw err;
-      }
+      const names = nameRecords(all, dns.records);
       const host = (c: { name: string; ingress: { hostname?: string | undefined } }): ClusterHost => ({
         name: c.name,
         hostname: c.name === ctx.target.name ? (targetHostname ?? c.ingress.hostname) : c.ingress.hostname,
@@ -139,7 +169,16 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
 
     async pointing(ctx, clusters): Promise<DnsPointing> {
       const zone = await zoneOf(ctx);
-      const sets = await gw.readNames(zone.id, ctx.env.dns.records);
+      // Preflight's read (ownership names too): preflight, run moments later, uses it instead of its own.
+      let sets: RecordSet[];
+      let read: DnsRead;
+      try {
+        ({ all: sets, read } = await readForPreflight(zone, ctx.env.dns.hostedZone, ctx.env.dns.records));
+      } catch (err) {
+        if (err instanceof PermanentDnsError && err.code === "NoSuchHostedZone")
+          gw.forgetZone(ctx.env.dns.hostedZone);
+        throw err;
+      }
       const detail: string[] = [];
       const onCluster: Array<string | undefined> = [];
       const toTarget: number[] = [];
@@ -165,7 +204,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
         toTarget.push(Math.min(...dists.map((d) => d.get(ctx.target.name) ?? 0)));
       }
       const first = onCluster[0];
-      const result: DnsPointing = { detail };
+      const result: DnsPointing = { detail, read };
       if (first !== undefined && onCluster.every((c) => c === first)) result.cluster = first;
       if (toTarget.length > 0) result.targetWeight = Math.min(...toTarget);
       return result;

@@ -1,6 +1,8 @@
 // Keys of the values steps store with a migration. Snapshots are written once (`StepData.once`) before
 // the first change, so a retry never overwrites an original with an already-changed state.
 export const DATA = {
+  /** The DNS read the start command chose the clusters from; preflight uses it while it is recent. */
+  dnsStartRead: "dns.startRead",
   dnsOriginal: "dns.original",
   dnsPreShift: "dns.preShift",
   cutoverSafeAt: "dns.cutoverSafeAt",
