@@ -1,30 +1,21 @@
 import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { crdObject } from "../../src/kube/crd.js";
 import { type KubeHost, startKubeHost } from "../../src/kube/index.js";
 import { type Clients, clientsFor, cronJob, failure, getJson } from "./helpers.js";
 
 let host: KubeHost;
 let c: Clients;
 
-const widgetCrd = {
-  apiVersion: "apiextensions.k8s.io/v1",
-  kind: "CustomResourceDefinition",
-  metadata: { name: "widgets.example.com" },
-  spec: {
-    group: "example.com",
-    names: { kind: "Widget", plural: "widgets", singular: "widget", shortNames: ["wd"] },
-    scope: "Namespaced",
-    versions: [
-      {
-        name: "v1",
-        served: true,
-        storage: true,
-        schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-        subresources: { status: {} },
-      },
-    ],
-  },
-};
+const widgetCrd = crdObject({
+  group: "example.com",
+  kind: "Widget",
+  plural: "widgets",
+  shortNames: ["wd"],
+  statusSubresource: true,
+});
+/** Where the Widgets of these tests are, for the custom-objects client. */
+const widgets = { group: "example.com", version: "v1", namespace: "w", plural: "widgets" };
 
 beforeAll(async () => {
   host = await startKubeHost({ name: "crd-20260101", workloads: false, cronJobs: false });
@@ -52,10 +43,7 @@ describe("custom resources registered at runtime", () => {
       spec: { color: "red" },
     };
     const created = (await c.custom.createNamespacedCustomObject({
-      group: "example.com",
-      version: "v1",
-      namespace: "w",
-      plural: "widgets",
+      ...widgets,
       body,
     })) as {
       metadata: { generation: number; resourceVersion: string };
@@ -63,10 +51,7 @@ describe("custom resources registered at runtime", () => {
     expect(created.metadata.generation).toBe(1);
     const patched = (await c.custom.patchNamespacedCustomObject(
       {
-        group: "example.com",
-        version: "v1",
-        namespace: "w",
-        plural: "widgets",
+        ...widgets,
         name: "w1",
         body: { spec: { color: "blue" } },
       },
@@ -77,10 +62,7 @@ describe("custom resources registered at runtime", () => {
     const smp = await failure(() =>
       c.custom.patchNamespacedCustomObject(
         {
-          group: "example.com",
-          version: "v1",
-          namespace: "w",
-          plural: "widgets",
+          ...widgets,
           name: "w1",
           body: { spec: { color: "x" } },
         },
@@ -89,10 +71,7 @@ describe("custom resources registered at runtime", () => {
     );
     expect(smp.code).toBe(415);
     const listed = (await c.custom.listNamespacedCustomObject({
-      group: "example.com",
-      version: "v1",
-      namespace: "w",
-      plural: "widgets",
+      ...widgets,
       labelSelector: "size=l",
     })) as {
       items: Array<{ kind: string; metadata: { name: string } }>;
@@ -109,10 +88,7 @@ describe("custom resources registered at runtime", () => {
     expect((await fetch(`${host.url}/apis/example.com/v1/namespaces/w/widgets`)).status).toBe(404);
     await c.objects.create(widgetCrd);
     const listed = (await c.custom.listNamespacedCustomObject({
-      group: "example.com",
-      version: "v1",
-      namespace: "w",
-      plural: "widgets",
+      ...widgets,
     })) as { items: unknown[] };
     expect(listed.items).toEqual([]);
   });

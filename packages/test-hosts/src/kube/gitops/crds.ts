@@ -3,6 +3,7 @@
 // kustomize.toolkit.fluxcd.io/v1 Kustomization and helm.toolkit.fluxcd.io/v2 HelmRelease). Unknown
 // fields are preserved, as the official schemas do for status and values.
 
+import { crdObject, PRESERVE_UNKNOWN } from "../crd.js";
 import type { JsonObject, KubeObject } from "../types.js";
 
 const bool = { type: "boolean" };
@@ -21,39 +22,9 @@ function crd(args: {
   shortNames: string[];
   spec: JsonObject;
 }): KubeObject {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${args.plural}.${args.group}` },
-    spec: {
-      group: args.group,
-      names: {
-        kind: args.kind,
-        listKind: `${args.kind}List`,
-        plural: args.plural,
-        singular: args.kind.toLowerCase(),
-        shortNames: args.shortNames,
-      },
-      scope: "Namespaced",
-      versions: [
-        {
-          name: args.version,
-          served: true,
-          storage: true,
-          subresources: { status: {} },
-          schema: {
-            openAPIV3Schema: {
-              type: "object",
-              properties: {
-                spec: args.spec,
-                status: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
-              },
-            },
-          },
-        },
-      ],
-    },
-  };
+  const { spec, ...names } = args;
+  const schema = { type: "object", properties: { spec, status: PRESERVE_UNKNOWN } };
+  return crdObject({ ...names, schema, statusSubresource: true });
 }
 
 export const APPLICATION_CRD = crd({
@@ -137,7 +108,7 @@ export const HELMRELEASE_CRD = crd({
       releaseName: str,
       suspend: bool,
       targetNamespace: str,
-      values: { type: "object", "x-kubernetes-preserve-unknown-fields": true },
+      values: PRESERVE_UNKNOWN,
     },
   },
 });

@@ -1,5 +1,6 @@
 // "Installing" Velero on a host: its CRDs, the velero namespace and the default BackupStorageLocation.
 
+import { crdObject } from "../crd.js";
 import type { ObjectAccess } from "../fixtures.js";
 import type { KubeObject } from "../types.js";
 
@@ -9,25 +10,14 @@ function crd(
   statusSubresource: boolean,
   shortNames: string[] = [],
 ): KubeObject {
-  return {
-    apiVersion: "apiextensions.k8s.io/v1",
-    kind: "CustomResourceDefinition",
-    metadata: { name: `${plural}.velero.io`, labels: { component: "velero" } },
-    spec: {
-      group: "velero.io",
-      names: { kind, listKind: `${kind}List`, plural, singular: kind.toLowerCase(), shortNames },
-      scope: "Namespaced",
-      versions: [
-        {
-          name: "v1",
-          served: true,
-          storage: true,
-          schema: { openAPIV3Schema: { type: "object", "x-kubernetes-preserve-unknown-fields": true } },
-          ...(statusSubresource ? { subresources: { status: {} } } : {}),
-        },
-      ],
-    },
-  };
+  return crdObject({
+    group: "velero.io",
+    kind,
+    plural,
+    shortNames,
+    statusSubresource,
+    labels: { component: "velero" },
+  });
 }
 
 export const VELERO_CRDS: readonly KubeObject[] = [
