@@ -1,7 +1,7 @@
 // Optional hazards of the estate builder: what preflight must find before anything changes.
 
 import type { EstateHazards, EstateSummary } from "./estate.js";
-import { cronJobObject, podTemplate, readyStatus } from "./estate-objects.js";
+import { cronJobObject, podTemplate, readyStatus, statefulSetWithVolume } from "./estate-objects.js";
 import type { KubeObject } from "./types.js";
 
 export function addHazards(
@@ -37,23 +37,7 @@ export function addHazards(
   if (h.statefulDatabase || h.pvcDeployment)
     put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "data" } });
   if (h.statefulDatabase) {
-    put({
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      metadata: { name: "postgres", namespace: "data", labels: { app: "postgres" } },
-      spec: {
-        replicas: 1,
-        serviceName: "postgres",
-        selector: { matchLabels: { app: "postgres" } },
-        template: podTemplate("postgres", "postgres:16"),
-        volumeClaimTemplates: [
-          {
-            metadata: { name: "pgdata" },
-            spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
-          },
-        ],
-      },
-    });
+    put(statefulSetWithVolume("data", "postgres", "postgres:16", { name: "pgdata", storage: "50Gi" }));
     put({
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",

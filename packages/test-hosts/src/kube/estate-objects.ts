@@ -12,6 +12,35 @@ export function podTemplate(app: string, image: string, restartPolicy?: string):
   };
 }
 
+/**
+ * A one-replica StatefulSet whose pod keeps its state on a volume (a volumeClaimTemplate): the workload
+ * that tolerates neither running twice nor losing its data, which preflight must stop for.
+ */
+export function statefulSetWithVolume(
+  namespace: string,
+  name: string,
+  image: string,
+  claim: { name: string; storage: string },
+): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name, namespace, labels: { app: name } },
+    spec: {
+      replicas: 1,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: podTemplate(name, image),
+      volumeClaimTemplates: [
+        {
+          metadata: { name: claim.name },
+          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: claim.storage } } },
+        },
+      ],
+    },
+  };
+}
+
 export function readyStatus(replicas: number): KubeObject {
   return {
     observedGeneration: 1,

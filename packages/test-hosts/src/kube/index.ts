@@ -30,6 +30,7 @@ export type { WorkloadController, WorkloadOptions } from "./controllers/workload
 export type { VersionInfo } from "./discovery.js";
 export { KubeError, type StatusBody, type StatusCause, type StatusReason } from "./errors.js";
 export { buildEstate, type EstateHazards, type EstateOptions, type EstateSummary } from "./estate.js";
+export { statefulSetWithVolume } from "./estate-objects.js";
 export { type FaultFilter, type FaultSettings, Faults, type RequestInfo } from "./faults.js";
 export type { ObjectAccess } from "./fixtures.js";
 export * from "./gitops/index.js";
