@@ -7,8 +7,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   activeForbidden,
   afterScans,
-  type GitOpsWorld,
   installGitOpsWorld,
+  stopGitOpsWorlds,
   syncSettings,
 } from "./gitopsWorld.js";
 import { startMigration, waitForStep } from "./support/flow.js";
@@ -16,16 +16,7 @@ import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenar
 import { waitUntil } from "./support/wait.js";
 import type { E2eWorld } from "./support/world.js";
 
-const installed: GitOpsWorld[] = [];
-afterEach(() => {
-  for (const g of installed.splice(0)) g.stop();
-});
-
-function install(e: E2eWorld): GitOpsWorld {
-  const g = installGitOpsWorld(e);
-  installed.push(g);
-  return g;
-}
+afterEach(stopGitOpsWorlds);
 
 const suspendOf = (e: E2eWorld, side: "old" | "new", ns: string, name: string) =>
   (e.world[side].objects.get("batch/v1", "CronJob", name, ns)?.spec as { suspend?: boolean } | undefined)
@@ -52,7 +43,7 @@ function patchAs(
 describe("GitOps on both clusters", () => {
   it("happy path: paused before the backup, target (and the copies the restore brings) resumed after the handoff, source kept paused; the guard stops a re-activation; zero replicas hold", async () => {
     await withWorld({ strategy: "cnameSwap" }, async (e, before) => {
-      const g = install(e);
+      const g = installGitOpsWorld(e);
       // The controllers are live: a hand edit on the source is reverted, as Argo CD's field manager.
       patchAs(e, "old", "ops", "ledger-close", true, "kubectl-edit");
       await waitUntil(

@@ -3,20 +3,11 @@
 // restart, API 500s and Route 53 throttling while compensating. The later points are in
 // gitopsRollbackLate.test.ts (the two files run in parallel).
 
-import { afterEach, describe, it } from "vitest";
-import { runGitOpsRollback, stopGitOps } from "./gitopsRollbackCase.js";
+import { describeGitOpsRollbacks } from "./gitopsRollbackCase.js";
 
-afterEach(stopGitOps);
-
-describe("GitOps on both clusters, rollback up to the cutover", () => {
-  for (const name of [
-    "during lower-ttl (TTL change written, waiting for INSYNC)",
-    "at the cutover gate",
-    "during handoff (source suspended, target resuming slowly)",
-    "at the decommission gate, pressed twice at once; restart, API 500s and Route 53 throttling while compensating",
-  ]) {
-    it(`${name}: the source's exact sync settings back, the target paused and running nothing forbidden`, async () => {
-      await runGitOpsRollback(name);
-    }, 240_000);
-  }
-});
+describeGitOpsRollbacks("GitOps on both clusters, rollback up to the cutover", [
+  "during lower-ttl (TTL change written, waiting for INSYNC)",
+  "at the cutover gate",
+  "during handoff (source suspended, target resuming slowly)",
+  "at the decommission gate, pressed twice at once; restart, API 500s and Route 53 throttling while compensating",
+]);

@@ -3,25 +3,34 @@
 // on both clusters): the source's exact sync settings, and on the target its controllers kept paused (Git
 // still says "run" there, the thread says what to do first) and nothing forbidden running.
 
-import { expect } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import {
   activeForbidden,
   afterScans,
   type GitOpsWorld,
   installGitOpsWorld,
+  stopGitOpsWorlds,
   syncSettings,
 } from "./gitopsWorld.js";
 import { newestMigration } from "./support/flow.js";
 import { ROLLBACK_POINTS, runRollbackScenario } from "./support/rollback.js";
 
-const installed: GitOpsWorld[] = [];
-
-/** Stops the controllers of finished cases (call from afterEach). */
-export function stopGitOps(): void {
-  for (const g of installed.splice(0)) g.stop();
+/**
+ * One test per rollback point named: the points are split over two files so that they run in parallel,
+ * each file a `describe` of its own.
+ */
+export function describeGitOpsRollbacks(title: string, points: readonly string[]): void {
+  afterEach(stopGitOpsWorlds);
+  describe(title, () => {
+    for (const name of points) {
+      it(`${name}: the source's exact sync settings back, the target paused and running nothing forbidden`, async () => {
+        await runGitOpsRollback(name);
+      }, 240_000);
+    }
+  });
 }
 
-export async function runGitOpsRollback(name: string): Promise<void> {
+async function runGitOpsRollback(name: string): Promise<void> {
   const point = ROLLBACK_POINTS.find((p) => p.name === name);
   if (!point) throw new Error(`no rollback point "${name}"`);
   let g: GitOpsWorld | undefined;
@@ -30,7 +39,6 @@ export async function runGitOpsRollback(name: string): Promise<void> {
     arrange(e) {
       point.arrange?.(e);
       g = installGitOpsWorld(e);
-      installed.push(g);
     },
     async afterRollback(e) {
       if (!g) throw new Error("GitOps was not installed");

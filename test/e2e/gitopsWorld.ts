@@ -4,9 +4,12 @@
 // resource of those namespaces marked as theirs, as a GitOps-run estate looks.
 
 import {
+  ARGO_INSTANCE_LABEL,
   argoApplication,
+  argoTracked,
   fluxHelmRelease,
   fluxKustomization,
+  fluxTracked,
   type GitOpsController,
   GitRepo,
   installGitOps,
@@ -43,33 +46,26 @@ export function syncSettings(host: KubeHost): Record<string, JsonValue | undefin
   return out;
 }
 
+/** Marks a workload of `namespace` as its GitOps owner would: ops, web by Argo CD; batch, frontend by Flux. */
 function mark(o: KubeObject, namespace: string): void {
-  const meta = o.metadata ?? {};
-  if (namespace === "ops") {
-    const group = (o.apiVersion ?? "").split("/")[0];
-    meta.annotations = {
-      ...(meta.annotations ?? {}),
-      "argocd.argoproj.io/tracking-id": `ops:${group}/${o.kind}:ops/${meta.name}`,
-    };
-  } else if (namespace === "batch") {
-    meta.labels = {
-      ...(meta.labels ?? {}),
-      "kustomize.toolkit.fluxcd.io/name": "batch",
-      "kustomize.toolkit.fluxcd.io/namespace": "flux-system",
-    };
-  } else if (o.kind === "Deployment") {
-    meta.labels = {
-      ...(meta.labels ?? {}),
-      "helm.toolkit.fluxcd.io/name": "frontend",
-      "helm.toolkit.fluxcd.io/namespace": "flux-system",
-    };
-  } else {
-    meta.labels = { ...(meta.labels ?? {}), "app.kubernetes.io/instance": "web" };
-  }
-  o.metadata = meta;
+  if (namespace === "ops") argoTracked("ops", o);
+  else if (namespace === "batch") fluxTracked("batch", o);
+  else if (o.kind === "Deployment") fluxTracked("frontend", o, "helm");
+  else
+    o.metadata = { ...o.metadata, labels: { ...(o.metadata?.labels ?? {}), [ARGO_INSTANCE_LABEL]: "web" } };
 }
 
-/** Installs GitOps on both clusters; call before `/migrate start` (synchronous: fits `arrange`). */
+const running: GitOpsWorld[] = [];
+
+/** Stops the controllers of every GitOps world installed so far (from afterEach: they poll until stopped). */
+export function stopGitOpsWorlds(): void {
+  for (const g of running.splice(0)) g.stop();
+}
+
+/**
+ * Installs GitOps on both clusters; call before `/migrate start` (synchronous: fits `arrange`).
+ * stopGitOpsWorlds stops it.
+ */
 export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
   const { old, new: neu } = e.world;
   const repo = new GitRepo();
@@ -95,7 +91,7 @@ export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
   old.objects.put(argoApplication("web", { selfHeal: true }));
   old.objects.put(fluxKustomization("batch"));
   old.objects.put(fluxHelmRelease("frontend", { drift: "enabled" }));
-  return {
+  const g: GitOpsWorld = {
     repo,
     controllers,
     originals: syncSettings(old),
@@ -104,6 +100,8 @@ export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
       controllers.new.stop();
     },
   };
+  running.push(g);
+  return g;
 }
 
 /** Waits until both controllers have scanned `n` more times (so whatever they would revert, they did). */
