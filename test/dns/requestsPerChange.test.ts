@@ -4,7 +4,19 @@
 
 import type { Route53Host } from "@hikkoshi/test-hosts/route53";
 import { afterEach, describe, expect, it } from "vitest";
-import { at, cname, envContext, SRC, startWorld, toTarget, type World, zoneBytes } from "./world.js";
+import {
+  at,
+  cname,
+  envContext,
+  NEW,
+  OLD,
+  SRC,
+  startWorld,
+  TGT,
+  toTarget,
+  type World,
+  zoneBytes,
+} from "./world.js";
 
 let world: World | undefined;
 afterEach(async () => {
@@ -65,5 +77,39 @@ describe("Route 53 requests per effective change", () => {
     expect(nonPoll(host)).toEqual({ lists: 1, changes: 2, others: 0 });
     expect(await traffic.verifyWeight(ctx, toTarget(100))).toEqual({ ok: true });
     expect(at(host, zoneId, "www.example.com")).toHaveLength(1);
+  });
+
+  it("a zone given by id is not looked up: the first read names it and finds it small", async () => {
+    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC)]);
+    const { host, zoneId, traffic } = world;
+    const ctx = envContext({ records: names, hostedZone: zoneId, strategy: { type: "weighted" } });
+    host.resetCounters();
+    const pointing = await traffic.pointing(ctx, [
+      { name: OLD, hostname: SRC },
+      { name: NEW, hostname: TGT },
+    ]);
+    expect(pointing.cluster).toBe(OLD);
+    expect(host.counters.requests).toMatchObject({ GetHostedZone: 0, ListResourceRecordSets: 1 });
+    host.removeRecordSets(zoneId, "api.example.com");
+    const [missing] = await world.newPort().preflight(ctx, undefined);
+    expect(missing?.message).toContain(`in zone example.com. (${zoneId})`);
+    // The start command's read, seconds old, stands for a read (a change since fails the guarded first change).
+    expect(await traffic.preflight(ctx, undefined, pointing.read)).toEqual([]);
+  });
+
+  it("a large zone given by id costs one page more, once, then is read name by name", async () => {
+    const filler = Array.from({ length: 400 }, (_, i) =>
+      cname(`host${i}.example.com`, "elsewhere.example.net"),
+    );
+    world = await startWorld([...filler, cname("www.example.com", SRC), cname("api.example.com", SRC)]);
+    const { host, zoneId, traffic } = world;
+    const ctx = envContext({ records: names, hostedZone: zoneId });
+    host.resetCounters();
+    expect(await traffic.preflight(ctx, undefined)).toEqual([]);
+    // one page of the zone, then the two names and their six ownership names, one range read each
+    expect(host.counters.requests.ListResourceRecordSets).toBe(1 + 8);
+    host.resetCounters();
+    expect(await traffic.preflight(ctx, undefined)).toEqual([]);
+    expect(host.counters.requests.ListResourceRecordSets).toBe(8);
   });
 });

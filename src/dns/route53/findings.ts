@@ -102,7 +102,7 @@ function hostGroupFindings(g: Group, input: PreflightInput): Finding[] {
 
 function nameFindings(n: NameRecords, input: PreflightInput): Finding[] {
   const out: Finding[] = [];
-  const where = `zone ${input.zone.name} (${input.zone.id})`;
+  const where = input.zone.name ? `zone ${input.zone.name} (${input.zone.id})` : `zone ${input.zone.id}`;
   const groups = groupsOf(n.sets);
   if (groups.length === 0) {
     out.push(

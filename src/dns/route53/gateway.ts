@@ -1,4 +1,4 @@
-// The only file that sends requests to Route 53 (through @aws-sdk/client-route-53): zone lookup, range
+// The only file that sends requests to Route 53 (through @aws-sdk/client-route-53): zone lookup by name, range
 // reads of record sets with pagination, one change batch, and waiting for INSYNC. Every request waits for
 // the pacer's token buckets; reads are retried here, change batches by the caller (it re-reads first).
 
@@ -6,7 +6,6 @@ import {
   type Change,
   ChangeResourceRecordSetsCommand,
   GetChangeCommand,
-  GetHostedZoneCommand,
   ListHostedZonesByNameCommand,
   ListResourceRecordSetsCommand,
   type Route53Client,
@@ -30,6 +29,8 @@ export interface PollOptions {
 const ZONE_ID = /^(\/hostedzone\/)?(Z[A-Z0-9]+)$/;
 /** Record sets per ListResourceRecordSets page when listing a whole zone (Route 53's maximum). */
 const ZONE_PAGE = 300;
+/** The size noted for a zone whose first page was not all of it: read name by name. */
+const LARGE_ZONE = Number.MAX_SAFE_INTEGER;
 /** A zone read whole is never more than this many pages (readNames reads it whole only when it is small). */
 const MAX_ZONE_PAGES = 1000;
 
@@ -45,6 +46,8 @@ export class Route53Gateway {
   private readonly zones = new Map<string, ZoneRef>();
   /** Record sets per zone, as last seen: decides whether listing the whole zone is the cheaper read. */
   private readonly sizes = new Map<string, number>();
+  /** Zone names (the apex, first in a listing from the zone's start), for zones given by id. */
+  private readonly apexes = new Map<string, string>();
 
   constructor(
     private readonly client: Route53Client,
@@ -67,12 +70,10 @@ export class Route53Gateway {
     const byId = ZONE_ID.exec(hostedZone.trim());
     let zone: ZoneRef;
     if (byId) {
+      // Not looked up: the first read of the zone answers NoSuchHostedZone if it does not exist, and its
+      // first page names the zone and says whether it is small (readNames), for one request less.
       const id = byId[2]!;
-      const out = await this.call("GetHostedZone", id, () =>
-        this.client.send(new GetHostedZoneCommand({ Id: id })),
-      );
-      zone = { id, name: out.HostedZone?.Name ?? "" };
-      this.noteSize(id, out.HostedZone?.ResourceRecordSetCount);
+      zone = { id, name: this.apexes.get(id) ?? "" };
     } else {
       const name = fqdn(hostedZone);
       const out = await this.call("ListHostedZonesByName", undefined, () =>
@@ -128,6 +129,16 @@ export class Route53Gateway {
     return this.sizes.get(zoneId);
   }
 
+  /** The zone's name, when a lookup or a listing from the zone's start has shown it. */
+  zoneName(zoneId: string): string | undefined {
+    return this.apexes.get(zoneId);
+  }
+
+  private noteApex(zoneId: string, sets: readonly RecordSet[] | undefined): void {
+    const first = sets?.[0]?.Name;
+    if (first !== undefined && !this.apexes.has(zoneId)) this.apexes.set(zoneId, fqdn(first));
+  }
+
   /** Every record set at `name` (of `type`, when given), following pagination while the name matches. */
   async readName(zoneId: string, name: string, type?: string): Promise<RecordSet[]> {
     const n = fqdn(name);
@@ -175,9 +186,19 @@ export class Route53Gateway {
    */
   async readNames(zoneId: string, names: readonly string[]): Promise<RecordSet[]> {
     const wanted = [...new Set(names.map(fqdn))];
+    const want = new Set(wanted);
     const size = this.sizes.get(zoneId);
-    if (wanted.length > 1 && size !== undefined && Math.ceil(size / ZONE_PAGE) <= wanted.length) {
-      const want = new Set(wanted);
+    if (wanted.length > 1 && size === undefined) {
+      // Size unknown (a zone given by id): its first page is the whole zone when it is small, at the cost
+      // of one range read; otherwise it is read name by name from now on.
+      const first = await this.listPage(zoneId, {}, ZONE_PAGE);
+      this.noteApex(zoneId, first.ResourceRecordSets);
+      if (!first.IsTruncated) {
+        this.sizes.set(zoneId, first.ResourceRecordSets?.length ?? 0);
+        return (first.ResourceRecordSets ?? []).filter((rs) => want.has(fqdn(rs.Name ?? "")));
+      }
+      this.sizes.set(zoneId, LARGE_ZONE);
+    } else if (wanted.length > 1 && size !== undefined && Math.ceil(size / ZONE_PAGE) <= wanted.length) {
       return (await this.readZone(zoneId)).filter((rs) => want.has(fqdn(rs.Name ?? "")));
     }
     const out: RecordSet[] = [];
@@ -191,6 +212,7 @@ export class Route53Gateway {
     let start: PageStart = {};
     for (let page = 1; ; page++) {
       const res = await this.listPage(zoneId, start, ZONE_PAGE);
+      if (page === 1) this.noteApex(zoneId, res.ResourceRecordSets);
       out.push(...(res.ResourceRecordSets ?? []));
       if (!res.IsTruncated || res.NextRecordName === undefined) break;
       if (page >= MAX_ZONE_PAGES)

@@ -91,11 +91,13 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
    * What preflight needs: the names and their ownership TXT names, in one read of the zone when it is
    * small (gateway.readNames). `pointing` makes the same read, so preflight can use it (`recent`).
    */
-  async function readForPreflight(zone: ZoneRef, hostedZone: string, names: readonly string[]) {
-    const all = await gw.readNames(zone.id, [...names, ...names.flatMap(ownershipNames)]);
+  async function readForPreflight(given: ZoneRef, hostedZone: string, names: readonly string[]) {
+    const all = await gw.readNames(given.id, [...names, ...names.flatMap(ownershipNames)]);
     const takenAt = Date.now();
+    // A zone given by id has its name from the read itself (gateway.readNames), when it was small.
+    const zone = { id: given.id, name: given.name || (gw.zoneName(given.id) ?? "") };
     known.remember(zone.id, names, names.flatMap((n) => setsAt(all, n)).filter(isTraffic), takenAt);
-    return { all, read: toRead(hostedZone, zone, gw.sizeOf(zone.id), names, all, takenAt) };
+    return { all, zone, read: toRead(hostedZone, zone, gw.sizeOf(zone.id), names, all, takenAt) };
   }
 
   function nameRecords(all: readonly RecordSet[], names: readonly string[]): NameRecords[] {
@@ -141,8 +143,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
         all = stored.recordSets;
       } else {
         try {
-          zone = await zoneOf(ctx);
-          all = (await readForPreflight(zone, dns.hostedZone, dns.records)).all;
+          ({ all, zone } = await readForPreflight(await zoneOf(ctx), dns.hostedZone, dns.records));
         } catch (err) {
           if (!(err instanceof PermanentDnsError)) throw err;
           // A zone deleted since it was looked up answers the read itself with NoSuchHostedZone.
