@@ -4,9 +4,10 @@
 
 import { OLD_INGRESS } from "@hikkoshi/sandbox/world";
 import { describe, expect, it } from "vitest";
-import { newestMigration, startMigration, stepState, waitForMigration, waitForStep } from "./support/flow.js";
+import { newestMigration, stepState, waitForMigration, waitForStep } from "./support/flow.js";
 import { approveCutover } from "./support/rollback.js";
 import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenario.js";
+import { startMigration } from "./support/slack.js";
 import { sleep } from "./support/wait.js";
 import type { E2eWorld } from "./support/world.js";
 

@@ -4,24 +4,26 @@
 
 import { describe, expect, it } from "vitest";
 import {
-  alice,
   audit,
-  bob,
-  click,
-  clickExpectingReply,
-  commandReply,
-  mallory,
   newestMigration,
-  startMigration,
   stepState,
-  waitForButton,
-  waitForLiveMessage,
   waitForMigration,
   waitForStatus,
   waitForStep,
 } from "./support/flow.js";
 import { approveCutover } from "./support/rollback.js";
 import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenario.js";
+import {
+  alice,
+  bob,
+  click,
+  clickExpectingReply,
+  commandReply,
+  mallory,
+  startMigration,
+  waitForButton,
+  waitForLiveMessage,
+} from "./support/slack.js";
 import { waitUntil } from "./support/wait.js";
 
 describe("Slack-side faults", () => {

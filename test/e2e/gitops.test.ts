@@ -11,8 +11,9 @@ import {
   stopGitOpsWorlds,
   syncSettings,
 } from "./gitopsWorld.js";
-import { startMigration, waitForStep } from "./support/flow.js";
+import { waitForStep } from "./support/flow.js";
 import { approveToTheEnd, expectCompletedRun, withWorld } from "./support/scenario.js";
+import { startMigration } from "./support/slack.js";
 import { waitUntil } from "./support/wait.js";
 import type { E2eWorld } from "./support/world.js";
 

@@ -2,21 +2,10 @@
 // approve cutover, approve decommission, completed; then the world as it must be.
 
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  alice,
-  audit,
-  bob,
-  click,
-  clickExpectingReply,
-  newestMigration,
-  startMigration,
-  stepState,
-  waitForButton,
-  waitForStatus,
-  waitForStep,
-} from "./support/flow.js";
+import { audit, newestMigration, stepState, waitForStatus, waitForStep } from "./support/flow.js";
 import { startInvariantMonitor } from "./support/monitor.js";
 import { expectCompletedRun } from "./support/scenario.js";
+import { alice, bob, click, clickExpectingReply, startMigration, waitForButton } from "./support/slack.js";
 import { snapshotWorld } from "./support/snapshot.js";
 import { waitUntil } from "./support/wait.js";
 import { type E2eWorld, startE2eWorld } from "./support/world.js";

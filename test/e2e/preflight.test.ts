@@ -1,34 +1,18 @@
 // A hazard preflight finds stops the migration before anything changes: a StatefulSet with
 // volumeClaimTemplates (state on a volume, tolerating neither duplication nor loss), not acknowledged.
 
-import type { KubeHost } from "@hikkoshi/test-hosts/kube";
+import { type KubeHost, statefulSetWithVolume } from "@hikkoshi/test-hosts/kube";
 import { describe, expect, it } from "vitest";
-import { alice, liveButtons, waitForLiveMessage, waitForStatus } from "./support/flow.js";
+import { waitForStatus } from "./support/flow.js";
 import { withWorld } from "./support/scenario.js";
+import { alice, liveButtons, waitForLiveMessage } from "./support/slack.js";
 import { rollbackDifferences, snapshotWorld } from "./support/snapshot.js";
 import { waitUntil } from "./support/wait.js";
 
 function addLedgerDatabase(old: KubeHost): void {
-  old.objects.put({
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name: "ledger-db", namespace: "billing", labels: { app: "ledger-db" } },
-    spec: {
-      replicas: 1,
-      serviceName: "ledger-db",
-      selector: { matchLabels: { app: "ledger-db" } },
-      template: {
-        metadata: { labels: { app: "ledger-db" } },
-        spec: { containers: [{ name: "postgres", image: "postgres:16" }] },
-      },
-      volumeClaimTemplates: [
-        {
-          metadata: { name: "data" },
-          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
-        },
-      ],
-    },
-  });
+  old.objects.put(
+    statefulSetWithVolume("billing", "ledger-db", "postgres:16", { name: "data", storage: "10Gi" }),
+  );
 }
 
 describe("preflight", () => {

@@ -11,18 +11,16 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encodeButtonValue } from "../../src/bot/actions/value.js";
 import type { Migration } from "../../src/migration/types.js";
+import { audit, waitForMigration, waitForStatus } from "./support/flow.js";
 import {
   alice,
-  audit,
   bob,
   click,
   clickExpectingReply,
   commandReply,
   startMigration,
   waitForButton,
-  waitForMigration,
-  waitForStatus,
-} from "./support/flow.js";
+} from "./support/slack.js";
 import { waitUntil } from "./support/wait.js";
 import { type E2eWorld, SMALL_ESTATE } from "./support/world.js";
 

@@ -5,22 +5,17 @@
 import { OLD_INGRESS } from "@hikkoshi/sandbox/world";
 import { expect } from "vitest";
 import type { Migration } from "../../../src/migration/types.js";
+import { audit, newestMigration, stepState, waitForMigration, waitForStatus, waitForStep } from "./flow.js";
+import { startInvariantMonitor } from "./monitor.js";
 import {
   alice,
-  audit,
   bob,
   click,
   commandReply,
-  newestMigration,
   startMigration,
-  stepState,
   waitForButton,
   waitForLiveMessage,
-  waitForMigration,
-  waitForStatus,
-  waitForStep,
-} from "./flow.js";
-import { startInvariantMonitor } from "./monitor.js";
+} from "./slack.js";
 import { rollbackDifferences, snapshotWorld } from "./snapshot.js";
 import { waitUntil } from "./wait.js";
 import { type E2eWorld, startE2eWorld } from "./world.js";

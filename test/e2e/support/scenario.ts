@@ -3,9 +3,10 @@
 import { expect } from "vitest";
 import type { Migration } from "../../../src/migration/types.js";
 import { expectCompletedWorld } from "./assertions.js";
-import { waitForLiveMessage, waitForStatus } from "./flow.js";
+import { waitForStatus } from "./flow.js";
 import { startInvariantMonitor } from "./monitor.js";
 import { approveCutover, approveDecommission } from "./rollback.js";
+import { waitForLiveMessage } from "./slack.js";
 import { snapshotWorld, type WorldSnapshot } from "./snapshot.js";
 import { type E2eOptions, type E2eWorld, startE2eWorld } from "./world.js";
 
