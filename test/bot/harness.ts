@@ -13,6 +13,7 @@ import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
 import type { Engine } from "../../src/jobs/engine.js";
 import { startTestEngine } from "../support/engineHarness.js";
+import { productionDnsYaml } from "../support/productionYaml.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { createTestPorts } from "../support/testPorts.js";
 import { ephemeralFor } from "./messages.js";
@@ -39,12 +40,7 @@ environments:
     clusters:
       - { name: production-20251101, context: old, ingress: { hostname: old-lb.test } }
       - { name: production-20261125, context: new }
-    dns:
-      hostedZone: example.com.
-      records: [www.example.com]
-      strategy: { type: cnameSwap }
-      lowerTtl: { enabled: false }
-      drainMarginSeconds: 0
+${productionDnsYaml()}
     decommissionSoakMinutes: 0
   staging:
     channel: C0STAG0001

@@ -22,6 +22,7 @@ import type { HikkoshiConfig } from "../../src/config/schema.js";
 import { createEngine, type Engine } from "../../src/jobs/engine.js";
 import { createKubernetesClusters } from "../../src/k8s/kubernetesClusters.js";
 import type { Ports } from "../../src/migration/ports.js";
+import { PRODUCTION_ACCESS_YAML, productionDnsYaml } from "../support/productionYaml.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { createTestPorts } from "../support/testPorts.js";
 
@@ -35,20 +36,11 @@ export function engineConfigYaml(handoff: string): string {
   return `
 environments:
   production:
-    channel: C0PROD0001
-    permissions:
-      start: { users: [U0ALICE001, U0BOB00001] }
-      approve: { users: [U0ALICE001, U0BOB00001] }
-      rollback: { users: [U0ALICE001, U0BOB00001] }
+${PRODUCTION_ACCESS_YAML}
     clusters:
       - { name: ${SOURCE}, context: ${SOURCE}, ingress: { hostname: old-lb.test } }
       - { name: ${TARGET}, context: ${TARGET} }
-    dns:
-      hostedZone: example.com.
-      records: [www.example.com]
-      strategy: { type: cnameSwap }
-      lowerTtl: { enabled: false }
-      drainMarginSeconds: 0
+${productionDnsYaml()}
     handoff: ${handoff}
     checks: { smoke: [], verify: [] }
     readinessTimeoutMinutes: 2

@@ -1,5 +1,6 @@
 import { parseConfig } from "../../src/config/load.js";
 import type { HikkoshiConfig } from "../../src/config/schema.js";
+import { PRODUCTION_ACCESS_YAML, productionDnsYaml } from "./productionYaml.js";
 
 /** A small valid config for engine tests; `extra` is YAML merged into the production environment. */
 export function testConfig(
@@ -21,22 +22,13 @@ export function testConfig(
   return parseConfig(`
 environments:
   production:
-    channel: C0PROD0001
-    permissions:
-      start: { users: [U0ALICE001, U0BOB00001] }
-      approve: { users: [U0ALICE001, U0BOB00001] }
-      rollback: { users: [U0ALICE001, U0BOB00001, U0CAROL001] }
+${PRODUCTION_ACCESS_YAML}
     fourEyes: ${opts.fourEyes ?? false}
     ${opts.freeze ?? ""}
     clusters:
       - { name: production-20251101, context: old, ingress: { hostname: old-lb.test } }
       - { name: production-20261125, context: new }
-    dns:
-      hostedZone: example.com.
-      records: [www.example.com]
-      strategy: ${strategy}
-      lowerTtl: { enabled: ${opts.lowerTtl ?? true}, ttlSeconds: 1 }
-      drainMarginSeconds: 0
+${productionDnsYaml({ strategy, lowerTtl: `{ enabled: ${opts.lowerTtl ?? true}, ttlSeconds: 1 }` })}
     checks:
       smoke: ${opts.smoke ? '[{ name: web, url: "http://{ingress}/healthz" }]' : "[]"}
       verify: ${opts.smoke ? '[{ name: public, url: "http://www.example.com/healthz" }]' : "[]"}
