@@ -121,4 +121,16 @@ describe("/migrate start and Route 53", () => {
     const started = await bot.commands.start("production", alice);
     expect(started.ok).toBe(true);
   });
+
+  it("a zone that does not exist is named, with the fix, and nothing starts", async () => {
+    const { redis, host } = await setup();
+    const bot = await engine(redis.url, host, false);
+    host.store.zones.clear();
+    const refused = await bot.commands.start("production", alice);
+    if (refused.ok) throw new Error("started without a zone");
+    expect(refused.rejection.code).toBe("unavailable");
+    expect(refused.rejection.message).toContain("no hosted zone is named example.com. in this account");
+    expect(refused.rejection.message).toContain("set dns.hostedZone to the zone id");
+    expect(await bot.store.lockHolder("production")).toBeUndefined();
+  });
 });

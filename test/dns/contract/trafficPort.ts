@@ -65,6 +65,25 @@ export function describeTrafficPortContract(provider: string, start: TrafficWorl
       expect(await pointing(ctx)).toMatchObject({ cluster: w.source.name, targetWeight: 0 });
     });
 
+    it("pointing's read is plain JSON of the provider's, and preflight given it finds what a fresh read finds", async () => {
+      const { w, pointing } = await open();
+      const ctx = w.ctx("weighted");
+      const read = (await pointing(ctx)).read;
+      if (read) {
+        const kept = JSON.parse(JSON.stringify(read)) as typeof read;
+        expect(kept).toEqual(read);
+        expect(read.provider).toBe(provider);
+        expect(await w.port.preflight(ctx, w.target.hostname, kept)).toEqual(
+          await w.port.preflight(ctx, w.target.hostname),
+        );
+      }
+      // Someone else's read (or none) is no read: preflight reads for itself.
+      const foreign = { takenAt: Date.now(), provider: "another-provider", state: { zone: "x" } };
+      await w.repoint(w.names[0]!, "elsewhere.example.net");
+      const fresh = await w.port.preflight(ctx, w.target.hostname, foreign);
+      expect(fresh.some((f) => f.severity === "blocking")).toBe(true);
+    });
+
     it("cnameSwap: weight 100 moves every name, the read-back agrees, restore brings back the snapshot", async () => {
       const { w, split, pointing } = await open();
       const ctx = w.ctx("cnameSwap");
