@@ -8,6 +8,7 @@ import { App, HTTPReceiver, type Receiver, SocketModeReceiver } from "@slack/bol
 import type { HikkoshiConfig } from "../config/schema.js";
 import type { MigrationCommands } from "../migration/commands.js";
 import type { OpsEndpoints } from "../observability/opsHttp.js";
+import { createAckGate } from "./ackGate.js";
 import { registerApproveAction } from "./actions/approve.js";
 import { registerRetryAction } from "./actions/retry.js";
 import { registerRollbackAction } from "./actions/rollback.js";
@@ -26,6 +27,7 @@ import {
 } from "./live/index.js";
 import { errorText, type Logger, silentLogger, toBoltLogger } from "./log.js";
 import { createGroupDirectory } from "./permissions.js";
+import { sharedRead } from "./sharedRead.js";
 import { createSlackApi, createWebClient } from "./slackApi.js";
 
 export { fromTheFuture } from "./http/frontDoor.js";
@@ -125,6 +127,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     ignoreSelf: false,
   });
 
+  // Work after an ack steps aside for the acks still to be sent (the HTTP front door counts them).
+  const gate = createAckGate();
   const web = createWebClient(opts.botToken, opts.slackApiUrl);
   const api = createSlackApi(web);
   const live = createLiveMessages({
@@ -135,6 +139,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     clock,
     ...(opts.minUpdateIntervalMs !== undefined ? { minIntervalMs: opts.minUpdateIntervalMs } : {}),
     logger: log,
+    beforeFlush: gate.afterAcks,
   });
   const groups = createGroupDirectory({
     fetch: (g) => api.usergroupMembers(g),
@@ -142,6 +147,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     now: () => clock.now(),
     onError: (g, err) => log.warn({ group: g, err: errorText(err) }, "could not read user-group members"),
   });
+  const liveStore = opts.liveStore;
   const deps: BotDeps = {
     config: opts.config,
     commands: opts.commands,
@@ -153,6 +159,9 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     }),
     log,
     now: () => clock.now(),
+    activeViews: sharedRead(() => (liveStore.activeViews ? liveStore.activeViews() : opts.commands.active())),
+    afterAcks: gate.afterAcks,
+    afterAck: (work) => gate.afterAck(work),
   };
   registerMigrateCommand(app, deps);
   registerApproveAction(app, deps);
@@ -173,6 +182,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       ops: opts.ops ?? BARE_OPS,
       ours: { commands: [MIGRATE_COMMAND], actionIds: [ACTION_APPROVE, ACTION_ROLLBACK, ACTION_RETRY] },
       log,
+      gate,
     });
     server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, handler);
     const srv = server;

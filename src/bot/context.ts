@@ -18,6 +18,15 @@ export interface BotDeps {
   recent: RecentKeys;
   log: Logger;
   now: () => number;
+  /** Every active migration, oldest first, in one Redis read (what `/migrate status` answers from). */
+  activeViews: () => Promise<MigrationView[]>;
+  /**
+   * Await after an ack before each step of the work behind it: resolves once no received request waits
+   * for its ack (see ackGate.ts), so earlier requests' work never holds later acks back.
+   */
+  afterAcks: () => Promise<void>;
+  /** Runs the work behind an ack in the gate's lane (a few at a time; never nested). */
+  afterAck: <T>(work: () => Promise<T>) => Promise<T>;
 }
 
 /** Who asked, and how to answer them (ephemeral, through the request's response_url). */

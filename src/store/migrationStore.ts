@@ -1,9 +1,10 @@
 import type { Redis } from "ioredis";
 import type { AuditEntry, HistoryEntry, MigrationEvent } from "../migration/commands.js";
 import type { AuditDraft, TransitionResult } from "../migration/transitions/result.js";
-import { isTerminal, type Migration, type Progress, type SlackRef } from "../migration/types.js";
-import { keys, liveFields } from "./keys.js";
+import { isTerminal, type Migration, type Progress } from "../migration/types.js";
+import { keys } from "./keys.js";
 import { RedisLiveStore } from "./liveStore.js";
+import { fromProgressFields, fromRecordFields, VIEW_FIELDS } from "./recordFields.js";
 import { APPEND_CAPPED } from "./scripts/appendCapped.js";
 import { COMPARE_AND_SET } from "./scripts/compareAndSet.js";
 import { CREATE_MIGRATION } from "./scripts/createMigration.js";
@@ -84,26 +85,8 @@ export class MigrationStore {
   }
 
   async get(id: string): Promise<Migration | undefined> {
-    const [json, slack, cursor, rendered] = await this.redis.hmget(
-      keys.migration(id),
-      "json",
-      liveFields.ref,
-      liveFields.threadCursor,
-      liveFields.renderedVersion,
-    );
-    if (!json) return undefined;
-    const { slack: _stale, ...m } = JSON.parse(json) as Migration;
-    if (!slack) return m;
-    // The Slack side is read back for views (status replies, start-up catch-up): where the message is,
-    // how far its thread got and which version it shows.
-    return {
-      ...m,
-      slack: {
-        ...(JSON.parse(slack) as SlackRef),
-        ...(cursor ? { threadCursor: cursor } : {}),
-        ...(rendered ? { renderedVersion: Number(rendered) } : {}),
-      },
-    };
+    const [json, slack, cursor, rendered] = await this.redis.hmget(keys.migration(id), ...VIEW_FIELDS);
+    return fromRecordFields(json ?? null, slack ?? null, cursor ?? null, rendered ?? null);
   }
 
   /** The bot's Slack bookkeeping on the same connection (see RedisLiveStore). */
@@ -251,8 +234,7 @@ export class MigrationStore {
   }
 
   async progress(id: string): Promise<Record<string, Progress>> {
-    const raw = await this.redis.hgetall(keys.progress(id));
-    return Object.fromEntries(Object.entries(raw).map(([k, v]) => [k, JSON.parse(v) as Progress]));
+    return fromProgressFields(await this.redis.hgetall(keys.progress(id)));
   }
 
   async dataGet<T>(id: string, key: string): Promise<T | undefined> {

@@ -1,6 +1,7 @@
-// Shared by the button listeners: ack at once, drop redeliveries, decode the value, load the migration,
-// refuse a click that did not come from the environment's own channel, check the person may, hand off
-// to the engine and settle.
+// Shared by the button listeners: ack at once (before any Redis, Kubernetes or Route 53 work: a click's
+// ack carries no answer), then, each step once the acks of other requests are out (ackGate.ts): drop
+// redeliveries, decode the value, load the migration, refuse a click that did not come from the
+// environment's own channel, check the person may, hand off to the engine and settle.
 
 import type { App, BlockAction, ButtonAction, RespondFn } from "@slack/bolt";
 import type { Actor, CommandResult, MigrationView } from "../../migration/commands.js";
@@ -70,6 +71,7 @@ export async function readClick(
   }
   let view: MigrationView | undefined;
   try {
+    await deps.afterAcks();
     view = await deps.commands.get(value.migrationId);
   } catch (err) {
     const failure = internalFailure(
@@ -138,17 +140,30 @@ export function registerButton(app: App, deps: BotDeps, button: Button): void {
     async ({ ack, body, action, respond }) => {
       await ack();
       if (action.type !== "button") return;
-      const click = await readClick(deps, body, action, respond);
-      if (!click) return;
-      const { req, value, view } = click;
-      await guarded(deps, req, button.what, async () => {
-        const m = view.migration;
-        // The step matters to the four-eyes check of an approval only; other actions ignore it.
-        const stepId = button.permission === "approve" ? value.stepId : undefined;
-        if (!(await permitted(deps, req, m.env, button.permission, m, stepId))) return;
-        const result = await button.call(m, value, actor(req), req);
-        await settle(deps, req, result);
-      });
+      await deps.afterAck(() => clicked(deps, button, body, action, respond));
     },
   );
+}
+
+/** The work behind a click's ack, each step after the acks waiting to go out. */
+async function clicked(
+  deps: BotDeps,
+  button: Button,
+  body: BlockAction,
+  action: ButtonAction,
+  respond: RespondFn,
+): Promise<void> {
+  const click = await readClick(deps, body, action, respond);
+  if (!click) return;
+  const { req, value, view } = click;
+  await guarded(deps, req, button.what, async () => {
+    const m = view.migration;
+    // The step matters to the four-eyes check of an approval only; other actions ignore it.
+    const stepId = button.permission === "approve" ? value.stepId : undefined;
+    await deps.afterAcks();
+    if (!(await permitted(deps, req, m.env, button.permission, m, stepId))) return;
+    await deps.afterAcks();
+    const result = await button.call(m, value, actor(req), req);
+    await settle(deps, req, result);
+  });
 }

@@ -1,6 +1,7 @@
-// The `/migrate` listener: ack first (with the answer itself when it needs no engine call), then claim the
-// delivery across bot processes, run the subcommand and answer privately through the response_url. A
-// redelivered request gets no second answer.
+// The `/migrate` listener: ack first (with the answer itself when it needs no engine call: help and usage
+// from memory, status from one Redis read), then, once the acks of other requests are out (ackGate.ts),
+// claim the delivery across bot processes, run the subcommand and answer privately through the
+// response_url. A redelivered request gets no second answer.
 
 import type { App, RespondFn } from "@slack/bolt";
 import type { BotDeps, Requester } from "../context.js";
@@ -38,6 +39,7 @@ export function requesterFor(
     ...(channelId ? { channelId } : {}),
     async reply(msg) {
       try {
+        await deps.afterAcks(); // an answer through response_url is work after an ack, like any other
         await respond(ephemeral(msg));
       } catch (err) {
         deps.log.error({ userId, err: errorText(err) }, "could not answer through response_url");
@@ -104,22 +106,29 @@ export function registerMigrateCommand(app: App, deps: BotDeps): void {
       }
     }
     await ack();
-    if (!(await deps.recent.claim(key))) {
-      deps.log.info({ userId: command.user_id }, "repeated /migrate delivery ignored");
-      return;
-    }
-    const req = requesterFor(deps, command.user_id, command.channel_id, respond);
-    try {
-      await runCommand(deps, parsed, req);
-    } catch (err) {
-      const failure = internalFailure(
-        deps.log,
-        err,
-        { command: parsed.kind, userId: command.user_id },
-        "/migrate failed",
-      );
-      const status = `/migrate status${"env" in parsed && parsed.env ? ` ${parsed.env}` : ""}`;
-      await req.reply(failureMessage(`\`/migrate ${parsed.kind}\``, failure, status));
-    }
+    await deps.afterAck(() =>
+      claimAndRun(deps, key, parsed, requesterFor(deps, command.user_id, command.channel_id, respond)),
+    );
   });
+}
+
+/** The work behind a command's ack: claim the delivery across bot processes, run it, answer. */
+async function claimAndRun(deps: BotDeps, key: string, parsed: EngineCommand, req: Requester): Promise<void> {
+  if (!(await deps.recent.claim(key))) {
+    deps.log.info({ userId: req.userId }, "repeated /migrate delivery ignored");
+    return;
+  }
+  try {
+    await deps.afterAcks();
+    await runCommand(deps, parsed, req);
+  } catch (err) {
+    const failure = internalFailure(
+      deps.log,
+      err,
+      { command: parsed.kind, userId: req.userId },
+      "/migrate failed",
+    );
+    const status = `/migrate status${"env" in parsed && parsed.env ? ` ${parsed.env}` : ""}`;
+    await req.reply(failureMessage(`\`/migrate ${parsed.kind}\``, failure, status));
+  }
 }

@@ -1,5 +1,6 @@
-// `/migrate status [env]`: read-only, so it is answered in the ack itself (its reads are the answer),
-// with no claim, no follow-up work and no response_url call. A redelivery answers again, harmlessly.
+// `/migrate status [env]`: read-only, so it is answered in the ack itself, from one Redis read (every
+// active migration and its progress in one script call), with no claim, no follow-up work and no
+// response_url call. A redelivery answers again, harmlessly.
 
 import type { BotDeps, Requester } from "../context.js";
 import type { ParsedCommand } from "../parse.js";
@@ -10,7 +11,8 @@ export async function statusReply(
   deps: BotDeps,
   cmd: Extract<ParsedCommand, { kind: "status" }>,
 ): Promise<RenderedMessage> {
-  const views = await deps.commands.active(cmd.env);
+  const all = await deps.activeViews();
+  const views = cmd.env === undefined ? all : all.filter((v) => v.migration.env === cmd.env);
   const envs = Object.keys(deps.config.environments).sort();
   return statusMessage(views, envs, cmd.env, deps.now());
 }

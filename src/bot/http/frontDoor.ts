@@ -4,6 +4,7 @@
 
 import type { IncomingMessage, Server, ServerResponse } from "node:http";
 import { handleOpsRequest, type OpsEndpoints } from "../../observability/opsHttp.js";
+import type { AckGate } from "../ackGate.js";
 import { errorText, type Logger } from "../log.js";
 import { declaredTooLarge, readBody } from "./body.js";
 import { classifyEnvelope } from "./envelope.js";
@@ -34,6 +35,8 @@ export interface FrontDoorOptions {
   log: Logger;
   maxBodyBytes?: number;
   now?: () => number;
+  /** Told of every request to the events path until it is answered, so work after acks can wait. */
+  gate?: AckGate;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {
@@ -162,6 +165,11 @@ export function createFrontDoor(opts: FrontDoorOptions): (req: IncomingMessage, 
         req.resume();
         send(res, 405, `${opts.eventsPath} answers POST only\n`, { allow: "POST" });
         return;
+      }
+      if (opts.gate) {
+        const answered = opts.gate.enter();
+        res.once("finish", answered);
+        res.once("close", answered);
       }
       if (fromTheFuture(req, now())) {
         req.resume();

@@ -48,6 +48,8 @@ export interface LiveMessagesOptions {
   /** This process's name as a lease owner (default: host, pid and a random part). */
   owner?: string;
   logger?: Logger;
+  /** Awaited before each flush: a redraw waits for the acks being sent (the bot's ack gate). */
+  beforeFlush?: () => Promise<void>;
 }
 
 export interface LiveMessages {
@@ -159,6 +161,7 @@ export function createLiveMessages(opts: LiveMessagesOptions): LiveMessages {
   }
 
   async function flush(id: string): Promise<"done" | "again"> {
+    await opts.beforeFlush?.();
     const claim = await ownership.claim(id);
     if (!claim.owned) return "done"; // the owner speaks; we watch its lease
     const e = claim.fresh ? await takeOver(id) : entryFor(id);
