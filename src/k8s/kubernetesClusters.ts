@@ -19,7 +19,7 @@ import { runHandoff } from "./handoff/handoff.js";
 import { takeForbiddenSnapshot } from "./handoff/snapshot.js";
 import { readServiceAddress } from "./ingress.js";
 import { listInventory, summarise } from "./inventory.js";
-import { parseLabel } from "./labels.js";
+import { forbiddenSelector, parseLabel } from "./labels.js";
 import { runPreflight } from "./preflight/index.js";
 import { waitReady } from "./readiness.js";
 import { defaultRetry, type RequestLimits, type RetryOptions } from "./requestPolicy.js";
@@ -83,6 +83,8 @@ export function createKubernetesClusters(opts: KubernetesClustersOptions = {}): 
   const handoffDeps = (ctx: EnvContext): HandoffDeps => ({
     ...both(ctx),
     migrationId: ctx.migrationId,
+    forbiddenSelector: forbiddenSelector(parseLabel(ctx.env.duplicationForbiddenLabel)),
+    excludedNamespaces: ctx.env.excludedNamespaces,
     requestsPerSecond: ctx.env.handoff.requestsPerSecond,
     clock,
     logger,

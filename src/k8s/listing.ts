@@ -30,6 +30,9 @@ export function collectionPath(gvr: Gvr, namespace?: string): string {
   return namespace ? `${base}/namespaces/${namespace}/${gvr.plural}` : `${base}/${gvr.plural}`;
 }
 
+/** Items per list request (the apiserver's usual page; a larger list costs one request per page). */
+export const LIST_PAGE_SIZE = 500;
+
 export interface ListOptions {
   namespace?: string;
   labelSelector?: string;
@@ -47,7 +50,7 @@ export async function listObjects(
   const excluded = new Set(opts.excludeNamespaces ?? []);
   const out: unknown[] = [];
   let token: string | undefined;
-  const pageSize = opts.limit !== undefined ? Math.max(opts.limit, 1) : 500;
+  const pageSize = opts.limit !== undefined ? Math.max(opts.limit, 1) : LIST_PAGE_SIZE;
   do {
     const query = new URLSearchParams({ limit: String(pageSize) });
     if (opts.labelSelector) query.set("labelSelector", opts.labelSelector);

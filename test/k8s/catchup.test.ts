@@ -5,6 +5,7 @@
 
 import { ScaledClock } from "@hikkoshi/test-hosts/kube";
 import { afterEach, describe, expect, it } from "vitest";
+import { handoffRequests } from "../../src/k8s/handoff/budget.js";
 import { doubleRuns } from "./monitor.js";
 import { cronJob, envContext, FORBIDDEN, never, noProgress, startWorld, type World } from "./support.js";
 
@@ -62,6 +63,9 @@ describe("catch-up run prevention", () => {
     const ctx = envContext();
     const report = await w.port.handoff(ctx, await w.port.snapshotForbidden(ctx), noProgress, never());
     expect(report.gaps).toHaveLength(names.length);
+    // Exactly the requests budget.ts counts: stop, carry and start per CronJob, and the batched lists
+    // (both clusters before, the source after the one wave's settle, the target's read-back).
+    expect(report.requests).toBe(handoffRequests(names.length, names.length, 1));
     for (const name of names) {
       const src = w.source.objects.get("batch/v1", "CronJob", name, "ops");
       const tgt = w.target.objects.get("batch/v1", "CronJob", name, "ops");

@@ -68,12 +68,13 @@ describe("gap budget", () => {
     const opts = { schedule: "*/2 * * * * *", labels: FORBIDDEN };
     w.source.objects.put(cronJob("billing", "ledger", opts));
     w.target.objects.put(cronJob("billing", "ledger", { ...opts, suspend: true }));
-    const ctx = envContext("handoff: { concurrency: 1, requestsPerSecond: 2 }");
+    // One request a second: the fresh list, the carry and the start after the stop take 3 s.
+    const ctx = envContext("handoff: { concurrency: 1, requestsPerSecond: 1 }");
     const { report, progress, notes } = await handoffNoting(w, ctx);
     expect(progress[0]).toBe("over 2 s budget: all (rate limit)");
     expect(notes).toEqual([
       expect.stringMatching(
-        /^gap budget 2 s will be exceeded for all 1 CronJob\(s\): at handoff\.requestsPerSecond=2 each one needs about 3 s/,
+        /^gap budget 2 s will be exceeded for all 1 CronJob\(s\): at handoff\.requestsPerSecond=1 each one needs about 3 s/,
       ),
     ]);
     expect(report.cronJobsMoved).toBe(1);

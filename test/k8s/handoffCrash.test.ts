@@ -177,8 +177,9 @@ describe("handoff survives a killed worker", () => {
 describe("a worker that loses its lock", () => {
   it("aborts the handoff and records nothing; the job goes back to the queue and the handoff completes once", async () => {
     w = await startEngineWorld({
-      // One request in flight, so at most 4 CronJobs in the window: the abort leaves most not yet started.
-      handoff: "{ concurrency: 1, requestsPerSecond: 50, activeJobsTimeoutMinutes: 1 }",
+      // One request in flight at 4 a second, so 3 CronJobs in the window and about 9 s of requests: the
+      // lock is taken while most are not yet stopped, and the abort leaves them so.
+      handoff: "{ concurrency: 1, requestsPerSecond: 4, activeJobsTimeoutMinutes: 1 }",
       cronJobs: { tickMs: 10, jobDurationMs: 400 },
       logLevel: "warn",
     });

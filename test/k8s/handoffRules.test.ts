@@ -3,7 +3,17 @@
 
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { defaultGapBudgetMs, predictedGapMs, windowSize } from "../../src/k8s/handoff/budget.js";
+import {
+  defaultGapBudgetMs,
+  effectiveRate,
+  handoffRequests,
+  listRequests,
+  predictedGapMs,
+  REQUESTS_AFTER_STOP,
+  REQUESTS_PER_CRONJOB,
+  waveSize,
+  windowSize,
+} from "../../src/k8s/handoff/budget.js";
 import { markValue, parseMark } from "../../src/k8s/handoff/marks.js";
 import {
   lastScheduleToCarry,
@@ -168,20 +178,45 @@ describe("schedules", () => {
 });
 
 describe("gap budget", () => {
-  it("keeps the window between the concurrency and four times it, and predicts the rate's share", () => {
+  it("keeps the window at least the concurrency, within the budget at the rate the servers give, no larger than keeps the rate busy", () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 64 }),
         fc.double({ min: 0.1, max: 100_000, noNaN: true }),
         fc.option(fc.integer({ min: 1, max: 86_400_000 }), { nil: undefined }),
-        (concurrency, rps, budget) => {
-          const w = windowSize(concurrency, rps, 1_000, budget);
+        fc.option(fc.double({ min: 0.1, max: 500, noNaN: true }), { nil: undefined }),
+        (concurrency, rps, budget, latencyMs) => {
+          const rate = effectiveRate(concurrency, rps, latencyMs);
+          expect(rate).toBeLessThanOrEqual(rps);
+          const w = windowSize(concurrency, rps, 1_000, budget, rate);
           expect(w).toBeGreaterThanOrEqual(concurrency);
-          expect(w).toBeLessThanOrEqual(concurrency * 4);
+          if (w > concurrency) {
+            // Waiting for the requests after the stop costs at most half the budget (and 10 s).
+            const half = Math.min(budget ?? Number.POSITIVE_INFINITY, 20_000) / 2;
+            expect(1_000 + (REQUESTS_AFTER_STOP * w * 1000) / rate).toBeLessThanOrEqual(half + 1e-6);
+            expect(w).toBeLessThanOrEqual(Math.ceil((rps * 2_000) / (REQUESTS_PER_CRONJOB * 1000)));
+          }
+          const wave = waveSize(w, concurrency);
+          expect(wave).toBeGreaterThanOrEqual(Math.min(w, concurrency));
+          expect(wave).toBeLessThanOrEqual(w);
         },
       ),
     );
-    expect(predictedGapMs(16, 50, 1_000)).toBe(2_600);
+    // 16 in the window at the default 50 req/s: a wave's other 15 stops, its list, 32 requests after the stops.
+    expect(windowSize(16, 50, 1_000, 300_000)).toBe(34);
+    expect(predictedGapMs(16, 16, 50, 1_000, 800)).toBe(1_000 + ((15 + 2 + 32) * 1000) / 50);
+    // A slow server shrinks the rate the window is sized by, never the limit it keeps under.
+    expect(effectiveRate(16, 100_000, 5)).toBe(3_200);
+    expect(effectiveRate(16, 50, 5)).toBe(50);
+  });
+
+  it("counts the requests of a handoff: three per CronJob and four lists, plus one per wave", () => {
+    expect(REQUESTS_PER_CRONJOB).toBe(3);
+    expect(listRequests(0)).toBe(1);
+    expect(listRequests(500)).toBe(1);
+    expect(listRequests(501)).toBe(2);
+    expect(handoffRequests(800, 800, 4)).toBe(2400 + 2 * 7);
+    expect(handoffRequests(0, 800, 0)).toBe(0);
   });
 });
 

@@ -13,6 +13,10 @@ export interface HandoffDeps {
   migrationId: string;
   source: ClusterClient;
   target: ClusterClient;
+  /** Label selector of the forbidden resources: the handoff's batched lists ask for these only. */
+  forbiddenSelector: string;
+  /** Namespaces the migration leaves alone (dropped from the lists). */
+  excludedNamespaces: readonly string[];
   clock: Clock;
   logger: Logger;
   concurrency: number;

@@ -1,26 +1,38 @@
-// Handoff of duplication-forbidden CronJobs, one CronJob at a time through a bounded window (not "stop
-// everything, then start everything"), so each one's gap is its own settle pause and a few requests:
-// stop on the source (the moment written on the object in the same patch), pause so a controller sync
-// already under way lands, wait until the source has no active Job, then start on the target with the
-// lastScheduleTime its missed-run policy asks for, marking the start moment the same way. A worker crash
-// anywhere leaves both moments on the objects, so the retry reports the true gap.
+// Handoff of duplication-forbidden CronJobs in waves through a bounded window (not "stop everything, then
+// start everything", so a gap never grows with the number of CronJobs), at the fewest requests a correct
+// handoff needs: one list of each cluster before anything changes; per wave, the stops (each with its
+// stop moment in the same patch), one settle pause so a controller sync already under way lands its Job
+// and lastScheduleTime, one fresh list of the source; then per CronJob found suspended and idle, the carry
+// of lastScheduleTime and the start (its marks in the same patch, resourceVersion precondition); at the
+// end one list of the target reads every start back. A worker crash anywhere leaves both moments on the
+// objects, so the retry reports the true gap (and skips every write an earlier attempt made).
 //
-// Invariant: a CronJob is unsuspended on the target only after a fresh read showed it suspended (and idle)
-// on the source, and on the source only after a fresh read showed it suspended (and idle) on the target.
+// Invariant: a CronJob is unsuspended on the target only after a read started at least a settle pause
+// after its stop showed it suspended (and idle) on the source.
 
-import type { V1CronJob } from "@kubernetes/client-node";
 import type { ForbiddenSnapshot, HandoffReport, ProgressFn } from "../../migration/ports.js";
-import { busyWarning, defaultGapBudgetMs, predictedGapMs, rateWarning, windowSize } from "./budget.js";
+import {
+  busyWarning,
+  defaultGapBudgetMs,
+  effectiveRate,
+  listRequests,
+  predictedGapMs,
+  rateWarning,
+  waveSize,
+  windowSize,
+} from "./budget.js";
 import { checkPool, formatDuration, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
-import { carryLastSchedule, readCron, setCronSpec, stopCron, viewOf } from "./cronjobs.js";
-import { CARRIED_ANNOTATION, markValue, readMark, STARTED_ANNOTATION, STOPPED_ANNOTATION } from "./marks.js";
-import { runPool } from "./pool.js";
-import { lastScheduleToCarry, missedRuns } from "./schedule.js";
+import { restoreDeadlines, type Started, startOnTarget } from "./cronjobStart.js";
+import { type CronObject, listCronJobs, readCron, stopCron, viewOf } from "./cronjobs.js";
+import { markValue, readMark, STOPPED_ANNOTATION } from "./marks.js";
+import { missedRuns } from "./schedule.js";
+import { runWaves } from "./waves.js";
 
 type Entry = ForbiddenSnapshot["cronJobs"][number];
 type MissedRunEntry = NonNullable<HandoffReport["missedRuns"]>[number];
 
 const label = (e: Entry) => `CronJob ${key(e.namespace, e.name)}`;
+const keyOf = (e: Entry) => key(e.namespace, e.name);
 
 export interface CronHandoffResult {
   moved: number;
@@ -29,6 +41,16 @@ export interface CronHandoffResult {
   gapBudgetMs?: number;
   overBudget: string[];
 }
+
+interface Stopped {
+  stoppedAt: number;
+  /** The source as last read or written (undefined: deleted there, nothing runs). */
+  src: CronObject | undefined;
+  /** Whether the first list (started at `listedAt`) already shows it a settle pause after its stop. */
+  settled: boolean;
+}
+
+type SourceState = { quiet: true; src: CronObject | undefined } | { quiet: false; active: number };
 
 class StillBusy extends Error {}
 
@@ -63,11 +85,33 @@ export async function handoffCronJobs(
 
   const moving = entries.filter((e) => e.source?.suspend === false);
   for (let i = 0; i < total - moving.length; i++) tick(); // stay as they are on both clusters
-
+  const out: CronHandoffResult = { moved: 0, gaps: [], missedRuns: [], overBudget: [] };
   const budget = deps.gapBudgetMs ?? defaultGapBudgetMs(moving, clock.now());
-  const window = windowSize(deps.concurrency, deps.requestsPerSecond, deps.settleMs, budget);
-  if (budget !== undefined && moving.length > 0) {
-    const predicted = predictedGapMs(Math.min(window, moving.length), deps.requestsPerSecond, deps.settleMs);
+  if (budget !== undefined) out.gapBudgetMs = budget;
+  if (moving.length === 0) return { ...out, moved: done };
+
+  // The batched reads before anything changes: what an earlier attempt already stopped or started (its
+  // marks), and the objects the writes decide from. Their round trip tells the rate the servers give.
+  const list = async (client: typeof source) => {
+    const t0 = clock.now();
+    const items = await listCronJobs(client, deps.forbiddenSelector, deps.excludedNamespaces);
+    return { items, perRequestMs: (clock.now() - t0) / listRequests(items.size) };
+  };
+  const listedAt = clock.now();
+  const [first, targets] = await Promise.all([list(source), list(target)]);
+  const listed = first.items.size;
+  const rate = effectiveRate(
+    deps.concurrency,
+    deps.requestsPerSecond,
+    Math.max(first.perRequestMs, targets.perRequestMs),
+  );
+  const window = Math.min(
+    windowSize(deps.concurrency, deps.requestsPerSecond, deps.settleMs, budget, rate),
+    moving.length,
+  );
+  const wave = waveSize(window, deps.concurrency);
+  if (budget !== undefined) {
+    const predicted = predictedGapMs(window, wave, rate, deps.settleMs, listed);
     if (predicted > budget) {
       warn(
         rateWarning(budget, predicted, deps.requestsPerSecond, moving.length),
@@ -77,87 +121,148 @@ export async function handoffCronJobs(
   }
 
   const attemptStart = clock.now();
-  const gaps: Gap[] = [];
-  const missed: MissedRunEntry[] = [];
-  const overBudget: string[] = [];
+  const started: Array<{ e: Entry; startedAt: number | undefined }> = [];
   const deadlineRestores: Array<{ e: Entry; sourceLastMs: number | undefined }> = [];
   const busy: Array<{ e: Entry; why: string }> = [];
+  const failures: Array<{ item: Entry; error: unknown }> = [];
+  const waiting: Array<Promise<void>> = [];
 
-  const moveOne = async (e: Entry) => {
-    const { stoppedAt, src } = await stopOnSource(deps, e);
-    // Let a controller sync that started before the suspend land (its Job and lastScheduleTime).
-    const settle = stoppedAt + deps.settleMs - clock.now();
-    if (settle > 0) await clock.sleep(settle);
-    let quiet = src;
-    let warned = false;
-    let waited = 0;
-    for (;;) {
-      const q = await checkSource(deps, e);
-      if (q.quiet) {
-        quiet = q.cj;
-        break;
-      }
-      const elapsed = clock.now() - stoppedAt;
-      if (!warned && budget !== undefined) {
-        warned = true;
-        waited = q.active;
-        warn(
-          busyWarning(label(e), budget, q.active, source.name, elapsed),
-          `over budget: ${key(e.namespace, e.name)} (Job running)`,
-        );
-      }
-      if (elapsed >= deps.activeJobsTimeoutMs) throw new StillBusy(`${q.active} active Job(s)`);
-      await clock.sleep(deps.drainPollMs);
+  /** Suspends on the source with the stop moment alongside, unless it already is (its mark is the moment). */
+  const stop = async (e: Entry): Promise<Stopped> => {
+    const cj = first.items.get(keyOf(e));
+    if (cj === undefined) return { stoppedAt: clock.now(), src: undefined, settled: true };
+    const mark = readMark(cj, STOPPED_ANNOTATION, deps.migrationId);
+    if (viewOf(cj).suspend) {
+      const stoppedAt = mark ?? clock.now();
+      return { stoppedAt, src: cj, settled: listedAt >= stoppedAt + deps.settleMs };
     }
-    const started = await resumeOnTarget(deps, e, quiet, stoppedAt);
-    if (started.needsDeadlineRestore) {
-      deadlineRestores.push({ e, sourceLastMs: quiet ? viewOf(quiet).lastScheduleMs : undefined });
+    let at = clock.now();
+    const written = await stopCron(source, e.namespace, e.name, () => {
+      at = clock.now();
+      return { [STOPPED_ANNOTATION]: markValue(deps.migrationId, at) };
+    });
+    return { stoppedAt: at, src: written, settled: written === undefined };
+  };
+
+  /** The source as a settled read shows it: it must be suspended; it is quiet when no Job is active. */
+  const sourceState = async (e: Entry, cj: CronObject | undefined): Promise<SourceState> => {
+    if (cj === undefined) return { quiet: true, src: undefined }; // deleted on the source: nothing runs
+    const v = viewOf(cj);
+    if (!v.suspend) {
+      // Someone unsuspended it after our patch: never start the twin; suspend again and report.
+      await stopCron(source, e.namespace, e.name, () => ({}));
+      throw new Error(`was unsuspended on ${source.name} during the handoff; suspended again, not started`);
     }
-    if (started.startedAt !== undefined) {
-      const gapMs = Math.max(0, started.startedAt - stoppedAt);
-      gaps.push({ resource: label(e), gapMs, stoppedAt, startedAt: started.startedAt });
-      if (budget !== undefined && gapMs > budget) {
-        const why =
-          waited > 0
-            ? `waited for ${waited} running Job(s) on ${source.name}`
-            : stoppedAt < attemptStart
-              ? "stopped by an earlier attempt that did not finish (worker restart)"
-              : "the request rate";
-        overBudget.push(`${label(e)}: ${formatDuration(gapMs)}, ${why}`);
-      }
-      if (e.schedule) {
-        const tz = e.timeZone ?? "UTC";
-        for (const m of missedRuns({
-          schedule: e.schedule,
-          tz,
-          sourceLastMs: quiet ? viewOf(quiet).lastScheduleMs : undefined,
-          stoppedAt,
-          startedAt: started.startedAt,
-          carriedMs: started.carriedMs,
-          startingDeadlineSeconds: e.target?.startingDeadlineSeconds ?? null,
-        })) {
-          missed.push({ resource: key(e.namespace, e.name), timeZone: tz, ...m });
-        }
-      }
-    }
+    return v.active > 0 ? { quiet: false, active: v.active } : { quiet: true, src: cj };
+  };
+
+  const startAndRecord = async (e: Entry, s: Stopped, src: CronObject | undefined, waited: number) => {
+    const result = await startOnTarget(deps, e, targets.items.get(keyOf(e)), src, s.stoppedAt);
+    record(e, s.stoppedAt, src, result, waited);
+    started.push({ e, startedAt: result.startedAt });
     tick();
   };
 
-  const result = await runPool(
-    moving,
-    window,
-    async (e) => {
-      try {
-        await moveOne(e);
-      } catch (err) {
-        if (!(err instanceof StillBusy)) throw err;
-        busy.push({ e, why: err.message });
-      }
-    },
-    signal,
-  );
-  checkPool("handing over CronJobs", result, label, signal);
+  const record = (e: Entry, stoppedAt: number, src: CronObject | undefined, r: Started, waited: number) => {
+    const sourceLastMs = src ? viewOf(src).lastScheduleMs : undefined;
+    if (r.needsDeadlineRestore) deadlineRestores.push({ e, sourceLastMs });
+    if (r.startedAt === undefined) return;
+    const gapMs = Math.max(0, r.startedAt - stoppedAt);
+    out.gaps.push({ resource: label(e), gapMs, stoppedAt, startedAt: r.startedAt });
+    if (budget !== undefined && gapMs > budget) {
+      const why =
+        waited > 0
+          ? `waited for ${waited} running Job(s) on ${source.name}`
+          : stoppedAt < attemptStart
+            ? "stopped by an earlier attempt that did not finish (worker restart)"
+            : "the request rate";
+      out.overBudget.push(`${label(e)}: ${formatDuration(gapMs)}, ${why}`);
+    }
+    if (!e.schedule) return;
+    const tz = e.timeZone ?? "UTC";
+    for (const m of missedRuns({
+      schedule: e.schedule,
+      tz,
+      sourceLastMs,
+      stoppedAt,
+      startedAt: r.startedAt,
+      carriedMs: r.carriedMs,
+      startingDeadlineSeconds: e.target?.startingDeadlineSeconds ?? null,
+    })) {
+      out.missedRuns.push({ resource: keyOf(e), timeZone: tz, ...m });
+    }
+  };
 
+  /** Out of the window: polls one CronJob whose source still runs a Job, then starts it. */
+  const waitForJobs = async (e: Entry, s: Stopped, active: number) => {
+    if (budget !== undefined) {
+      warn(
+        busyWarning(label(e), budget, active, source.name, clock.now() - s.stoppedAt),
+        `over budget: ${keyOf(e)} (Job running)`,
+      );
+    }
+    for (;;) {
+      if (clock.now() - s.stoppedAt >= deps.activeJobsTimeoutMs)
+        throw new StillBusy(`${active} active Job(s)`);
+      await clock.sleep(deps.drainPollMs);
+      const state = await sourceState(e, await readCron(source, e.namespace, e.name));
+      if (state.quiet) return startAndRecord(e, s, state.src, active);
+      active = state.active;
+    }
+  };
+
+  const fail = (e: Entry, error: unknown) => {
+    if (error instanceof StillBusy) busy.push({ e, why: error.message });
+    else failures.push({ item: e, error });
+  };
+
+  /** One wave after its stops: one settle pause, one fresh list of the source, then its starts. */
+  const finish = async (
+    wave: ReadonlyArray<{ item: Entry; stopped: Stopped }>,
+    release: (n: number) => void,
+  ) => {
+    let fresh: Map<string, CronObject> | undefined;
+    const unsettled = wave.filter((w) => !w.stopped.settled);
+    if (unsettled.length > 0) {
+      const until = Math.max(...unsettled.map((w) => w.stopped.stoppedAt)) + deps.settleMs;
+      const pause = until - clock.now();
+      if (pause > 0) await clock.sleep(pause);
+      fresh = await listCronJobs(source, deps.forbiddenSelector, deps.excludedNamespaces);
+    }
+    const settledRead = (e: Entry, s: Stopped) =>
+      s.settled || s.src === undefined ? s.src : fresh?.get(keyOf(e));
+    await Promise.all(
+      wave.map(async ({ item: e, stopped: s }) => {
+        try {
+          const state = await sourceState(e, settledRead(e, s));
+          if (!state.quiet) {
+            release(1); // waiting for Jobs, not for requests: make room for the next wave
+            waiting.push(waitForJobs(e, s, state.active).catch((err: unknown) => fail(e, err)));
+            return;
+          }
+          await startAndRecord(e, s, state.src, 0);
+        } catch (err) {
+          fail(e, err);
+        }
+        release(1);
+      }),
+    );
+  };
+
+  const result = await runWaves({
+    items: moving,
+    window,
+    wave,
+    concurrency: deps.concurrency,
+    signal,
+    stop,
+    finish,
+  });
+  await Promise.all(waiting);
+  failures.push(...result.failures);
+  checkPool("handing over CronJobs", { started: result.started, failures, aborted: false }, label, signal);
+
+  await readBack(deps, started);
   await restoreDeadlines(deps, deadlineRestores, signal);
 
   if (busy.length > 0) {
@@ -169,156 +274,25 @@ export async function handoffCronJobs(
       busy.map((b) => label(b.e)),
     );
   }
-  const out: CronHandoffResult = { moved: done, gaps, missedRuns: missed, overBudget };
-  if (budget !== undefined) out.gapBudgetMs = budget;
-  return out;
+  return { ...out, moved: done };
 }
 
-/**
- * Suspends on the source with the stop moment written alongside, unless an earlier attempt of this
- * migration already did (its mark is the true stop moment).
- */
-async function stopOnSource(
-  deps: HandoffDeps,
-  e: Entry,
-): Promise<{ stoppedAt: number; src: V1CronJob | undefined }> {
-  const cj = await readCron(deps.source, e.namespace, e.name);
-  if (cj === undefined) return { stoppedAt: deps.clock.now(), src: undefined }; // gone: nothing runs there
-  const mark = readMark(cj, STOPPED_ANNOTATION, deps.migrationId);
-  if (viewOf(cj).suspend) return { stoppedAt: mark ?? deps.clock.now(), src: cj };
-  let at = deps.clock.now();
-  const written = await stopCron(deps.source, e.namespace, e.name, () => {
-    at = deps.clock.now();
-    return { [STOPPED_ANNOTATION]: markValue(deps.migrationId, at) };
+/** One list of the target: every CronJob started (now or by an earlier attempt) reads back unsuspended. */
+async function readBack(deps: HandoffDeps, started: ReadonlyArray<{ e: Entry }>) {
+  if (started.length === 0) return;
+  const now = await listCronJobs(deps.target, deps.forbiddenSelector, deps.excludedNamespaces);
+  const wrong = started.filter(({ e }) => {
+    const cj = now.get(keyOf(e));
+    return cj === undefined || viewOf(cj).suspend;
   });
-  return { stoppedAt: at, src: written };
-}
-
-/** Fresh read of the source: it must be suspended; it is quiet when it has no active Jobs. */
-async function checkSource(
-  deps: HandoffDeps,
-  e: Entry,
-): Promise<{ quiet: true; cj: V1CronJob | undefined } | { quiet: false; active: number }> {
-  const cj = await readCron(deps.source, e.namespace, e.name);
-  if (cj === undefined) return { quiet: true, cj }; // deleted on the source: nothing runs there
-  const v = viewOf(cj);
-  if (!v.suspend) {
-    // Someone unsuspended it after our patch: never start the twin; suspend again and report.
-    await stopCron(deps.source, e.namespace, e.name, () => ({}));
-    throw new Error(
-      `was unsuspended on ${deps.source.name} during the handoff; suspended again, not started`,
+  if (wrong.length > 0) {
+    throw new HandoffError(
+      `${wrong.length} CronJob(s) read back on ${deps.target.name} missing or still suspended: ` +
+        wrong
+          .slice(0, 20)
+          .map(({ e }) => label(e))
+          .join(", "),
+      wrong.map(({ e }) => label(e)),
     );
   }
-  return v.active > 0 ? { quiet: false, active: v.active } : { quiet: true, cj };
-}
-
-async function resumeOnTarget(
-  deps: HandoffDeps,
-  e: Entry,
-  src: V1CronJob | undefined,
-  stoppedAt: number,
-): Promise<{ startedAt?: number; carriedMs?: number; needsDeadlineRestore: boolean }> {
-  const { target } = deps;
-  const original = e.target?.startingDeadlineSeconds ?? null;
-  const short = deps.startingDeadlineSeconds;
-  const tgt = await readCron(target, e.namespace, e.name);
-  if (tgt === undefined) throw new Error(`has no copy on ${target.name}`);
-  const tv = viewOf(tgt);
-  if (!tv.suspend) {
-    // Started by an earlier attempt (worker crash): its mark says when; only the fallback deadline may
-    // still need restoring.
-    const startedAt = readMark(tgt, STARTED_ANNOTATION, deps.migrationId);
-    const carriedMs = readMark(tgt, CARRIED_ANNOTATION, deps.migrationId);
-    return {
-      ...(startedAt !== undefined ? { startedAt } : {}),
-      ...(carriedMs !== undefined ? { carriedMs } : {}),
-      needsDeadlineRestore: tv.startingDeadlineSeconds === short && original !== short,
-    };
-  }
-  const sourceLastMs = src ? viewOf(src).lastScheduleMs : undefined;
-  const now = deps.clock.now();
-  const carry = e.schedule
-    ? lastScheduleToCarry({
-        policy: e.missedRun ?? "skip",
-        schedule: e.schedule,
-        tz: e.timeZone ?? "UTC",
-        sourceLastMs,
-        stoppedAt,
-        now,
-      })
-    : sourceLastMs;
-  const carried = await carryLastSchedule(target, tgt, carry);
-  const fallback = carried.result === "unsupported";
-  if (fallback) {
-    deps.logger.warn(
-      { cronJob: key(e.namespace, e.name), cluster: target.name },
-      "status.lastScheduleTime could not be carried over; resuming with a short startingDeadlineSeconds instead",
-    );
-  }
-  let startedAt = deps.clock.now();
-  const written = await setCronSpec(
-    target,
-    e.namespace,
-    e.name,
-    fallback ? { suspend: false, startingDeadlineSeconds: short } : { suspend: false },
-    carried.object,
-    () => {
-      startedAt = deps.clock.now();
-      return {
-        [STARTED_ANNOTATION]: markValue(deps.migrationId, startedAt),
-        ...(carry !== undefined && !fallback
-          ? { [CARRIED_ANNOTATION]: markValue(deps.migrationId, Math.floor(carry / 1000) * 1000) }
-          : {}),
-      };
-    },
-  );
-  if (written === undefined) throw new Error(`disappeared from ${target.name} while resuming`);
-  const back = await readCron(target, e.namespace, e.name);
-  if (back === undefined || viewOf(back).suspend) {
-    throw new Error(`read back on ${target.name} shows it still suspended`);
-  }
-  // A 409 re-decided by another writer (a second attempt) may have started it first: its mark wins.
-  const mark = readMark(back, STARTED_ANNOTATION, deps.migrationId) ?? startedAt;
-  return {
-    startedAt: mark,
-    ...(carry !== undefined && !fallback ? { carriedMs: Math.floor(carry / 1000) * 1000 } : {}),
-    needsDeadlineRestore: fallback && original !== short,
-  };
-}
-
-/**
- * Fallback only: put the target's original deadline back once that can no longer cause a catch-up run,
- * i.e. once the target has a lastScheduleTime of its own at or after the source's last run (or the source
- * never ran). Until then the short deadline stays (a later handoff call retries; revert restores it).
- */
-async function restoreDeadlines(
-  deps: HandoffDeps,
-  entries: ReadonlyArray<{ e: Entry; sourceLastMs: number | undefined }>,
-  signal: AbortSignal,
-): Promise<void> {
-  if (entries.length === 0) return;
-  await deps.clock.sleep((deps.startingDeadlineSeconds + 2) * 1000, signal);
-  const result = await runPool(entries, deps.concurrency, async ({ e, sourceLastMs }) => {
-    const cj = await readCron(deps.target, e.namespace, e.name);
-    if (cj === undefined) return;
-    const v = viewOf(cj);
-    if (v.startingDeadlineSeconds !== deps.startingDeadlineSeconds) return;
-    const safe =
-      sourceLastMs === undefined || (v.lastScheduleMs !== undefined && v.lastScheduleMs >= sourceLastMs);
-    if (!safe) {
-      deps.logger.warn(
-        { cronJob: key(e.namespace, e.name), startingDeadlineSeconds: deps.startingDeadlineSeconds },
-        "keeping the short startingDeadlineSeconds until the target's first run; re-run the handoff to restore it",
-      );
-      return;
-    }
-    await setCronSpec(
-      deps.target,
-      e.namespace,
-      e.name,
-      { suspend: v.suspend, startingDeadlineSeconds: e.target?.startingDeadlineSeconds ?? null },
-      cj,
-    );
-  });
-  checkPool("restoring startingDeadlineSeconds on the target", result, (x) => label(x.e));
 }

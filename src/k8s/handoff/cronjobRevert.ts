@@ -2,10 +2,16 @@
 // run back to the source, then write the source's exact original spec, then the target's originals (never
 // leaving the target unsuspended while the source runs).
 
-import type { V1CronJob } from "@kubernetes/client-node";
 import type { ForbiddenSnapshot, ProgressFn } from "../../migration/ports.js";
 import { checkPool, type HandoffDeps, HandoffError, key } from "./common.js";
-import { carryLastSchedule, readCron, setCronSpec, suspendCron, viewOf } from "./cronjobs.js";
+import {
+  type CronObject,
+  carryLastSchedule,
+  readCron,
+  setCronSpec,
+  suspendCron,
+  viewOf,
+} from "./cronjobs.js";
 import { drain } from "./drain.js";
 import { runPool } from "./pool.js";
 
@@ -31,7 +37,7 @@ export async function revertCronJobs(
   checkPool("suspending CronJobs on the target", pass1, label);
   await clock.sleep(deps.settleMs);
 
-  const restoreSource = async (e: Entry, tgt: V1CronJob | undefined) => {
+  const restoreSource = async (e: Entry, tgt: CronObject | undefined) => {
     if (e.source !== null) {
       const src = await readCron(source, e.namespace, e.name);
       if (src !== undefined) {
@@ -62,7 +68,7 @@ export async function revertCronJobs(
   };
 
   const checkTarget = async (e: Entry) => {
-    if (e.target === null) return { quiet: true, data: undefined as V1CronJob | undefined };
+    if (e.target === null) return { quiet: true, data: undefined as CronObject | undefined };
     const cj = await readCron(target, e.namespace, e.name);
     if (cj === undefined) return { quiet: true, data: cj };
     const v = viewOf(cj);
@@ -73,7 +79,7 @@ export async function revertCronJobs(
       : { quiet: true, data: cj };
   };
 
-  const drained = await drain<Entry, V1CronJob | undefined>({
+  const drained = await drain<Entry, CronObject | undefined>({
     items: entries,
     check: checkTarget,
     onQuiet: restoreSource,

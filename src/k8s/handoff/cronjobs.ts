@@ -1,8 +1,9 @@
-// CronJob reads and writes used by the handoff, each one request through the cluster's policy.
+// CronJob reads and writes used by the handoff, each one request through the cluster's policy. Objects
+// are read by path (`viewOf`), so a typed object from a get and a wire object from a list serve alike.
 
-import type { V1CronJob } from "@kubernetes/client-node";
 import type { ClusterClient } from "../clusterRegistry.js";
-import { getArray, getBool, getNumber, getTime, rfc3339 } from "../objects.js";
+import { GVR, listObjects } from "../listing.js";
+import { getArray, getBool, getNumber, getString, getTime, rfc3339 } from "../objects.js";
 import { isConflict, isNotFound, statusOf } from "../requestPolicy.js";
 import { key, mergePatch } from "./common.js";
 
@@ -14,7 +15,10 @@ export interface CronView {
   resourceVersion?: string;
 }
 
-export function viewOf(cj: V1CronJob): CronView {
+/** A CronJob as read or written: the client's typed object or the wire JSON of a list item. */
+export type CronObject = object;
+
+export function viewOf(cj: unknown): CronView {
   const v: CronView = {
     suspend: getBool(cj, ["spec", "suspend"]) === true,
     startingDeadlineSeconds: getNumber(cj, ["spec", "startingDeadlineSeconds"]) ?? null,
@@ -22,15 +26,36 @@ export function viewOf(cj: V1CronJob): CronView {
   };
   const lst = getTime(cj, ["status", "lastScheduleTime"]);
   if (lst !== undefined) v.lastScheduleMs = lst;
-  if (cj.metadata?.resourceVersion) v.resourceVersion = cj.metadata.resourceVersion;
+  const rv = getString(cj, ["metadata", "resourceVersion"]);
+  if (rv) v.resourceVersion = rv;
   return v;
+}
+
+/**
+ * Every CronJob carrying the label selector, cluster-wide (one request per 500), by `namespace/name`:
+ * the batched read that replaces a get per CronJob. Excluded namespaces are dropped client-side.
+ */
+export async function listCronJobs(
+  client: ClusterClient,
+  labelSelector: string,
+  excludeNamespaces: readonly string[],
+): Promise<Map<string, CronObject>> {
+  const items = await listObjects(client, GVR.cronjobs, { labelSelector, excludeNamespaces });
+  const out = new Map<string, CronObject>();
+  for (const o of items) {
+    const ns = getString(o, ["metadata", "namespace"]);
+    const name = getString(o, ["metadata", "name"]);
+    if (ns !== undefined && name !== undefined && typeof o === "object" && o !== null)
+      out.set(key(ns, name), o);
+  }
+  return out;
 }
 
 export async function readCron(
   client: ClusterClient,
   namespace: string,
   name: string,
-): Promise<V1CronJob | undefined> {
+): Promise<CronObject | undefined> {
   try {
     return await client.policy.call(`${client.name}: get cronjob ${key(namespace, name)}`, () =>
       client.batch.readNamespacedCronJob({ namespace, name }),
@@ -51,7 +76,7 @@ export async function stopCron(
   name: string,
   /** Called as each attempt is sent (after any wait for the rate limit), so the mark is the send time. */
   annotations: () => Record<string, string>,
-): Promise<V1CronJob | undefined> {
+): Promise<CronObject | undefined> {
   try {
     return await client.policy.call(`${client.name}: suspend cronjob ${key(namespace, name)}`, () =>
       client.batch.patchNamespacedCronJob(
@@ -87,11 +112,11 @@ export async function setCronSpec(
   namespace: string,
   name: string,
   want: { suspend: boolean; startingDeadlineSeconds?: number | null },
-  initial?: V1CronJob,
+  initial?: CronObject,
   /** Written in the same patch (the start mark), only when the spec has to change; called as it is sent. */
   annotations?: () => Record<string, string>,
-): Promise<V1CronJob | undefined> {
-  const { current, written } = await client.policy.update<V1CronJob | undefined, V1CronJob>(
+): Promise<CronObject | undefined> {
+  const { current, written } = await client.policy.update<CronObject | undefined, CronObject>(
     `${client.name}: set cronjob ${key(namespace, name)} suspend=${want.suspend}`,
     () => readCron(client, namespace, name),
     (cur) => {
@@ -118,30 +143,37 @@ export async function setCronSpec(
   return written ?? current;
 }
 
-export type CarryResult = "carried" | "not-needed" | "unsupported";
+/** "changed": a 409 showed it unsuspended since it was read (another writer started it): decide again. */
+export type CarryResult = "carried" | "not-needed" | "unsupported" | "changed";
 
 /**
  * Writes `status.lastScheduleTime` (status subresource) so the controller counts missed schedules from
  * there, not from the restored object's creation. "unsupported" when the server refuses it or drops it.
+ * The object's resourceVersion is the precondition: written from a stale read, an older time could undo a
+ * run the controller recorded since (and make it run that schedule again), so a 409 re-reads and decides
+ * again.
  */
 export async function carryLastSchedule(
   client: ClusterClient,
-  cj: V1CronJob,
+  cj: CronObject,
   lastScheduleMs: number | undefined,
   conflicts = 0,
-): Promise<{ result: CarryResult; object: V1CronJob }> {
-  const namespace = cj.metadata?.namespace ?? "";
-  const name = cj.metadata?.name ?? "";
+): Promise<{ result: CarryResult; object: CronObject }> {
+  const namespace = getString(cj, ["metadata", "namespace"]) ?? "";
+  const name = getString(cj, ["metadata", "name"]) ?? "";
   if (lastScheduleMs === undefined) return { result: "not-needed", object: cj };
   const wanted = Math.floor(lastScheduleMs / 1000) * 1000;
-  const have = viewOf(cj).lastScheduleMs;
-  if (have !== undefined && have >= wanted) return { result: "not-needed", object: cj };
+  const view = viewOf(cj);
+  if (view.lastScheduleMs !== undefined && view.lastScheduleMs >= wanted) {
+    return { result: "not-needed", object: cj };
+  }
+  const metadata = view.resourceVersion !== undefined ? { resourceVersion: view.resourceVersion } : {};
   try {
     const written = await client.policy.call(
       `${client.name}: carry lastScheduleTime ${key(namespace, name)}`,
       () =>
         client.batch.patchNamespacedCronJobStatus(
-          { namespace, name, body: { status: { lastScheduleTime: rfc3339(wanted) } } },
+          { namespace, name, body: { metadata, status: { lastScheduleTime: rfc3339(wanted) } } },
           mergePatch,
         ),
     );
@@ -152,10 +184,13 @@ export async function carryLastSchedule(
     if (status === 403 || status === 404 || status === 405 || status === 415 || status === 422) {
       return { result: "unsupported", object: cj };
     }
-    // A conflicting write (the controller's own status update): decide again from a fresh read.
+    // A conflicting write (the controller's own status update, another writer): decide from a fresh read.
     if (isConflict(err) && conflicts < 3) {
       const fresh = await readCron(client, namespace, name);
-      if (fresh !== undefined) return carryLastSchedule(client, fresh, lastScheduleMs, conflicts + 1);
+      if (fresh !== undefined) {
+        if (view.suspend && !viewOf(fresh).suspend) return { result: "changed", object: fresh };
+        return carryLastSchedule(client, fresh, lastScheduleMs, conflicts + 1);
+      }
     }
     throw err;
   }
