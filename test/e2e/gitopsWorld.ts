@@ -4,28 +4,24 @@
 // resource of those namespaces marked as theirs, as a GitOps-run estate looks.
 
 import {
-  ARGO_INSTANCE_LABEL,
   argoApplication,
+  argoInstanceLabelled,
   argoTracked,
   fluxHelmRelease,
   fluxKustomization,
   fluxTracked,
-  type GitOpsController,
-  GitRepo,
-  installGitOps,
+  installSharedGitOps,
   type JsonValue,
   type KubeHost,
   type KubeObject,
+  type SharedGitOps,
 } from "@hikkoshi/test-hosts/kube";
 import { waitUntil } from "./support/wait.js";
 import type { E2eWorld } from "./support/world.js";
 
-export interface GitOpsWorld {
-  repo: GitRepo;
-  controllers: { old: GitOpsController; new: GitOpsController };
+export interface GitOpsWorld extends SharedGitOps<"old" | "new"> {
   /** The source's controller settings before the migration (`Kind ns/name` → sync settings). */
   originals: Record<string, JsonValue | undefined>;
-  stop(): void;
 }
 
 const KINDS = [
@@ -51,8 +47,7 @@ function mark(o: KubeObject, namespace: string): void {
   if (namespace === "ops") argoTracked("ops", o);
   else if (namespace === "batch") fluxTracked("batch", o);
   else if (o.kind === "Deployment") fluxTracked("frontend", o, "helm");
-  else
-    o.metadata = { ...o.metadata, labels: { ...(o.metadata?.labels ?? {}), [ARGO_INSTANCE_LABEL]: "web" } };
+  else argoInstanceLabelled("web", o);
 }
 
 const running: GitOpsWorld[] = [];
@@ -68,11 +63,8 @@ export function stopGitOpsWorlds(): void {
  */
 export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
   const { old, new: neu } = e.world;
-  const repo = new GitRepo();
-  const controllers = {
-    old: installGitOps(old, { repo, periodMs: 50 }),
-    new: installGitOps(neu, { repo, periodMs: 50 }),
-  };
+  const gitops = installSharedGitOps({ old, new: neu }, { periodMs: 50 });
+  const { repo } = gitops;
   for (const ns of ["ops", "batch", "web"]) {
     for (const [apiVersion, kind] of [
       ["batch/v1", "CronJob"],
@@ -91,15 +83,7 @@ export function installGitOpsWorld(e: E2eWorld): GitOpsWorld {
   old.objects.put(argoApplication("web", { selfHeal: true }));
   old.objects.put(fluxKustomization("batch"));
   old.objects.put(fluxHelmRelease("frontend", { drift: "enabled" }));
-  const g: GitOpsWorld = {
-    repo,
-    controllers,
-    originals: syncSettings(old),
-    stop() {
-      controllers.old.stop();
-      controllers.new.stop();
-    },
-  };
+  const g: GitOpsWorld = { ...gitops, originals: syncSettings(old) };
   running.push(g);
   return g;
 }

@@ -7,19 +7,14 @@ import {
   fluxHelmRelease,
   fluxKustomization,
   fluxTracked,
-  type GitOpsController,
-  GitRepo,
-  installGitOps,
+  installSharedGitOps,
   type KubeHost,
+  type SharedGitOps,
 } from "@hikkoshi/test-hosts/kube";
 import { afterEach } from "vitest";
 import { cronJob, deployment, FORBIDDEN, startWorld, type World } from "./support.js";
 
-export interface GitOpsEstate {
-  repo: GitRepo;
-  controllers: { source: GitOpsController; target: GitOpsController };
-  stop(): void;
-}
+export type GitOpsEstate = SharedGitOps<"source" | "target">;
 
 /**
  * Source: Application `ops` (self-heal) manages forbidden CronJob ops/ledger-close and Deployment
@@ -28,11 +23,8 @@ export interface GitOpsEstate {
  * Kustomizations (same Git), but none of the resources yet (the restore brings them).
  */
 export function installGitOpsEstate(source: KubeHost, target: KubeHost): GitOpsEstate {
-  const repo = new GitRepo();
-  const controllers = {
-    source: installGitOps(source, { repo, periodMs: 50 }),
-    target: installGitOps(target, { repo, periodMs: 50 }),
-  };
+  const estate = installSharedGitOps({ source, target }, { periodMs: 50 });
+  const { repo } = estate;
   source.objects.put(argoTracked("ops", cronJob("ops", "ledger-close", { labels: FORBIDDEN })));
   source.objects.put(argoTracked("ops", deployment("ops", "singleton", { replicas: 1, labels: FORBIDDEN })));
   source.objects.put(fluxTracked("batch", cronJob("batch", "nightly", { labels: FORBIDDEN })));
@@ -44,14 +36,7 @@ export function installGitOpsEstate(source: KubeHost, target: KubeHost): GitOpsE
     host.objects.put(fluxKustomization("batch"));
     host.objects.put(fluxHelmRelease("web", { drift: "enabled" }));
   }
-  return {
-    repo,
-    controllers,
-    stop() {
-      controllers.source.stop();
-      controllers.target.stop();
-    },
-  };
+  return estate;
 }
 
 /**

@@ -13,6 +13,7 @@ import type { ObjectAccess } from "../fixtures.js";
 import type { JsonObject, KubeObject } from "../types.js";
 import { GitOpsController, type GitOpsControllerOptions } from "./controller.js";
 import { GITOPS_CRDS } from "./crds.js";
+import { GitRepo } from "./repo.js";
 
 export { GitOpsController, type GitOpsControllerOptions, type GitOpsRevert } from "./controller.js";
 export { APPLICATION_CRD, GITOPS_CRDS, HELMRELEASE_CRD, KUSTOMIZATION_CRD } from "./crds.js";
@@ -20,6 +21,7 @@ export { type FieldPath, GitRepo } from "./repo.js";
 export {
   ARGO_INSTANCE_LABEL,
   ARGO_TRACKING_ANNOTATION,
+  argoInstanceLabelled,
   argoTracked,
   FIELD_MANAGERS,
   fluxTracked,
@@ -41,6 +43,32 @@ export function installGitOps(
   const c = new GitOpsController(host.api, host.name, opts);
   c.start();
   return c;
+}
+
+/** GitOps on several running hosts syncing one Git: its repo, a controller per host, and stop() for all. */
+export interface SharedGitOps<Name extends string> {
+  repo: GitRepo;
+  controllers: Record<Name, GitOpsController>;
+  stop(): void;
+}
+
+/** Installs GitOps on each of `hosts` (by the name the test knows it by), all syncing one new repo. */
+export function installSharedGitOps<Name extends string>(
+  hosts: Record<Name, { api: KubeApi; objects: ObjectAccess; name: string }>,
+  opts: Omit<GitOpsControllerOptions, "repo"> = {},
+): SharedGitOps<Name> {
+  const repo = new GitRepo();
+  const names = Object.keys(hosts) as Name[];
+  const controllers = Object.fromEntries(
+    names.map((n) => [n, installGitOps(hosts[n], { ...opts, repo })]),
+  ) as Record<Name, GitOpsController>;
+  return {
+    repo,
+    controllers,
+    stop() {
+      for (const n of names) controllers[n].stop();
+    },
+  };
 }
 
 /** An Argo CD Application in `argocd` syncing `path` of the platform repo into this cluster. */

@@ -59,6 +59,12 @@ export function argoTracked(app: string, obj: KubeObject): KubeObject {
   return obj;
 }
 
+/** Marks `obj` as managed by Argo CD Application `app` through the instance label; returns it. */
+export function argoInstanceLabelled(app: string, obj: KubeObject): KubeObject {
+  obj.metadata = { ...obj.metadata, labels: { ...(obj.metadata?.labels ?? {}), [ARGO_INSTANCE_LABEL]: app } };
+  return obj;
+}
+
 /** Marks `obj` as applied by Flux Kustomization (or HelmRelease) `name` in flux-system; returns it. */
 export function fluxTracked(
   name: string,
