@@ -117,39 +117,20 @@ const LABEL_KEY_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 function nameCauses(def: ResourceDef, name: string): StatusCause[] {
-  if (!name) return [];
-  const field = "metadata.name";
-  if (def.kind === "Namespace" && (!DNS1123_LABEL.test(name) || name.length > 63)) {
-    return [
-      invalidValue(
-        field,
-        name,
-        "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-      ),
-    ];
-  }
-  if (def.kind === "Service" && (!DNS1035_LABEL.test(name) || name.length > 63)) {
-    return [
-      invalidValue(
-        field,
-        name,
-        "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')",
-      ),
-    ];
-  }
-  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
-    return [
-      invalidValue(
-        field,
-        name,
-        `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
-      ),
-    ];
-  }
-  if (def.kind === "CronJob" && name.length > 52) {
-    return [invalidValue(field, name, "must be no more than 52 characters")];
-  }
-  return [];
+  const why = name ? nameProblem(def.kind, name) : undefined;
+  return why ? [invalidValue("metadata.name", name, why)] : [];
+}
+
+/** What is wrong with an object's name, worded as the apiserver words it; undefined when it is valid. */
+function nameProblem(kind: string, name: string): string | undefined {
+  if (kind === "Namespace" && (!DNS1123_LABEL.test(name) || name.length > 63))
+    return "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+  if (kind === "Service" && (!DNS1035_LABEL.test(name) || name.length > 63))
+    return "a DNS-1035 label must consist of lower case alphanumeric characters or '-', start with an alphabetic character, and end with an alphanumeric character (e.g. 'my-name',  or 'abc-123', regex used for validation is '[a-z]([-a-z0-9]*[a-z0-9])?')";
+  if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253)
+    return `a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`;
+  if (kind === "CronJob" && name.length > 52) return "must be no more than 52 characters";
+  return undefined;
 }
 
 function labelCauses(obj: KubeObject): StatusCause[] {
