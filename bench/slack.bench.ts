@@ -20,7 +20,7 @@ const CONCURRENCY = 50;
 /** Bursts sent back to back in one block: the later ones meet the work behind the earlier ones' acks. */
 const BURSTS = 3;
 /** Block pairs (hikkoshi, bare Bolt) per kind, in A-B-B-A order, so machine noise weighs on both. */
-const PAIRS = 24;
+const PAIRS = 32;
 const WARMUP_PAIRS = 2;
 
 interface Stats {

@@ -4,15 +4,16 @@
 // arriving, so it steps aside for them:
 // - `afterAck(fn)` runs the work behind an ack in a lane of a few at a time (one Redis reply carrying the
 //   answers of fifty clicks would otherwise run fifty continuations back to back, while acks wait);
-// - each step of that work awaits `afterAcks()`, which lets one waiter go per turn of the event loop,
-//   and only while no request the front door received is waiting for its answer.
+// - each step of that work awaits `afterAcks()`, which lets the waiters go in a later turn of the event
+//   loop, and only while no request the front door received is waiting for its answer. (All of them at
+//   once: the lane keeps them few, and every extra turn of the loop is one more poll syscall.)
 
 export interface AckGate {
   /** The front door received a request that will be answered; call the returned function once it is. */
   enter(): () => void;
   /**
-   * Resolves in a later turn of the event loop once no received request waits for its answer (one
-   * waiter per turn), or after `maxWaitMs` at the latest: a steady flood must not starve the work.
+   * Resolves in a later turn of the event loop once no received request waits for its answer, or after
+   * `maxWaitMs` at the latest: a steady flood must not starve the work.
    */
   afterAcks(): Promise<void>;
   /** Runs the work behind an ack: at most `lanes` such tasks at once, each started via `afterAcks()`. */
@@ -36,14 +37,13 @@ export function createAckGate(opts: { maxWaitMs?: number; lanes?: number } = {})
   const queued: Array<() => void> = [];
 
   // `setImmediate` runs after the poll phase, so requests whose bytes arrived by now have been read
-  // (and counted) before a waiter goes; the next one goes a turn later, after the next poll.
+  // (and counted) before the waiters go.
   const check = () => {
     checkQueued = false;
     if (pending > 0) return; // the last answer queues the next check
-    const first = waiting.values().next();
-    if (first.done) return;
-    first.value();
-    if (waiting.size > 0) queueCheck();
+    const ready = [...waiting];
+    waiting.clear();
+    for (const go of ready) go();
   };
   const queueCheck = () => {
     if (checkQueued) return;

@@ -25,14 +25,19 @@ describe("createAckGate", () => {
     expect(ran).toBe(true);
   });
 
-  it("lets one waiter go per turn of the event loop, in order", async () => {
+  it("lets the waiters go in a later turn, in order, and none while a request is still unanswered", async () => {
     const gate = createAckGate({ maxWaitMs: 60_000 });
     const order: number[] = [];
+    const answered = gate.enter();
     const all = [0, 1, 2].map((i) => gate.afterAcks().then(() => order.push(i)));
+    expect(order).toEqual([]);
     await turn();
-    expect(order).toEqual([0]);
+    expect(order).toEqual([]);
+    answered();
+    const late = gate.enter(); // arrives before the check: holds everyone again
     await turn();
-    expect(order).toEqual([0, 1]);
+    expect(order).toEqual([]);
+    late();
     await Promise.all(all);
     expect(order).toEqual([0, 1, 2]);
   });
