@@ -1,7 +1,15 @@
 // Optional hazards of the estate builder: what preflight must find before anything changes.
 
 import type { EstateHazards, EstateSummary } from "./estate.js";
-import { cronJobObject, podTemplate, readyStatus, statefulSetWithVolume } from "./estate-objects.js";
+import {
+  boundClaim,
+  cronJobObject,
+  deploymentObject,
+  podTemplate,
+  readyStatus,
+  statefulSetObject,
+  statefulSetWithVolume,
+} from "./estate-objects.js";
 import type { KubeObject } from "./types.js";
 
 export function addHazards(
@@ -38,52 +46,16 @@ export function addHazards(
     put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "data" } });
   if (h.statefulDatabase) {
     put(statefulSetWithVolume("data", "postgres", "postgres:16", { name: "pgdata", storage: "50Gi" }));
-    put({
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      metadata: { name: "pgdata-postgres-0", namespace: "data" },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "50Gi" } } },
-      status: { phase: "Bound" },
-    });
+    put(boundClaim("data", "pgdata-postgres-0", "50Gi"));
   }
   if (h.pvcDeployment) {
-    put({
-      apiVersion: "v1",
-      kind: "PersistentVolumeClaim",
-      metadata: { name: "uploads", namespace: "data" },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
-      status: { phase: "Bound" },
-    });
+    put(boundClaim("data", "uploads", "10Gi"));
     const tmpl = podTemplate("uploads", "ghcr.io/acme/uploads:1.0.0");
-    put({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "uploads", namespace: "data", labels: { app: "uploads" } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: "uploads" } },
-        template: {
-          ...tmpl,
-          spec: {
-            ...(tmpl.spec ?? {}),
-            volumes: [{ name: "data", persistentVolumeClaim: { claimName: "uploads" } }],
-          },
-        },
-      },
-    });
+    const volumes = [{ name: "data", persistentVolumeClaim: { claimName: "uploads" } }];
+    put(deploymentObject("data", "uploads", 1, { ...tmpl, spec: { ...(tmpl.spec ?? {}), volumes } }));
   }
   if (h.forbiddenStatefulSet) {
-    put({
-      apiVersion: "apps/v1",
-      kind: "StatefulSet",
-      metadata: { name: "leader", namespace: ns, labels: { app: "leader", [fKey]: fValue } },
-      spec: {
-        replicas: 1,
-        serviceName: "leader",
-        selector: { matchLabels: { app: "leader" } },
-        template: podTemplate("leader", "ghcr.io/acme/leader:1.0.0"),
-      },
-    });
+    put(statefulSetObject(ns, "leader", "ghcr.io/acme/leader:1.0.0", { [fKey]: fValue }));
   }
   if (h.podSecurityPolicy) {
     put({
@@ -102,34 +74,16 @@ export function addHazards(
   }
   if (h.externalDns) {
     put({ apiVersion: "v1", kind: "Namespace", metadata: { name: "external-dns" } });
-    const tmpl = podTemplate("external-dns", "registry.k8s.io/external-dns/external-dns:v0.15.0");
-    put({
-      apiVersion: "apps/v1",
-      kind: "Deployment",
-      metadata: { name: "external-dns", namespace: "external-dns", labels: { app: "external-dns" } },
-      spec: {
-        replicas: 1,
-        selector: { matchLabels: { app: "external-dns" } },
-        template: {
-          ...tmpl,
-          spec: {
-            containers: [
-              {
-                name: "external-dns",
-                image: "registry.k8s.io/external-dns/external-dns:v0.15.0",
-                args: [
-                  "--source=service",
-                  "--provider=aws",
-                  `--domain-filter=${h.externalDns.domainFilter}`,
-                  `--txt-owner-id=${h.externalDns.ownerId}`,
-                ],
-              },
-            ],
-          },
-        },
-      },
-      status: readyStatus(1),
-    });
+    const image = "registry.k8s.io/external-dns/external-dns:v0.15.0";
+    const args = [
+      "--source=service",
+      "--provider=aws",
+      `--domain-filter=${h.externalDns.domainFilter}`,
+      `--txt-owner-id=${h.externalDns.ownerId}`,
+    ];
+    const tmpl = podTemplate("external-dns", image);
+    const template = { ...tmpl, spec: { containers: [{ name: "external-dns", image, args }] } };
+    put({ ...deploymentObject("external-dns", "external-dns", 1, template), status: readyStatus(1) });
   }
   if (h.fixedNodePort) {
     put({

@@ -1,6 +1,6 @@
 // Object templates of the estate builder.
 
-import type { KubeObject } from "./types.js";
+import type { JsonObject, KubeObject } from "./types.js";
 
 export function podTemplate(app: string, image: string, restartPolicy?: string): KubeObject {
   return {
@@ -8,6 +8,44 @@ export function podTemplate(app: string, image: string, restartPolicy?: string):
     spec: {
       ...(restartPolicy ? { restartPolicy } : {}),
       containers: [{ name: "main", image, resources: { requests: { cpu: "50m", memory: "64Mi" } } }],
+    },
+  };
+}
+
+/** A Deployment of `replicas` pods of `template`, selected by its `app` label; `labels` add to that. */
+export function deploymentObject(
+  namespace: string,
+  name: string,
+  replicas: number,
+  template: KubeObject,
+  labels: Record<string, string> = {},
+): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace, labels: { app: name, ...labels } },
+    spec: { replicas, selector: { matchLabels: { app: name } }, template },
+  };
+}
+
+/** A one-replica StatefulSet of `image`, selected by its `app` label; `labels` add to that. */
+export function statefulSetObject(
+  namespace: string,
+  name: string,
+  image: string,
+  labels: Record<string, string> = {},
+  extraSpec: JsonObject = {},
+): KubeObject {
+  return {
+    apiVersion: "apps/v1",
+    kind: "StatefulSet",
+    metadata: { name, namespace, labels: { app: name, ...labels } },
+    spec: {
+      replicas: 1,
+      serviceName: name,
+      selector: { matchLabels: { app: name } },
+      template: podTemplate(name, image),
+      ...extraSpec,
     },
   };
 }
@@ -22,22 +60,23 @@ export function statefulSetWithVolume(
   image: string,
   claim: { name: string; storage: string },
 ): KubeObject {
+  const volumeClaimTemplates = [{ metadata: { name: claim.name }, spec: claimSpec(claim.storage) }];
+  return statefulSetObject(namespace, name, image, {}, { volumeClaimTemplates });
+}
+
+/** What a ReadWriteOnce claim of `storage` asks for. */
+function claimSpec(storage: string): JsonObject {
+  return { accessModes: ["ReadWriteOnce"], resources: { requests: { storage } } };
+}
+
+/** A PersistentVolumeClaim of `storage`, already Bound as a running cluster's are. */
+export function boundClaim(namespace: string, name: string, storage: string): KubeObject {
   return {
-    apiVersion: "apps/v1",
-    kind: "StatefulSet",
-    metadata: { name, namespace, labels: { app: name } },
-    spec: {
-      replicas: 1,
-      serviceName: name,
-      selector: { matchLabels: { app: name } },
-      template: podTemplate(name, image),
-      volumeClaimTemplates: [
-        {
-          metadata: { name: claim.name },
-          spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: claim.storage } } },
-        },
-      ],
-    },
+    apiVersion: "v1",
+    kind: "PersistentVolumeClaim",
+    metadata: { name, namespace },
+    spec: claimSpec(storage),
+    status: { phase: "Bound" },
   };
 }
 

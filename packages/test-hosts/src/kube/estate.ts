@@ -2,7 +2,7 @@
 // hundreds of CronJobs (some duplication-forbidden), the ingress LoadBalancer Service, and optional hazards.
 
 import { addHazards } from "./estate-hazards.js";
-import { cronJobObject, podTemplate, readyStatus } from "./estate-objects.js";
+import { cronJobObject, deploymentObject, podTemplate, readyStatus } from "./estate-objects.js";
 import { seededRandom } from "./faults.js";
 import type { ObjectAccess } from "./fixtures.js";
 import type { KubeObject } from "./types.js";
@@ -127,10 +127,7 @@ export function buildEstate(objects: ObjectAccess, opts: EstateOptions = {}): Es
       const app = `${ns}-${["api", "worker", "web", "cache", "consumer", "gateway"][d % 6]}${d >= 6 ? `-${d}` : ""}`;
       const replicas = 1 + Math.floor(rand() * 4);
       put({
-        apiVersion: "apps/v1",
-        kind: "Deployment",
-        metadata: { name: app, namespace: ns, labels: { app, team: ns } },
-        spec: { replicas, selector: { matchLabels: { app } }, template: podTemplate(app, pick(IMAGES)) },
+        ...deploymentObject(ns, app, replicas, podTemplate(app, pick(IMAGES)), { team: ns }),
         ...(opts.ready !== false ? { status: readyStatus(replicas) } : {}),
       });
       put({
