@@ -3,7 +3,7 @@
 // real Kubernetes port over HTTP and the production lock settings; DNS and HTTP checks use the engine's
 // test ports (their own adapters have their own tests).
 
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
@@ -25,6 +25,7 @@ import type { Ports } from "../../src/migration/ports.js";
 import { PRODUCTION_ACCESS_YAML, productionDnsYaml } from "../support/productionYaml.js";
 import { type RedisServerHandle, startRedisServer } from "../support/redisServer.js";
 import { createTestPorts } from "../support/testPorts.js";
+import { startTsxChild } from "../support/tsxChild.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const SOURCE = "production-20251101";
@@ -103,12 +104,12 @@ export async function startEngineWorld(opts: EngineWorldOptions): Promise<Engine
     ports,
     logger: pino({ level: "silent" }),
   });
-  const childOptions = JSON.stringify({
+  const childOptions = {
     redisUrl: redis.url,
     kubeconfig,
     configYaml: yaml,
     retry: opts.retry ?? { attempts: 6, delayMs: 500 },
-  });
+  };
   const world: EngineWorld = {
     redis,
     source,
@@ -118,31 +119,15 @@ export async function startEngineWorld(opts: EngineWorldOptions): Promise<Engine
     worker: undefined,
     workerLog: [],
     startWorker() {
-      const child = spawn(
-        process.execPath,
-        ["--import", "tsx", join(here, "engineWorker.ts"), childOptions],
-        {
-          stdio: ["ignore", "pipe", "inherit"],
-          env: { ...process.env, TEST_LOG_LEVEL: opts.logLevel ?? "silent" },
-        },
-      );
-      world.worker = child;
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error("worker did not start within 60 s")), 60_000);
-        child.stdout?.on("data", (b: Buffer) => {
-          world.workerLog.push(
-            ...b
-              .toString()
-              .split("\n")
-              .filter((l) => l.length > 0),
-          );
-          if (b.toString().includes("ready")) {
-            clearTimeout(timer);
-            resolve(Date.now());
-          }
-        });
-        child.once("exit", (code) => reject(new Error(`worker exited early (${code})`)));
+      const { child, ready } = startTsxChild(join(here, "engineWorker.ts"), childOptions, {
+        readyLine: /ready/,
+        what: "worker",
+        timeoutMs: 60_000,
+        env: { ...process.env, TEST_LOG_LEVEL: opts.logLevel ?? "silent" },
+        onStdout: (text) => world.workerLog.push(...text.split("\n").filter((l) => l.length > 0)),
       });
+      world.worker = child;
+      return ready.then(() => Date.now());
     },
     killWorker() {
       const child = world.worker;

@@ -1,6 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { startTsxChild } from "./tsxChild.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -11,25 +12,12 @@ export interface ChildBot {
 }
 
 /** Starts test/support/botProcess.ts under tsx and resolves once the bot listens. */
-export function startChildBot(options: object): Promise<ChildBot> {
-  const child = spawn(
-    process.execPath,
-    ["--import", "tsx", join(here, "botProcess.ts"), JSON.stringify(options)],
-    {
-      stdio: ["ignore", "pipe", "inherit"],
-    },
-  );
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error("child bot did not start")), 60_000);
-    let out = "";
-    child.stdout?.on("data", (b: Buffer) => {
-      out += b.toString();
-      const m = /ready (\S+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, owner: m[1]! });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`child bot exited early (${code})`)));
+export async function startChildBot(options: object): Promise<ChildBot> {
+  const { child, ready } = startTsxChild(join(here, "botProcess.ts"), options, {
+    readyLine: /ready (\S+)/,
+    what: "child bot",
+    timeoutMs: 60_000,
   });
+  const owner = (await ready)[1]!;
+  return { child, owner };
 }
