@@ -260,22 +260,16 @@ export class KubeApi {
     if (t.subresource) throw pathNotFound();
     const old = this.stored(t);
     const pre = opts.preconditions;
-    if (pre?.uid && pre.uid !== old.metadata?.uid) {
-      throw conflict(
+    const failed = (field: string, wanted: string, actual: string | undefined) =>
+      conflict(
         def.group,
         def.plural,
         t.name ?? "",
-        `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${old.metadata?.uid ?? ""}`,
+        `Precondition failed: ${field} in precondition: ${wanted}, ${field} in object meta: ${actual ?? ""}`,
       );
-    }
-    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata?.resourceVersion) {
-      throw conflict(
-        def.group,
-        def.plural,
-        t.name ?? "",
-        `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${old.metadata?.resourceVersion ?? ""}`,
-      );
-    }
+    if (pre?.uid && pre.uid !== old.metadata?.uid) throw failed("UID", pre.uid, old.metadata?.uid);
+    if (pre?.resourceVersion && pre.resourceVersion !== old.metadata?.resourceVersion)
+      throw failed("ResourceVersion", pre.resourceVersion, old.metadata?.resourceVersion);
     if (!opts.dryRun) this.removeObject(def, old, opts.propagationPolicy ?? "Background");
     return successStatus(def.group, def.plural, t.name ?? "", old.metadata?.uid);
   }
