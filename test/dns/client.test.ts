@@ -2,6 +2,7 @@ import type { ResourceRecordSet } from "@aws-sdk/client-route-53";
 import { afterEach, describe, expect, it } from "vitest";
 import { createRoute53Traffic, PermanentDnsError } from "../../src/dns/index.js";
 import {
+  closeWorlds,
   envContext,
   FAST,
   NEW,
@@ -10,17 +11,14 @@ import {
   SRC,
   startWorld,
   toTarget,
-  type World,
   weighted,
   zoneBytes,
   zoneOf,
 } from "./world.js";
 
-let world: World | undefined;
 const saved = { ...process.env };
 afterEach(async () => {
-  await world?.close();
-  world = undefined;
+  await closeWorlds();
   for (const key of [
     "AWS_ENDPOINT_URL_ROUTE_53",
     "AWS_ENDPOINT_URL",
@@ -36,7 +34,7 @@ afterEach(async () => {
 describe("SDK configuration", () => {
   for (const variable of ["AWS_ENDPOINT_URL_ROUTE_53", "AWS_ENDPOINT_URL"]) {
     it(`uses the standard chain: ${variable} and credentials from the environment`, async () => {
-      world = await startWorld([weighted("www.example.com", OLD, 100, SRC)]);
+      const world = await startWorld([weighted("www.example.com", OLD, 100, SRC)]);
       process.env[variable] = world.host.endpoint;
       process.env.AWS_ACCESS_KEY_ID = "AKIDFROMENV";
       process.env.AWS_SECRET_ACCESS_KEY = "env-secret";
@@ -47,7 +45,7 @@ describe("SDK configuration", () => {
   }
 
   it("accepts the hosted zone as an id", async () => {
-    world = await startWorld([weighted("www.example.com", OLD, 100, SRC)]);
+    const world = await startWorld([weighted("www.example.com", OLD, 100, SRC)]);
     const snap = await world.traffic.snapshot(
       envContext({ hostedZone: world.zoneId, records: ["www.example.com"] }),
     );
@@ -56,7 +54,7 @@ describe("SDK configuration", () => {
   });
 
   it("refuses a zone name shared by a public and a private zone, naming both ids", async () => {
-    world = await startWorld([]);
+    const world = await startWorld([]);
     const privateId = world.host.createZone({ name: "example.com.", privateZone: true });
     const err = await world.traffic.snapshot(envContext()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(PermanentDnsError);
@@ -80,7 +78,7 @@ describe("pagination through the adapter", () => {
       weighted("www.example.com", "spare-a", 0, "a.example.net"),
       weighted("www.example.com", "spare-b", 0, "b.example.net"),
     ];
-    world = await startWorld([...filler, ...sets], { pageSize: 2 });
+    const world = await startWorld([...filler, ...sets], { pageSize: 2 });
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: ["www.example.com"], strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);

@@ -4,6 +4,7 @@ import { DnsUnavailableError, PermanentDnsError } from "../../src/dns/index.js";
 import { isPermanent } from "../../src/migration/errors.js";
 import {
   at,
+  closeWorlds,
   cname,
   envContext,
   FAST,
@@ -13,15 +14,10 @@ import {
   startWorld,
   TGT,
   toTarget,
-  type World,
   zoneBytes,
 } from "./world.js";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+afterEach(closeWorlds);
 
 const three = () => [
   cname("www.example.com", SRC),
@@ -32,7 +28,7 @@ const threeNames = ["www.example.com", "api.example.com", "shop.example.com"];
 
 describe("one batch for all names, all or nothing", () => {
   it("a concurrent edit of one name makes Route 53 reject the whole batch; no name changes", async () => {
-    world = await startWorld(three());
+    const world = await startWorld(three());
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
@@ -62,7 +58,7 @@ describe("one batch for all names, all or nothing", () => {
   });
 
   it("the same three names shift together when nothing interferes", async () => {
-    world = await startWorld(three());
+    const world = await startWorld(three());
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     await traffic.setWeight(ctx, await traffic.snapshot(ctx), toTarget(10));
@@ -73,7 +69,7 @@ describe("one batch for all names, all or nothing", () => {
 
 describe("throttling and lost answers", () => {
   it("survives a throttling burst with exactly one effective change, and a retried shift sends none", async () => {
-    world = await startWorld(three());
+    const world = await startWorld(three());
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames });
     const snap = await traffic.snapshot(ctx);
@@ -90,7 +86,7 @@ describe("throttling and lost answers", () => {
   });
 
   it("throttled change calls are resent (they were not applied); only one is accepted", async () => {
-    world = await startWorld(three());
+    const world = await startWorld(three());
     const { host, traffic } = world;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
@@ -102,7 +98,7 @@ describe("throttling and lost answers", () => {
   });
 
   it("a change applied whose answer was lost is not sent twice (re-read, already in place)", async () => {
-    world = await startWorld(three());
+    const world = await startWorld(three());
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
@@ -115,7 +111,7 @@ describe("throttling and lost answers", () => {
   });
 
   it("gives up with a plain (retryable) error when throttling outlasts the attempts", async () => {
-    world = await startWorld(three(), {
+    const world = await startWorld(three(), {
       retry: { maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 2, requestsPerSecond: 2000 },
     });
     const { host, traffic } = world;
@@ -135,7 +131,11 @@ describe("throttling and lost answers", () => {
 
 describe("serialised writes and PriorRequestNotComplete", () => {
   it("waits out another tool's pending change, then applies", async () => {
-    world = await startWorld(three(), { retry: { ...FAST.retry, maxDelayMs: 60, maxAttempts: 40 } }, 500);
+    const world = await startWorld(
+      three(),
+      { retry: { ...FAST.retry, maxDelayMs: 60, maxAttempts: 40 } },
+      500,
+    );
     const { host, zoneId, traffic } = world;
     host.faults.priorRequestMode = true;
     const ctx = envContext({ records: threeNames });
@@ -160,7 +160,7 @@ describe("serialised writes and PriorRequestNotComplete", () => {
   });
 
   it("two operations on one zone from this process never overlap", async () => {
-    world = await startWorld(three(), {}, 40);
+    const world = await startWorld(three(), {}, 40);
     const { host, zoneId, traffic } = world;
     host.faults.priorRequestMode = true;
     const ctx = envContext({ records: threeNames, strategy: { type: "weighted" } });
@@ -177,7 +177,7 @@ describe("serialised writes and PriorRequestNotComplete", () => {
 
 describe("permanent refusals", () => {
   it("AccessDenied fails with Route 53's message and the IAM fix", async () => {
-    world = await startWorld(three());
+    const world = await startWorld(three());
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames });
     const snap = await traffic.snapshot(ctx);
@@ -195,7 +195,7 @@ describe("permanent refusals", () => {
   });
 
   it("a change that stays PENDING past the timeout is an ordinary error; the retry waits for it without resending", async () => {
-    world = await startWorld(three(), {}, 800);
+    const world = await startWorld(three(), {}, 800);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: threeNames });
     ctx.env.dns.changeTimeoutSeconds = 0.1;

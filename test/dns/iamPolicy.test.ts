@@ -4,7 +4,7 @@
 
 import { readFileSync } from "node:fs";
 import { afterEach, describe, expect, it } from "vitest";
-import { cname, envContext, NEW, OLD, SRC, startWorld, TGT, toTarget, type World } from "./world.js";
+import { closeWorlds, cname, envContext, NEW, OLD, SRC, startWorld, TGT, toTarget } from "./world.js";
 
 interface Statement {
   Action: string[];
@@ -25,15 +25,11 @@ const resourceOf: Record<string, string> = {
   ListHostedZonesByName: "*",
 };
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+afterEach(closeWorlds);
 
 describe("deploy/iam-policy.json", () => {
   it("allows exactly the Route 53 operations a migration and its rollback send, each on its resource", async () => {
-    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120)]);
+    const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120)]);
     const names = ["www.example.com", "api.example.com"];
     const ctx = envContext({ records: names, strategy: { type: "weighted" }, targetHostname: TGT });
     const port = world.newPort();

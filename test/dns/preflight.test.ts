@@ -4,6 +4,7 @@ import type { EnvContext } from "../../src/migration/ports.js";
 import type { Finding } from "../../src/migration/types.js";
 import {
   alias,
+  closeWorlds,
   cname,
   type EnvOptions,
   envContext,
@@ -16,11 +17,7 @@ import {
   weighted,
 } from "./world.js";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+afterEach(closeWorlds);
 
 const clean = (): ResourceRecordSet[] => [
   cname("www.example.com", SRC),
@@ -161,7 +158,7 @@ function ctxFor(o: EnvOptions, targetHostname: string | undefined): EnvContext {
 
 describe("DNS preflight findings", () => {
   it("finds nothing on a clean zone (CNAMEs and an alias to the source load balancer)", async () => {
-    world = await startWorld(clean());
+    const world = await startWorld(clean());
     for (const target of [TGT, undefined]) {
       const ctx = ctxFor({}, target);
       expect(await world.traffic.preflight(ctx, target)).toEqual([]);
@@ -174,12 +171,11 @@ describe("DNS preflight findings", () => {
     "%s: reported for the hazard, not without it",
     async (_, c) => {
       const target = c.targetHostname ?? TGT;
-      world = await startWorld(clean());
-      const without = await world.traffic.preflight(ctxFor({}, TGT), TGT);
+      const bare = await startWorld(clean());
+      const without = await bare.traffic.preflight(ctxFor({}, TGT), TGT);
       expect(without.map((f) => f.code)).not.toContain(c.code);
-      await world.close();
 
-      world = await startWorld(clean());
+      const world = await startWorld(clean());
       const opts = c.hazard(world);
       const findings = await world.traffic.preflight(ctxFor(opts, target), target);
       const hit = findings.find((f) => f.code === c.code);
@@ -191,7 +187,7 @@ describe("DNS preflight findings", () => {
   );
 
   it("says what a hazard is and how to fix it", async () => {
-    world = await startWorld(clean());
+    const world = await startWorld(clean());
     world.host.removeRecordSets(world.zoneId, "api.example.com");
     world.host.putRecordSets(world.zoneId, [
       { Name: "api.example.com", Type: "A", TTL: 300, ResourceRecords: [{ Value: "203.0.113.10" }] },

@@ -6,6 +6,7 @@ import type { Route53Host } from "@hikkoshi/test-hosts/route53";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   at,
+  closeWorlds,
   cname,
   envContext,
   NEW,
@@ -14,15 +15,10 @@ import {
   startWorld,
   TGT,
   toTarget,
-  type World,
   zoneBytes,
 } from "./world.js";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+afterEach(closeWorlds);
 
 const names = ["www.example.com", "api.example.com"];
 
@@ -36,7 +32,7 @@ function nonPoll(host: Route53Host): { lists: number; changes: number; others: n
 
 describe("Route 53 requests per effective change", () => {
   it("a migration's changes cost one ChangeResourceRecordSets and one read-back each", async () => {
-    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120)]);
+    const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120)]);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: names, strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);
@@ -65,7 +61,7 @@ describe("Route 53 requests per effective change", () => {
   });
 
   it("a change built from an old read that Route 53 refuses is planned again from one fresh read", async () => {
-    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC)]);
+    const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC)]);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: names, strategy: { type: "weighted" } });
     const snap = await traffic.snapshot(ctx);
@@ -80,7 +76,7 @@ describe("Route 53 requests per effective change", () => {
   });
 
   it("a zone given by id is not looked up: the first read names it and finds it small", async () => {
-    world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC)]);
+    const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC)]);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: names, hostedZone: zoneId, strategy: { type: "weighted" } });
     host.resetCounters();
@@ -101,7 +97,7 @@ describe("Route 53 requests per effective change", () => {
     const filler = Array.from({ length: 400 }, (_, i) =>
       cname(`host${i}.example.com`, "elsewhere.example.net"),
     );
-    world = await startWorld([...filler, cname("www.example.com", SRC), cname("api.example.com", SRC)]);
+    const world = await startWorld([...filler, cname("www.example.com", SRC), cname("api.example.com", SRC)]);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: names, hostedZone: zoneId });
     host.resetCounters();

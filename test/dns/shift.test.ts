@@ -3,6 +3,7 @@ import { drainSafeAt } from "../../src/migration/drain.js";
 import {
   alias,
   at,
+  closeWorlds,
   cname,
   envContext,
   NEW,
@@ -13,23 +14,18 @@ import {
   TGT,
   toTarget,
   txt,
-  type World,
   weighted,
   zoneBytes,
   zoneOf,
 } from "./world.js";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+afterEach(closeWorlds);
 
 const twoNames = () => [cname("www.example.com", SRC), cname("api.example.com", `${SRC}.`, 120)];
 
 describe("cnameSwap", () => {
   it("moves every name in one batch and restores the original bytes", async () => {
-    world = await startWorld(twoNames());
+    const world = await startWorld(twoNames());
     const { host, zoneId, traffic } = world;
     const ctx = envContext();
     const before = await zoneBytes(host, zoneId);
@@ -79,7 +75,7 @@ describe("cnameSwap", () => {
   });
 
   it("a repeated shift or restore sends no change", async () => {
-    world = await startWorld(twoNames());
+    const world = await startWorld(twoNames());
     const { host, traffic } = world;
     const ctx = envContext();
     const snap = await traffic.snapshot(ctx);
@@ -97,7 +93,7 @@ describe("weighted 10 → 50 → 100", () => {
 
   for (let done = 1; done <= steps.length; done++) {
     it(`rolls back to the original bytes after step ${done}`, async () => {
-      world = await startWorld(twoNames());
+      const world = await startWorld(twoNames());
       const { host, zoneId, traffic } = world;
       const ctx = envContext({ strategy: { type: "weighted" } });
       const before = await zoneBytes(host, zoneId);
@@ -134,7 +130,7 @@ describe("weighted 10 → 50 → 100", () => {
   }
 
   it("the first step turns a simple CNAME into two weighted sets in one batch (DELETE + 2 CREATE)", async () => {
-    world = await startWorld([cname("www.example.com", SRC)]);
+    const world = await startWorld([cname("www.example.com", SRC)]);
     const { host, traffic } = world;
     const ctx = envContext({ records: ["www.example.com"], strategy: { type: "weighted" } });
     await traffic.setWeight(ctx, await traffic.snapshot(ctx), toTarget(10));
@@ -151,7 +147,7 @@ describe("weighted 10 → 50 → 100", () => {
       weighted("www.example.com", "blue", 100, SRC, 60),
       weighted("www.example.com", "green", 0, "spare.example.net", 60),
     ];
-    world = await startWorld(sets);
+    const world = await startWorld(sets);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: ["www.example.com"], strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);
@@ -172,7 +168,10 @@ describe("weighted 10 → 50 → 100", () => {
 
 describe("alias records to load balancers", () => {
   it("shifts A and AAAA aliases together, keeping the ELB zone, and restores them exactly", async () => {
-    world = await startWorld([alias("shop.example.com", "A", SRC), alias("shop.example.com", "AAAA", SRC)]);
+    const world = await startWorld([
+      alias("shop.example.com", "A", SRC),
+      alias("shop.example.com", "AAAA", SRC),
+    ]);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({ records: ["shop.example.com"], strategy: { type: "weighted" } });
     const before = await zoneBytes(host, zoneId);
@@ -207,7 +206,7 @@ describe("TTL first", () => {
       cname("api.example.com", SRC, 900),
       txt("www-txt.example.com", '"v=1"'),
     ];
-    world = await startWorld(records);
+    const world = await startWorld(records);
     const { host, zoneId, traffic } = world;
     const ctx = envContext({
       records: ["www.example.com", "api.example.com"],

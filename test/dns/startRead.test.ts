@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { PermanentDnsError } from "../../src/dns/index.js";
 import type { DnsRead } from "../../src/migration/ports.js";
 import {
+  closeWorlds,
   cname,
   envContext,
   NEW,
@@ -17,15 +18,10 @@ import {
   TGT,
   toTarget,
   txt,
-  type World,
   zoneBytes,
 } from "./world.js";
 
-let world: World | undefined;
-afterEach(async () => {
-  await world?.close();
-  world = undefined;
-});
+afterEach(closeWorlds);
 
 const names = ["www.example.com", "api.example.com"];
 const clusters = [
@@ -44,7 +40,7 @@ function nonPoll(host: Route53Host): Record<string, number> {
 }
 
 async function started() {
-  world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120), OWNED]);
+  const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120), OWNED]);
   const ctx = envContext({ records: names, strategy: { type: "weighted" }, targetHostname: TGT });
   const pointing = await world.traffic.pointing(ctx, clusters);
   expect(pointing.cluster).toBe(OLD);

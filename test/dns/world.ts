@@ -110,6 +110,15 @@ export function portFor(host: Route53Host, opts: Route53TrafficOptions = {}): Tr
 }
 
 /** Host + zone example.com. + filler records + the given fixture records. */
+/** Worlds started and not yet closed: a test file runs `afterEach(closeWorlds)`. */
+const open = new Set<World>();
+
+export async function closeWorlds(): Promise<void> {
+  const worlds = [...open];
+  open.clear();
+  await Promise.all(worlds.map((w) => w.close()));
+}
+
 export async function startWorld(
   records: ResourceRecordSet[],
   opts: Route53TrafficOptions = {},
@@ -123,7 +132,15 @@ export async function startWorld(
     ...records,
   ]);
   const traffic = portFor(host, opts);
-  return { host, zoneId, traffic, newPort: (o = opts) => portFor(host, o), close: () => host.close() };
+  const world: World = {
+    host,
+    zoneId,
+    traffic,
+    newPort: (o = opts) => portFor(host, o),
+    close: () => host.close(),
+  };
+  open.add(world);
+  return world;
 }
 
 /** The zone exactly as ListResourceRecordSets returns it on the wire (all pages), for byte comparisons. */
