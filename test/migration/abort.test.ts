@@ -2,32 +2,18 @@
 // nothing to change (no GitOps controller to pause, the TTL already low) leaves it possible.
 
 import { describe, expect, it } from "vitest";
-import { buildPlan } from "../../src/migration/plan.js";
-import {
-  beginStep,
-  createMigration,
-  finishStep,
-  type StepOutcome,
-} from "../../src/migration/transitions/forward.js";
+import { beginStep, finishStep, type StepOutcome } from "../../src/migration/transitions/forward.js";
 import { abortMigration } from "../../src/migration/transitions/gates.js";
 import type { Migration } from "../../src/migration/types.js";
 import { testConfig } from "../support/testConfig.js";
+import { newMigration } from "./newMigration.js";
 
 const now = Date.parse("2026-11-25T10:00:00Z");
 
 /** A new production migration with its steps up to and including `through` run to the outcomes given. */
 function ranThrough(through: string, outcomeOf: (stepId: string) => StepOutcome): Migration {
   const env = testConfig({ lowerTtl: true }).environments.production!;
-  let { migration } = createMigration({
-    id: "production-20261125-1",
-    env: "production",
-    source: "a",
-    target: "b",
-    targetReason: "",
-    startedBy: "U1",
-    plan: buildPlan(env),
-    now,
-  });
+  let migration = newMigration(env, now);
   for (let i = 0; ; i++) {
     const id = migration.steps[i]!.id;
     const begun = beginStep(migration, i, 1, { now, freezeWindows: [] });

@@ -1,11 +1,11 @@
 import { describe, expect, it } from "vitest";
 import { drainSafeAt, previousAnswersExpireAt } from "../../src/migration/drain.js";
 import { activeFreeze } from "../../src/migration/freeze.js";
-import { buildPlan } from "../../src/migration/plan.js";
 import { chooseClusters } from "../../src/migration/targetSelection.js";
-import { beginStep, createMigration } from "../../src/migration/transitions/forward.js";
+import { beginStep } from "../../src/migration/transitions/forward.js";
 import { approveGate } from "../../src/migration/transitions/gates.js";
 import { testConfig } from "../support/testConfig.js";
+import { newMigration } from "./newMigration.js";
 
 const env = testConfig().environments.production!;
 
@@ -58,16 +58,7 @@ describe("target selection", () => {
 
 describe("gates", () => {
   const now = Date.parse("2026-11-25T10:00:00Z");
-  const { migration } = createMigration({
-    id: "production-20261125-1",
-    env: "production",
-    source: "a",
-    target: "b",
-    targetReason: "",
-    startedBy: "U1",
-    plan: buildPlan(env),
-    now,
-  });
+  const migration = newMigration(env, now);
   const gateIndex = migration.steps.findIndex((s) => s.id === "gate-cutover");
   const atGate = {
     ...migration,
