@@ -9,6 +9,7 @@ import type {
   Rejection,
 } from "../migration/commands.js";
 import { previousAnswersExpireAt } from "../migration/drain.js";
+import { fixOf } from "../migration/errors.js";
 import { buildPlan } from "../migration/plan.js";
 import type { DnsChangeReport, DnsPointing, HandoffReport } from "../migration/ports.js";
 import { buildReport, type MigrationReport } from "../migration/report.js";
@@ -29,8 +30,8 @@ import { commit, type EngineRuntime } from "./runtime.js";
  * internal error. Anything else stays an internal failure.
  */
 function dnsRefusal(env: string, err: unknown): Rejection | undefined {
-  const fix = err instanceof Error ? (err as { fix?: unknown }).fix : undefined;
-  if (!(err instanceof Error) || typeof fix !== "string" || fix.length === 0) return undefined;
+  const fix = fixOf(err);
+  if (!(err instanceof Error) || fix === undefined) return undefined;
   return {
     code: "unavailable",
     message: `nothing was started: cannot read where ${env}'s DNS points. ${err.message}; ${fix}`,

@@ -35,9 +35,16 @@ export function isCancelled(err: unknown): boolean {
   return err instanceof StepCancelledError || (err instanceof Error && err.name === "AbortError");
 }
 
+/** The fix an adapter's error carries for a person (its `fix`, one sentence), if any. */
+export function fixOf(err: unknown): string | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const fix = (err as { fix?: unknown }).fix;
+  return typeof fix === "string" && fix.length > 0 ? fix : undefined;
+}
+
 /** Message plus the fix, if the error carries one. */
 export function describeError(err: unknown): string {
   if (!(err instanceof Error)) return String(err);
-  const fix = (err as { fix?: unknown }).fix;
-  return typeof fix === "string" && fix.length > 0 ? `${err.message} (fix: ${fix})` : err.message;
+  const fix = fixOf(err);
+  return fix ? `${err.message} (fix: ${fix})` : err.message;
 }
