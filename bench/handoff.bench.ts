@@ -126,7 +126,7 @@ export async function runHandoffOnce(concurrency: number, settleMs = 1_000): Pro
     flips = await Promise.all(hosts.map((h) => h.close()));
   }
   const at = (xs: number[], pick: (a: number, b: number) => number) =>
-    xs.length === 0 ? 0 : Math.round(xs.reduce(pick) - result.startedAt);
+    xs.length === 0 ? 0 : Math.round(xs.reduce((a, b) => pick(a, b)) - result.startedAt);
   const [src, tgt] = flips as [Flips, Flips];
   const { startedAt: _, ...run } = result;
   return {

@@ -5,7 +5,7 @@
 
 import { ScaledClock } from "@hikkoshi/test-hosts/kube";
 import { afterEach, describe, expect, it } from "vitest";
-import { handoffRequests } from "../../src/k8s/handoff/budget.js";
+import { handoffRequests, REQUESTS_PER_CRONJOB } from "../../src/k8s/handoff/budget.js";
 import { doubleRuns } from "./monitor.js";
 import { cronJob, envContext, FORBIDDEN, never, noProgress, startWorld, type World } from "./support.js";
 
@@ -61,11 +61,18 @@ describe("catch-up run prevention", () => {
     const names = ["a", "b", "c", "d"];
     await arrange(w, names);
     const ctx = envContext();
-    const report = await w.port.handoff(ctx, await w.port.snapshotForbidden(ctx), noProgress, never());
+    const snapshot = await w.port.snapshotForbidden(ctx);
+    for (const h of [w.source, w.target]) h.stats.reset();
+    const report = await w.port.handoff(ctx, snapshot, noProgress, never());
     expect(report.gaps).toHaveLength(names.length);
-    // Exactly the requests budget.ts counts: stop, carry and start per CronJob, and the batched lists
-    // (both clusters before, the source after the one wave's settle, the target's read-back).
-    expect(report.requests).toBe(handoffRequests(names.length, names.length, 1));
+    // Exactly the requests budget.ts counts, as the hosts saw them: stop, carry and start per CronJob,
+    // and the batched lists (both clusters before, the source after the one wave's settle, the target's
+    // read-back). A GET is only a CronJob found running a Job on the source, polled until it ends.
+    const seen = (verb: string) => (w!.source.stats.byVerb[verb] ?? 0) + (w!.target.stats.byVerb[verb] ?? 0);
+    expect(seen("patch")).toBe(REQUESTS_PER_CRONJOB * names.length);
+    expect(seen("list")).toBe(4);
+    expect(report.requests).toBe(seen("patch") + seen("list") + seen("get"));
+    expect(report.requests - seen("get")).toBe(handoffRequests(names.length, names.length, 1));
     for (const name of names) {
       const src = w.source.objects.get("batch/v1", "CronJob", name, "ops");
       const tgt = w.target.objects.get("batch/v1", "CronJob", name, "ops");

@@ -1,6 +1,7 @@
 // The handoff's pure rules: marks on the objects, schedule arithmetic and missed runs, the gap budget,
 // Velero attempt names and the Velero version probe.
 
+import { CronExpressionParser } from "cron-parser";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -17,6 +18,7 @@ import {
 import { markValue, parseMark } from "../../src/k8s/handoff/marks.js";
 import {
   lastScheduleToCarry,
+  latestScheduleAtOrBefore,
   missedRunPolicy,
   missedRuns,
   scheduleTimesBetween,
@@ -61,6 +63,52 @@ describe("marks", () => {
 });
 
 describe("schedules", () => {
+  it("answers from the neighbours it remembers exactly as a fresh parse would, in any order of questions", () => {
+    const schedules = ["*/5 * * * *", "0 9 * * *", "30 2 * * 0", "*/2 * * * * *"];
+    const zones = ["UTC", "Europe/Berlin", "America/New_York"];
+    const fresh = (schedule: string, tz: string, at: number) =>
+      CronExpressionParser.parse(schedule, { currentDate: new Date(at), tz });
+    fc.assert(
+      fc.property(
+        // Around the autumn DST change in Berlin and New York: questions close together (sharing the
+        // remembered neighbours), some exactly on a schedule time.
+        fc.integer({ min: Date.parse("2026-10-24T00:00:00Z"), max: Date.parse("2026-11-08T00:00:00Z") }),
+        fc.array(
+          fc.record({
+            schedule: fc.constantFrom(...schedules),
+            tz: fc.constantFrom(...zones),
+            offset: fc.oneof(
+              fc.integer({ min: -600_000, max: 600_000 }),
+              fc.integer({ min: -10, max: 10 }).map((m) => m * 60_000),
+            ),
+            span: fc.oneof(fc.integer({ min: 0, max: 600_000 }), fc.integer({ min: 0, max: 3 * 86_400_000 })),
+          }),
+          { minLength: 1, maxLength: 30 },
+        ),
+        (base, questions) => {
+          for (const { schedule, tz, offset, span } of questions) {
+            const at = Math.floor(base / 60_000) * 60_000 + offset;
+            expect(latestScheduleAtOrBefore(schedule, tz, at)).toBe(
+              fresh(schedule, tz, at + 1)
+                .prev()
+                .getTime(),
+            );
+            const want: number[] = [];
+            const expr = fresh(schedule, tz, at);
+            for (
+              let t = expr.next().getTime();
+              t <= at + span && want.length < 100;
+              t = expr.next().getTime()
+            )
+              want.push(t);
+            expect(scheduleTimesBetween(schedule, tz, at, at + span)).toEqual(want);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
   it("lists the schedule times inside a window, in the CronJob's zone", () => {
     expect(scheduleTimesBetween("0 9 * * *", "UTC", T, T + 60_000)).toEqual([
       Date.parse("2026-12-02T09:00:00Z"),

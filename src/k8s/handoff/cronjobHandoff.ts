@@ -98,13 +98,12 @@ export async function handoffCronJobs(
     return { items, perRequestMs: (clock.now() - t0) / listRequests(items.size) };
   };
   const listedAt = clock.now();
-  const [first, targets] = await Promise.all([list(source), list(target)]);
+  // The stops need only the source's list; the target's is awaited by the first start.
+  const targetList = list(target);
+  targetList.catch(() => {}); // awaited below (by the first start, or at the end)
+  const first = await list(source);
   const listed = first.items.size;
-  const rate = effectiveRate(
-    deps.concurrency,
-    deps.requestsPerSecond,
-    Math.max(first.perRequestMs, targets.perRequestMs),
-  );
+  const rate = effectiveRate(deps.concurrency, deps.requestsPerSecond, first.perRequestMs);
   const window = Math.min(
     windowSize(deps.concurrency, deps.requestsPerSecond, deps.settleMs, budget, rate),
     moving.length,
@@ -157,7 +156,8 @@ export async function handoffCronJobs(
   };
 
   const startAndRecord = async (e: Entry, s: Stopped, src: CronObject | undefined, waited: number) => {
-    const result = await startOnTarget(deps, e, targets.items.get(keyOf(e)), src, s.stoppedAt);
+    const targets = (await targetList).items;
+    const result = await startOnTarget(deps, e, targets.get(keyOf(e)), src, s.stoppedAt);
     record(e, s.stoppedAt, src, result, waited);
     started.push({ e, startedAt: result.startedAt });
     tick();

@@ -2,7 +2,8 @@
 // time), then finished on its own (a settle pause, one batched read, the starts) while the next wave is
 // being stopped. At most `window` items are between their stop and their release at once; a finishing
 // wave releases each item as it leaves (started, failed, or set aside to wait for running Jobs), so the
-// next wave stops as soon as there is room. The AbortSignal is honoured between stops: once aborted no
+// next wave stops as soon as there is room. The first wave is only `concurrency` items, so the first
+// settle pause starts after one round of stops rather than a whole wave's. The AbortSignal is honoured between stops: once aborted no
 // new item is stopped, and every stopped one is finished (never left half-way).
 
 import { runPool } from "./pool.js";
@@ -56,9 +57,10 @@ export async function runWaves<T, S>(opts: WaveOptions<T, S>): Promise<WaveResul
   const failures: WaveResult<T>["failures"] = [];
   const finishing: Array<Promise<void>> = [];
   let started = 0;
-  for (let i = 0; i < opts.items.length; i += size) {
+  for (let i = 0; i < opts.items.length; ) {
     if (opts.signal?.aborted) break;
-    const batch = opts.items.slice(i, i + size);
+    const batch = opts.items.slice(i, i + (i === 0 ? Math.min(size, opts.concurrency) : size));
+    i += batch.length;
     await slots.take(batch.length);
     const stopped: Array<{ item: T; stopped: S }> = [];
     const round = await runPool(
