@@ -22,6 +22,7 @@ import {
   windowSize,
 } from "./budget.js";
 import { checkPool, formatDuration, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
+import { listedOrRead, readBack } from "./cronjobReads.js";
 import { restoreDeadlines, type Started, startOnTarget } from "./cronjobStart.js";
 import { type CronObject, listCronJobs, readCron, stopCron, viewOf } from "./cronjobs.js";
 import { markValue, readMark, STOPPED_ANNOTATION } from "./marks.js";
@@ -100,7 +101,7 @@ export async function handoffCronJobs(
   const listedAt = clock.now();
   // The stops need only the source's list; the target's is awaited by the first start.
   const targetList = list(target);
-  targetList.catch(() => {}); // awaited below (by the first start, or at the end)
+  targetList.catch(() => {}); // awaited by every start: its failure is theirs
   const first = await list(source);
   const listed = first.items.size;
   const rate = effectiveRate(deps.concurrency, deps.requestsPerSecond, first.perRequestMs);
@@ -128,7 +129,7 @@ export async function handoffCronJobs(
 
   /** Suspends on the source with the stop moment alongside, unless it already is (its mark is the moment). */
   const stop = async (e: Entry): Promise<Stopped> => {
-    const cj = first.items.get(keyOf(e));
+    const cj = await listedOrRead(first.items, source, e);
     if (cj === undefined) return { stoppedAt: clock.now(), src: undefined, settled: true };
     const mark = readMark(cj, STOPPED_ANNOTATION, deps.migrationId);
     if (viewOf(cj).suspend) {
@@ -156,8 +157,8 @@ export async function handoffCronJobs(
   };
 
   const startAndRecord = async (e: Entry, s: Stopped, src: CronObject | undefined, waited: number) => {
-    const targets = (await targetList).items;
-    const result = await startOnTarget(deps, e, targets.get(keyOf(e)), src, s.stoppedAt);
+    const tgt = await listedOrRead((await targetList).items, target, e);
+    const result = await startOnTarget(deps, e, tgt, src, s.stoppedAt);
     record(e, s.stoppedAt, src, result, waited);
     started.push({ e, startedAt: result.startedAt });
     tick();
@@ -229,12 +230,12 @@ export async function handoffCronJobs(
       if (pause > 0) await clock.sleep(pause);
       fresh = await listCronJobs(source, deps.forbiddenSelector, deps.excludedNamespaces);
     }
-    const settledRead = (e: Entry, s: Stopped) =>
-      s.settled || s.src === undefined ? s.src : fresh?.get(keyOf(e));
+    const settledRead = async (e: Entry, s: Stopped) =>
+      s.settled || s.src === undefined || fresh === undefined ? s.src : listedOrRead(fresh, source, e);
     await Promise.all(
       wave.map(async ({ item: e, stopped: s }) => {
         try {
-          const state = await sourceState(e, settledRead(e, s));
+          const state = await sourceState(e, await settledRead(e, s));
           if (!state.quiet) {
             release(1); // waiting for Jobs, not for requests: make room for the next wave
             waiting.push(waitForJobs(e, s, state.active).catch((err: unknown) => fail(e, err)));
@@ -275,24 +276,4 @@ export async function handoffCronJobs(
     );
   }
   return { ...out, moved: done };
-}
-
-/** One list of the target: every CronJob started (now or by an earlier attempt) reads back unsuspended. */
-async function readBack(deps: HandoffDeps, started: ReadonlyArray<{ e: Entry }>) {
-  if (started.length === 0) return;
-  const now = await listCronJobs(deps.target, deps.forbiddenSelector, deps.excludedNamespaces);
-  const wrong = started.filter(({ e }) => {
-    const cj = now.get(keyOf(e));
-    return cj === undefined || viewOf(cj).suspend;
-  });
-  if (wrong.length > 0) {
-    throw new HandoffError(
-      `${wrong.length} CronJob(s) read back on ${deps.target.name} missing or still suspended: ` +
-        wrong
-          .slice(0, 20)
-          .map(({ e }) => label(e))
-          .join(", "),
-      wrong.map(({ e }) => label(e)),
-    );
-  }
 }

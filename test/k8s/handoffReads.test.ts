@@ -1,0 +1,49 @@
+// The handoff's batched reads are label-selected lists; a CronJob missing from one is read by name before
+// anything is decided from its absence. Here the forbidden label is removed after the snapshot (a GitOps
+// sync dropping it, a hand edit): from the source copy of one CronJob, from the target copy of another.
+// The handoff still stops the first on the source before starting it, starts the second, and reads both
+// back: nothing runs on both clusters, and the fallback reads are the only gets it sends.
+
+import { activeOnBoth } from "@hikkoshi/test-hosts/kube";
+import { afterEach, describe, expect, it } from "vitest";
+import { cronJob, envContext, FORBIDDEN, never, noProgress, startWorld, type World } from "./support.js";
+
+let w: World | undefined;
+afterEach(async () => {
+  await w?.close();
+  w = undefined;
+});
+
+const dropLabel = (world: World, side: "source" | "target", name: string) =>
+  world[side].objects.update("batch/v1", "CronJob", name, "billing", (o) => {
+    o.metadata = { ...o.metadata, labels: {} };
+  });
+
+describe("handoff reads", () => {
+  it("reads by name what a label-selected list does not show, and never takes it for gone", async () => {
+    w = await startWorld();
+    const names = ["ledger", "invoice", "payroll"];
+    for (const name of names) {
+      w.source.objects.put(cronJob("billing", name, { labels: FORBIDDEN }));
+      w.target.objects.put(cronJob("billing", name, { labels: FORBIDDEN, suspend: true }));
+    }
+    const ctx = envContext();
+    const snapshot = await w.port.snapshotForbidden(ctx);
+    dropLabel(w, "source", "ledger");
+    dropLabel(w, "target", "invoice");
+    for (const h of [w.source, w.target]) h.stats.reset();
+
+    const report = await w.port.handoff(ctx, snapshot, noProgress, never());
+
+    expect(report.cronJobsMoved).toBe(names.length);
+    for (const name of names) {
+      expect(w.source.objects.get("batch/v1", "CronJob", name, "billing")?.spec?.suspend, name).toBe(true);
+      expect(w.target.objects.get("batch/v1", "CronJob", name, "billing")?.spec?.suspend, name).toBe(false);
+    }
+    expect(activeOnBoth(w.source.activity, w.target.activity)).toEqual([]);
+    // ledger: before its stop and after its settle on the source; invoice: before its start and in the
+    // read-back on the target.
+    expect(w.source.stats.byVerb.get).toBe(2);
+    expect(w.target.stats.byVerb.get).toBe(2);
+  });
+});
