@@ -1,11 +1,12 @@
 // Ack latency of the Slack surface under bursts of 50 concurrent signed requests, against a bare Bolt app
 // (ack-only listeners, the same receiver settings) measured in the same run, blocks of the two
 // interleaved, so the ratio says what hikkoshi's listeners cost and machine noise weighs on both. Everything
-// runs on 127.0.0.1: a real redis-server, the real engine, the Slack test host, signed HTTP requests.
+// runs on 127.0.0.1: a real redis-server, the real engine, the Slack test host (in a thread of its own,
+// as Slack is not on the bot's event loop), signed HTTP requests.
 
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
-import { startSlackTestHost } from "@hikkoshi/test-hosts/slack/host";
+import type { SlackHostOptions } from "@hikkoshi/test-hosts/slack/host";
 import { type SignedRequest, SlackTestClient } from "@hikkoshi/test-hosts/slack/slackClient";
 import { App, HTTPReceiver } from "@slack/bolt";
 import { ACTION_APPROVE, encodeButtonValue } from "../src/bot/actions/value.js";
@@ -15,6 +16,7 @@ import { BOB, BOT_TOKEN, botTestConfig, CHANNEL, OLLY, PAT, SIGNING_SECRET } fro
 import { startTestEngine, waitForGate } from "../test/support/engineHarness.js";
 import { startRedisServer } from "../test/support/redisServer.js";
 import { createTestPorts } from "../test/support/testPorts.js";
+import type { HostAnswer, HostAsk, HostQuestion } from "./slackHost.worker.js";
 
 const CONCURRENCY = 50;
 /** Bursts sent back to back in one block: the later ones meet the work behind the earlier ones' acks. */
@@ -120,9 +122,50 @@ function startLoader(): Loader {
   };
 }
 
+type Make = (c: SlackTestClient) => (i: number, responseUrl: string) => SignedRequest;
+
+interface HostThread {
+  apiUrl: string;
+  responseUrls(n: number, channel: string, user: string): Promise<string[]>;
+  counts(): Promise<{ ephemerals: number; webApiCalls: number }>;
+  close(): Promise<void>;
+}
+
+/** The Slack test host in its own thread (see slackHost.worker.ts). */
+async function startHostThread(opts: SlackHostOptions): Promise<HostThread> {
+  const worker = new Worker(new URL("./slackHost.worker.ts", import.meta.url), { workerData: opts });
+  const apiUrl = await new Promise<string>((resolve, reject) => {
+    worker.once("message", (m: { ready: string }) => resolve(m.ready));
+    worker.once("error", reject);
+  });
+  let next = 0;
+  const waiting = new Map<number, (a: HostAnswer) => void>();
+  worker.on("message", (a: HostAnswer) => waiting.get(a.id)?.(a));
+  const ask = <K extends HostAnswer["kind"]>(q: HostQuestion): Promise<Extract<HostAnswer, { kind: K }>> =>
+    new Promise((resolve) => {
+      const id = next++;
+      waiting.set(id, (a) => {
+        waiting.delete(id);
+        resolve(a as Extract<HostAnswer, { kind: K }>);
+      });
+      const message: HostAsk = { ...q, id };
+      worker.postMessage(message);
+    });
+  return {
+    apiUrl,
+    responseUrls: async (n, channel, user) =>
+      (await ask<"responseUrls">({ kind: "responseUrls", n, channel, user })).urls,
+    counts: () => ask<"counts">({ kind: "counts" }),
+    async close() {
+      await ask<"closed">({ kind: "close" });
+      await worker.terminate();
+    },
+  };
+}
+
 export async function runSlackBench(): Promise<Record<string, unknown>> {
   const redis = await startRedisServer({ aof: false });
-  const host = await startSlackTestHost({ tokens: [BOT_TOKEN], usergroups: { S0PLATFORM: [BOB, PAT] } });
+  const host = await startHostThread({ tokens: [BOT_TOKEN], usergroups: { S0PLATFORM: [BOB, PAT] } });
   const config = botTestConfig();
   const ports = createTestPorts({ redisUrl: redis.url });
   await ports.world.init("production-20251101");
@@ -166,12 +209,10 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
     const ours = new SlackTestClient({
       requestUrl: `http://127.0.0.1:${port}/slack/events`,
       signingSecret: SIGNING_SECRET,
-      host,
     });
     const theirs = new SlackTestClient({
       requestUrl: `http://127.0.0.1:${barePort}/slack/events`,
       signingSecret: SIGNING_SECRET,
-      host,
     });
 
     // A migration past its cutover gate: clicks on the old Approve button are real work (load, permission
@@ -186,9 +227,12 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
     await waitForGate(engine, id, "gate-decommission");
 
     const form = "application/x-www-form-urlencoded";
-    const status = (c: SlackTestClient) => (i: number) =>
-      c.sign(c.slashCommandBody({ userId: i % 2 ? OLLY : PAT, text: "status production" }), form);
-    const click = (c: SlackTestClient) => (i: number) =>
+    const status: Make = (c) => (i, responseUrl) =>
+      c.sign(
+        c.slashCommandBody({ userId: i % 2 ? OLLY : PAT, text: "status production", responseUrl }),
+        form,
+      );
+    const click: Make = (c) => (i, responseUrl) =>
       c.sign(
         c.blockActionsBody({
           userId: PAT,
@@ -196,6 +240,7 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
           value: oldValue,
           channelId: CHANNEL,
           messageTs: `1.${i}`,
+          responseUrl,
         }),
         form,
       );
@@ -207,13 +252,12 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
     let clicksSent = 0;
     const settle = async () => {
       const deadline = Date.now() + 10_000;
-      while (host.ephemerals.length < clicksSent && Date.now() < deadline) {
+      while ((await host.counts()).ephemerals < clicksSent && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 10));
       }
       await bot.live.idle(5000);
       await new Promise((r) => setTimeout(r, 30));
     };
-    type Make = (c: SlackTestClient) => (i: number) => SignedRequest;
     const compare = async (make: Make, clicks: boolean) => {
       // Main-thread CPU time per request, from a block's first request until the work behind its acks is
       // done: what each request costs the event loop, whatever else the machine was doing meanwhile.
@@ -223,8 +267,9 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
         const client = side === "ours" ? ours : theirs;
         if (side === "ours" && clicks) clicksSent += BURSTS * CONCURRENCY;
         const sign = make(client);
-        const bursts = Array.from({ length: BURSTS }, () =>
-          Array.from({ length: CONCURRENCY }, () => sign(requestNumber++)),
+        const urls = await host.responseUrls(BURSTS * CONCURRENCY, CHANNEL, PAT);
+        const bursts = Array.from({ length: BURSTS }, (_, b) =>
+          Array.from({ length: CONCURRENCY }, (_, i) => sign(requestNumber++, urls[b * CONCURRENCY + i]!)),
         );
         const before = process.threadCpuUsage();
         const samples = await loader.block(client.requestUrl, bursts);
@@ -234,6 +279,14 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
         return samples;
       };
       const pooled = { ours: [] as Sample[], bare: [] as Sample[] };
+      // Samples by a burst's place in its block: the first meets no earlier work, the later ones do.
+      const byBurst = { ours: [] as Sample[][], bare: [] as Sample[][] };
+      const keep = (side: "ours" | "bare", samples: Sample[]) => {
+        for (let b = 0; b < BURSTS; b++) {
+          byBurst[side][b] ??= [];
+          byBurst[side][b]!.push(...samples.slice(b * CONCURRENCY, (b + 1) * CONCURRENCY));
+        }
+      };
       const ratios: number[] = [];
       for (let pair = 0; pair < WARMUP_PAIRS + PAIRS; pair++) {
         // A-B, then B-A: neither side always goes first after a settle.
@@ -242,6 +295,8 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
         for (const side of order) got[side] = await run(side, pair >= WARMUP_PAIRS);
         if (pair < WARMUP_PAIRS) continue;
         pooled.ours.push(...got.ours);
+        keep("ours", got.ours);
+        keep("bare", got.bare);
         pooled.bare.push(...got.bare);
         ratios.push(stats(got.ours).p99Ms / Math.max(0.01, stats(got.bare).p99Ms));
       }
@@ -251,6 +306,10 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
       return {
         p99Ratio: spread(ratios),
         mainThreadCpuUsPerRequest: { hikkoshi: perRequest(cpuUs.ours), bareBolt: perRequest(cpuUs.bare) },
+        p99MsByBurst: {
+          hikkoshi: byBurst.ours.map((b) => stats(b).p99Ms),
+          bareBolt: byBurst.bare.map((b) => stats(b).p99Ms),
+        },
         pooled: {
           hikkoshi: o,
           bareBolt: t,
@@ -259,8 +318,14 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
         },
       };
     };
+    // What is measured is the real answer: the status ack shows the migration.
+    const [url] = await host.responseUrls(1, CHANNEL, PAT);
+    const shown = await ours.send(status(ours)(requestNumber++, url!));
+    if (shown.status !== 200 || !shown.body.includes(id)) throw new Error(`status ack: ${shown.body}`);
     const st = await compare(status, false);
     const cl = await compare(click, true);
+    const bad = [st, cl].flatMap((r) => [r.pooled.hikkoshi.non200, r.pooled.bareBolt.non200]);
+    if (bad.some((n) => n > 0)) throw new Error(`answers other than 200: ${bad.join(", ")}`);
     await settle();
     await loader.close();
     return {
@@ -272,8 +337,9 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
       method: `${PAIRS} block pairs per kind (A-B-B-A, after ${WARMUP_PAIRS} warm-up pairs); a block is ${BURSTS} back-to-back bursts of ${CONCURRENCY} concurrent signed requests; per-pair ratio of block p99s, median reported`,
       status: st,
       click: cl,
-      ephemeralsRecorded: host.ephemerals.length,
-      webApiCalls: host.calls.length,
+      ...(await host
+        .counts()
+        .then((c) => ({ ephemeralsRecorded: c.ephemerals, webApiCalls: c.webApiCalls }))),
     };
   } finally {
     await bot.stop();

@@ -5,15 +5,18 @@
 // - `afterAck(fn)` runs the work behind an ack in a lane of a few at a time (one Redis reply carrying the
 //   answers of fifty clicks would otherwise run fifty continuations back to back, while acks wait);
 // - each step of that work awaits `afterAcks()`, which lets the waiters go in a later turn of the event
-//   loop, and only while no request the front door received is waiting for its answer. (All of them at
-//   once: the lane keeps them few, and every extra turn of the loop is one more poll syscall.)
+//   loop once no request the front door received is waiting for its answer and none arrived for
+//   `quietMs` (requests of a burst arrive a fraction of a millisecond apart: the burst's acks go first,
+//   its work after). All waiters go at once: the lane keeps them few, and a turn per waiter would cost
+//   a poll syscall each.
 
 export interface AckGate {
   /** The front door received a request that will be answered; call the returned function once it is. */
   enter(): () => void;
   /**
-   * Resolves in a later turn of the event loop once no received request waits for its answer, or after
-   * `maxWaitMs` at the latest: a steady flood must not starve the work.
+   * Resolves in a later turn of the event loop once no received request waits for its answer and none
+   * arrived for `quietMs`, or at the latest `maxWaitMs` after the gate began holding work back: a steady
+   * flood must not starve the work.
    */
   afterAcks(): Promise<void>;
   /** Runs the work behind an ack: at most `lanes` such tasks at once, each started via `afterAcks()`. */
@@ -26,24 +29,55 @@ export interface AckGate {
 export const DEFAULT_MAX_WAIT_MS = 250;
 /** Enough to overlap the round trips of a few clicks; few enough that their continuations stay short. */
 export const DEFAULT_LANES = 4;
+/** No request for this long: a burst is over. */
+export const DEFAULT_QUIET_MS = 2;
 
-export function createAckGate(opts: { maxWaitMs?: number; lanes?: number } = {}): AckGate {
+export function createAckGate(opts: { maxWaitMs?: number; lanes?: number; quietMs?: number } = {}): AckGate {
   const maxWait = opts.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
   const lanes = opts.lanes ?? DEFAULT_LANES;
+  const quietMs = opts.quietMs ?? DEFAULT_QUIET_MS;
   let pending = 0;
-  const waiting = new Set<() => void>();
+  let lastArrival = Number.NEGATIVE_INFINITY;
+  /** Looks again once the quiet period since the last arrival has passed. */
+  let recheck: ReturnType<typeof setTimeout> | undefined;
+  let waiting: Array<() => void> = [];
   let checkQueued = false;
+  /** Armed while work is held back: a flood that never lets up lets the work go anyway. */
+  let starving: ReturnType<typeof setTimeout> | undefined;
   let running = 0;
   const queued: Array<() => void> = [];
 
+  const releaseAll = () => {
+    if (starving) clearTimeout(starving);
+    if (recheck) clearTimeout(recheck);
+    starving = undefined;
+    recheck = undefined;
+    const ready = waiting;
+    waiting = [];
+    for (const go of ready) go();
+  };
   // `setImmediate` runs after the poll phase, so requests whose bytes arrived by now have been read
   // (and counted) before the waiters go.
   const check = () => {
     checkQueued = false;
-    if (pending > 0) return; // the last answer queues the next check
-    const ready = [...waiting];
-    waiting.clear();
-    for (const go of ready) go();
+    if (waiting.length === 0) return;
+    const quietFor = performance.now() - lastArrival;
+    if (pending === 0 && quietFor >= quietMs) return releaseAll();
+    if (!starving) {
+      starving = setTimeout(releaseAll, maxWait);
+      starving.unref();
+    }
+    // With requests unanswered, the last answer queues the next check; otherwise the quiet period does.
+    if (pending === 0 && !recheck) {
+      recheck = setTimeout(
+        () => {
+          recheck = undefined;
+          check();
+        },
+        Math.max(1, Math.ceil(quietMs - quietFor)),
+      );
+      recheck.unref(); // the server keeps the process alive; a timer of ours never should
+    }
   };
   const queueCheck = () => {
     if (checkQueued) return;
@@ -52,26 +86,20 @@ export function createAckGate(opts: { maxWaitMs?: number; lanes?: number } = {})
   };
   const afterAcks = () =>
     new Promise<void>((resolve) => {
-      const timer = setTimeout(() => go(), maxWait);
-      timer.unref();
-      const go = () => {
-        clearTimeout(timer);
-        waiting.delete(go);
-        resolve();
-      };
-      waiting.add(go);
+      waiting.push(resolve);
       queueCheck();
     });
 
   return {
     enter() {
       pending += 1;
+      lastArrival = performance.now();
       let done = false;
       return () => {
         if (done) return;
         done = true;
         pending -= 1;
-        if (pending === 0 && waiting.size > 0) queueCheck();
+        if (pending === 0 && waiting.length > 0) queueCheck();
       };
     },
     afterAcks,

@@ -1,4 +1,5 @@
-// The ack gate (work after an ack steps aside for acks still to go out) and the shared status read.
+// The ack gate (work after an ack steps aside for acks still to go out, and for a burst still arriving)
+// and the shared status read.
 // No timers are asserted on: only what runs before what.
 
 import { describe, expect, it } from "vitest";
@@ -9,7 +10,7 @@ const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe("createAckGate", () => {
   it("holds work back while a received request waits for its answer, and lets it go once answered", async () => {
-    const gate = createAckGate({ maxWaitMs: 60_000 });
+    const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
     const answered = gate.enter();
     let ran = false;
     const work = gate.afterAcks().then(() => {
@@ -26,7 +27,7 @@ describe("createAckGate", () => {
   });
 
   it("lets the waiters go in a later turn, in order, and none while a request is still unanswered", async () => {
-    const gate = createAckGate({ maxWaitMs: 60_000 });
+    const gate = createAckGate({ maxWaitMs: 60_000, quietMs: 0 });
     const order: number[] = [];
     const answered = gate.enter();
     const all = [0, 1, 2].map((i) => gate.afterAcks().then(() => order.push(i)));
@@ -42,6 +43,18 @@ describe("createAckGate", () => {
     expect(order).toEqual([0, 1, 2]);
   });
 
+  it("holds work while requests keep arriving, even when each is answered at once", async () => {
+    const gate = createAckGate({ quietMs: 60_000, maxWaitMs: 60_000 });
+    let ran = false;
+    gate.enter()();
+    void gate.afterAcks().then(() => {
+      ran = true;
+    });
+    for (let i = 0; i < 5; i++) await turn();
+    expect(gate.pending).toBe(0);
+    expect(ran).toBe(false); // a burst may still be arriving: its acks go first
+  });
+
   it("does not starve work under a request that is never answered", async () => {
     const gate = createAckGate({ maxWaitMs: 5 });
     gate.enter();
@@ -50,7 +63,7 @@ describe("createAckGate", () => {
   });
 
   it("runs at most `lanes` tasks at once, and every task", async () => {
-    const gate = createAckGate({ lanes: 2, maxWaitMs: 60_000 });
+    const gate = createAckGate({ lanes: 2, maxWaitMs: 60_000, quietMs: 0 });
     let running = 0;
     let most = 0;
     const release: Array<() => void> = [];
@@ -75,7 +88,7 @@ describe("createAckGate", () => {
   });
 
   it("a task that throws frees its lane", async () => {
-    const gate = createAckGate({ lanes: 1, maxWaitMs: 60_000 });
+    const gate = createAckGate({ lanes: 1, maxWaitMs: 60_000, quietMs: 0 });
     await expect(gate.afterAck(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
     expect(await gate.afterAck(async () => "next")).toBe("next");
   });

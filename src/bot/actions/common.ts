@@ -71,7 +71,6 @@ export async function readClick(
   }
   let view: MigrationView | undefined;
   try {
-    await deps.afterAcks();
     view = await deps.commands.get(value.migrationId);
   } catch (err) {
     const failure = internalFailure(
@@ -145,7 +144,10 @@ export function registerButton(app: App, deps: BotDeps, button: Button): void {
   );
 }
 
-/** The work behind a click's ack, each step after the acks waiting to go out. */
+/**
+ * The work behind a click's ack. It starts, calls the engine and answers once the acks waiting to go out
+ * are out (each such wait is a turn of the event loop, so the cheap steps between them do not wait).
+ */
 async function clicked(
   deps: BotDeps,
   button: Button,
@@ -160,7 +162,6 @@ async function clicked(
     const m = view.migration;
     // The step matters to the four-eyes check of an approval only; other actions ignore it.
     const stepId = button.permission === "approve" ? value.stepId : undefined;
-    await deps.afterAcks();
     if (!(await permitted(deps, req, m.env, button.permission, m, stepId))) return;
     await deps.afterAcks();
     const result = await button.call(m, value, actor(req), req);
