@@ -27,8 +27,8 @@ import {
 } from "./live/index.js";
 import { errorText, type Logger, silentLogger, toBoltLogger } from "./log.js";
 import { createGroupDirectory } from "./permissions.js";
-import { sharedRead } from "./sharedRead.js";
 import { createSlackApi, createWebClient } from "./slackApi.js";
+import { createViewCache } from "./viewCache.js";
 
 export { fromTheFuture } from "./http/frontDoor.js";
 
@@ -148,6 +148,10 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     onError: (g, err) => log.warn({ group: g, err: errorText(err) }, "could not read user-group members"),
   });
   const liveStore = opts.liveStore;
+  // Status answers: from memory while no engine event says something changed, else one Redis read.
+  const views = createViewCache(() =>
+    liveStore.activeViews ? liveStore.activeViews() : opts.commands.active(),
+  );
   const deps: BotDeps = {
     config: opts.config,
     commands: opts.commands,
@@ -159,7 +163,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     }),
     log,
     now: () => clock.now(),
-    activeViews: sharedRead(() => (liveStore.activeViews ? liveStore.activeViews() : opts.commands.active())),
+    activeViews: () => views.read(),
     afterAcks: gate.afterAcks,
     afterAck: (work) => gate.afterAck(work),
   };
@@ -200,7 +204,11 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     live,
     async start() {
       await app.init();
-      unsubscribe = await opts.commands.subscribe((event) => live.notify(event.migrationId));
+      unsubscribe = await opts.commands.subscribe((event) => {
+        views.changed();
+        live.notify(event.migrationId);
+      });
+      views.watching(true);
       let port = 0;
       if (http) {
         port = await listen(http);
@@ -215,6 +223,7 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
       return { port };
     },
     async stop() {
+      views.watching(false);
       if (unsubscribe) await unsubscribe();
       unsubscribe = undefined;
       await live.stop();

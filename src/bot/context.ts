@@ -18,8 +18,8 @@ export interface BotDeps {
   recent: RecentKeys;
   log: Logger;
   now: () => number;
-  /** Every active migration, oldest first, in one Redis read (what `/migrate status` answers from). */
-  activeViews: () => Promise<MigrationView[]>;
+  /** Every active migration, oldest first: from memory while nothing changed, else one Redis read. */
+  activeViews: () => Promise<readonly MigrationView[]>;
   /**
    * Await after an ack before each step of the work behind it: resolves once no received request waits
    * for its ack (see ackGate.ts), so earlier requests' work never holds later acks back.

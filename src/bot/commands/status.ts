@@ -1,6 +1,7 @@
-// `/migrate status [env]`: read-only, so it is answered in the ack itself, from one Redis read (every
-// active migration and its progress in one script call), with no claim, no follow-up work and no
-// response_url call. A redelivery answers again, harmlessly.
+// `/migrate status [env]`: read-only, so it is answered in the ack itself, from memory while no engine
+// event said anything changed, else from one Redis read (every active migration and its progress in one
+// script call; see viewCache.ts), with no claim, no follow-up work and no response_url call. A
+// redelivery answers again, harmlessly.
 
 import type { BotDeps, Requester } from "../context.js";
 import type { ParsedCommand } from "../parse.js";
