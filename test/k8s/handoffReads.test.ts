@@ -47,3 +47,45 @@ describe("handoff reads", () => {
     expect(w.target.stats.byVerb.get).toBe(2);
   });
 });
+
+describe("handoff writes", () => {
+  it("carries lastScheduleTime with the listed resourceVersion: a newer time written since is a 409, kept, never overwritten", async () => {
+    // A settle pause long enough to write on the target between its list and the carry.
+    w = await startWorld({ poll: { settleMs: 400 } });
+    const world = w;
+    const past = "2026-12-02T06:55:00Z";
+    world.source.objects.put(
+      cronJob("billing", "ledger", { labels: FORBIDDEN, status: { lastScheduleTime: past } }),
+    );
+    world.target.objects.put(cronJob("billing", "ledger", { labels: FORBIDDEN, suspend: true }));
+    // Later than anything the handoff would carry (the latest schedule up to a moment from now).
+    const newer = new Date(Math.ceil((Date.now() + 600_000) / 300_000) * 300_000)
+      .toISOString()
+      .replace(".000Z", "Z");
+    const off = world.source.store.onChange((e) => {
+      if (e.object.metadata?.name !== "ledger" || (e.object.spec as { suspend?: boolean }).suspend !== true)
+        return;
+      off();
+      // During the settle pause after the stop: long after the target was listed, before the carry.
+      setTimeout(() => {
+        world.target.objects.update("batch/v1", "CronJob", "ledger", "billing", (o) => {
+          o.status = { ...o.status, lastScheduleTime: newer };
+        });
+      }, 100);
+    });
+    const ctx = envContext();
+    const snapshot = await world.port.snapshotForbidden(ctx);
+    world.target.stats.reset();
+    const report = await world.port.handoff(ctx, snapshot, noProgress, never());
+
+    expect(world.target.stats.byStatus["409"]).toBe(1);
+    const tgt = world.target.objects.get("batch/v1", "CronJob", "ledger", "billing");
+    expect(tgt?.status?.lastScheduleTime).toBe(newer);
+    expect(tgt?.spec?.suspend).toBe(false);
+    expect(report.gaps).toHaveLength(1);
+    // The controller counts from the newer time, and the report says so.
+    expect(tgt?.metadata?.annotations?.["hikkoshi.dev/handoff-carried"]).toBe(
+      `${ctx.migrationId} ${new Date(Date.parse(newer)).toISOString()}`,
+    );
+  });
+});

@@ -66,7 +66,11 @@ export async function startOnTarget(
       "status.lastScheduleTime could not be carried over; resuming with a short startingDeadlineSeconds instead",
     );
   }
-  const carriedMs = carry !== undefined && !fallback ? Math.floor(carry / 1000) * 1000 : undefined;
+  // What the controller will count from: the carried time, or a later one the target already had.
+  const carriedMs =
+    carry !== undefined && !fallback
+      ? Math.max(Math.floor(carry / 1000) * 1000, viewOf(carried.object).lastScheduleMs ?? 0)
+      : undefined;
   let startedAt = deps.clock.now();
   const written = await setCronSpec(
     target,
