@@ -19,7 +19,10 @@ export interface AckGate {
    * flood must not starve the work.
    */
   afterAcks(): Promise<void>;
-  /** Runs the work behind an ack: at most `lanes` such tasks at once, each started via `afterAcks()`. */
+  /**
+   * Runs the work behind an ack: at most `lanes` such tasks at once, each started via `afterAcks()`; a
+   * task that runs longer than `maxWaitMs` goes on outside the lane.
+   */
   afterAck<T>(work: () => Promise<T>): Promise<T>;
   /** Requests received and not answered yet. */
   readonly pending: number;
@@ -106,14 +109,25 @@ export function createAckGate(opts: { maxWaitMs?: number; lanes?: number; quietM
     async afterAck(work) {
       if (running >= lanes) await new Promise<void>((resolve) => queued.push(resolve));
       else running += 1;
-      try {
-        await afterAcks();
-        return await work();
-      } finally {
+      let held = true;
+      const release = () => {
+        if (!held) return;
+        held = false;
+        clearTimeout(overstay);
         const next = queued.shift();
         if (next)
           next(); // the lane passes straight on
         else running -= 1;
+      };
+      // A slow task (a dry run probing clusters) keeps running but gives its lane up: a 3 a.m. Rollback
+      // click never queues behind four of them.
+      const overstay = setTimeout(release, maxWait);
+      overstay.unref();
+      try {
+        await afterAcks();
+        return await work();
+      } finally {
+        release();
       }
     },
     get pending() {

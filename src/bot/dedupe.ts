@@ -11,7 +11,7 @@ export interface RecentKeys {
   firstTimeHere(key: string): boolean;
   /**
    * The cross-process half: true unless another bot process claimed the key first (always true without
-   * `shared`). Kept apart so an ack never waits on Redis: ack, then claim.
+   * `shared`). Kept apart so an ack never waits on Redis: ack, then claim, in the work behind the ack.
    */
   claim(key: string): Promise<boolean>;
   readonly size: number;
@@ -47,9 +47,8 @@ export function createRecentKeys(
   };
   const claim = async (key: string): Promise<boolean> => {
     if (!opts.shared) return true;
-    // Called right after an ack: let the acks of requests already read go out before this Redis round
-    // trip and the work behind it (the check phase comes once the poll phase has handed them all over).
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    // Called after an ack, as work behind it: the listeners run it once the acks waiting to go out are
+    // out (ackGate.ts). One Redis SET NX, so a redelivery to another replica gets no second answer.
     try {
       return await opts.shared(key, Math.ceil(ttl / 1000));
     } catch {

@@ -87,6 +87,12 @@ describe("createAckGate", () => {
     expect(most).toBe(2);
   });
 
+  it("a task that never ends gives its lane up, so the next one still runs", async () => {
+    const gate = createAckGate({ lanes: 1, maxWaitMs: 5, quietMs: 0 });
+    void gate.afterAck(() => new Promise<never>(() => {}));
+    expect(await gate.afterAck(async () => "ran")).toBe("ran");
+  });
+
   it("a task that throws frees its lane", async () => {
     const gate = createAckGate({ lanes: 1, maxWaitMs: 60_000, quietMs: 0 });
     await expect(gate.afterAck(async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
