@@ -85,6 +85,28 @@ describe("catch-up run prevention", () => {
     expect(doubleRuns(w.source, w.target)).toEqual([]);
   });
 
+  it("a copy restored after the schedule it must not repeat needs no carry: stop and start only", async () => {
+    w = await world();
+    // Yearly: its latest schedule (1 January) is long before the copy was created, which is where the
+    // target's controller counts from when the copy has no lastScheduleTime.
+    const yearly = { schedule: "0 0 1 1 *", labels: FORBIDDEN };
+    const ranAt = `${new Date(w.source.clock.now()).getUTCFullYear()}-01-01T00:00:00Z`;
+    w.source.objects.put(cronJob("ops", "yearly", { ...yearly, status: { lastScheduleTime: ranAt } }));
+    w.target.objects.put(cronJob("ops", "yearly", { ...yearly, suspend: true }));
+    const ctx = envContext();
+    const snapshot = await w.port.snapshotForbidden(ctx);
+    for (const h of [w.source, w.target]) h.stats.reset();
+    const report = await w.port.handoff(ctx, snapshot, noProgress, never());
+    expect(report.gaps).toHaveLength(1);
+    expect(w.source.stats.byVerb.patch).toBe(1); // the stop
+    expect(w.target.stats.byVerb.patch).toBe(1); // the start: no status write
+    const tgt = w.target.objects.get("batch/v1", "CronJob", "yearly", "ops");
+    expect(tgt?.spec?.suspend).toBe(false);
+    expect(tgt?.status?.lastScheduleTime).toBeUndefined();
+    expect(Date.parse(tgt?.metadata?.creationTimestamp ?? "")).toBeGreaterThan(Date.parse(ranAt));
+    expect(tgt?.spec?.startingDeadlineSeconds).toBeUndefined();
+  });
+
   it("falls back to a short startingDeadlineSeconds when the status subresource is refused, then restores it", async () => {
     w = await world({
       deny: [{ verb: "patch", group: "batch", resource: "cronjobs", subresource: "status" }],

@@ -58,6 +58,11 @@ describe("handoff writes", () => {
       cronJob("billing", "ledger", { labels: FORBIDDEN, status: { lastScheduleTime: past } }),
     );
     world.target.objects.put(cronJob("billing", "ledger", { labels: FORBIDDEN, suspend: true }));
+    // Restored before the latest schedule (as by a backup taken an hour ago): the carry is needed. A copy
+    // created after it would need none (the controller counts from creationTimestamp then).
+    const restored = world.target.store.get("batch/cronjobs", "billing", "ledger")!;
+    restored.metadata = { ...restored.metadata, creationTimestamp: "2026-12-02T06:00:00Z" };
+    world.target.store.write("batch/cronjobs", restored);
     // Later than anything the handoff would carry (the latest schedule up to a moment from now).
     const newer = new Date(Math.ceil((Date.now() + 600_000) / 300_000) * 300_000)
       .toISOString()

@@ -16,9 +16,11 @@ type Entry = ForbiddenSnapshot["cronJobs"][number];
 export const REQUESTS_TO_STOP = 1;
 
 /**
- * Requests one CronJob needs after its stop: carry `status.lastScheduleTime` (the status subresource:
- * a main-resource patch cannot write status, so this cannot fold into the start) and the start (with its
- * marks and the resourceVersion precondition, in one merge patch). No read of its own: the reads are the
+ * Requests one CronJob needs after its stop, at most: carry `status.lastScheduleTime` (the status
+ * subresource: a main-resource patch cannot write status, so this cannot fold into the start) and the
+ * start (with its marks and the resourceVersion precondition, in one merge patch). The carry is skipped
+ * when the target's controller already counts from that time or later (a copy restored after the
+ * schedule it must not repeat: cronjobs.ts carryLastSchedule). No read of its own: the reads are the
  * batched lists below, and the start's response is the object as written.
  */
 export const REQUESTS_AFTER_STOP = 2;
@@ -32,8 +34,8 @@ export function listRequests(items: number): number {
 }
 
 /**
- * Requests a whole CronJob handoff sends with no faults, retries or conflicts: per moving CronJob the stop,
- * the carry and the start; lists (each `listRequests(listed)`): both clusters once before anything
+ * Requests a whole CronJob handoff sends at most with no faults, retries or conflicts: per moving CronJob
+ * the stop, the carry and the start; lists (each `listRequests(listed)`): both clusters once before anything
  * changes, the source once per wave after its settle, the target once to read the starts back.
  * (A CronJob found already stopped or started by an earlier attempt skips that write; a wave whose stops
  * all lie a settle before the first list reuses it.)

@@ -66,10 +66,11 @@ export async function startOnTarget(
       "status.lastScheduleTime could not be carried over; resuming with a short startingDeadlineSeconds instead",
     );
   }
-  // What the controller will count from: the carried time, or a later one the target already had.
+  // What the controller will count from: the carried time, or a later one the target already had (its
+  // own lastScheduleTime, or its creation when it was restored after that time).
   const carriedMs =
     carry !== undefined && !fallback
-      ? Math.max(Math.floor(carry / 1000) * 1000, viewOf(carried.object).lastScheduleMs ?? 0)
+      ? Math.max(Math.floor(carry / 1000) * 1000, viewOf(carried.object).countsFromMs ?? 0)
       : undefined;
   let startedAt = deps.clock.now();
   const written = await setCronSpec(

@@ -12,6 +12,12 @@ export interface CronView {
   startingDeadlineSeconds: number | null;
   active: number;
   lastScheduleMs?: number;
+  /**
+   * Where the CronJob controller counts missed schedules from on an unsuspend: lastScheduleTime, else
+   * creationTimestamp (cronjob_controllerv2's mostRecentScheduleTime). A copy restored after the last
+   * schedule it must not repeat needs no lastScheduleTime carried.
+   */
+  countsFromMs?: number;
   resourceVersion?: string;
 }
 
@@ -26,6 +32,8 @@ export function viewOf(cj: unknown): CronView {
   };
   const lst = getTime(cj, ["status", "lastScheduleTime"]);
   if (lst !== undefined) v.lastScheduleMs = lst;
+  const countsFrom = lst ?? getTime(cj, ["metadata", "creationTimestamp"]);
+  if (countsFrom !== undefined) v.countsFromMs = countsFrom;
   const rv = getString(cj, ["metadata", "resourceVersion"]);
   if (rv) v.resourceVersion = rv;
   return v;
@@ -164,7 +172,8 @@ export async function carryLastSchedule(
   if (lastScheduleMs === undefined) return { result: "not-needed", object: cj };
   const wanted = Math.floor(lastScheduleMs / 1000) * 1000;
   const view = viewOf(cj);
-  if (view.lastScheduleMs !== undefined && view.lastScheduleMs >= wanted) {
+  // The controller already counts from `wanted` or later: the write would change nothing it does.
+  if (view.countsFromMs !== undefined && view.countsFromMs >= wanted) {
     return { result: "not-needed", object: cj };
   }
   const metadata = view.resourceVersion !== undefined ? { resourceVersion: view.resourceVersion } : {};
