@@ -2,10 +2,18 @@
 // are read by path (`viewOf`), so a typed object from a get and a wire object from a list serve alike.
 
 import type { ClusterClient } from "../clusterRegistry.js";
-import { GVR, listObjects } from "../listing.js";
+import { collectionPath, GVR, listObjects } from "../listing.js";
 import { getArray, getBool, getNumber, getString, getTime, rfc3339 } from "../objects.js";
 import { isConflict, isNotFound, statusOf } from "../requestPolicy.js";
-import { key, mergePatch } from "./common.js";
+import { key } from "./common.js";
+
+/** The CronJob's API path (`/status` for its status subresource). */
+const cronPath = (namespace: string, name: string, sub = "") =>
+  `${collectionPath(GVR.cronjobs, namespace)}/${encodeURIComponent(name)}${sub}`;
+
+/** A merge patch of the CronJob, answered as the wire object (the handoff's writes: thousands of them). */
+const patchCron = (client: ClusterClient, namespace: string, name: string, body: unknown) =>
+  client.rawMergePatch(cronPath(namespace, name), body) as Promise<CronObject>;
 
 export interface CronView {
   suspend: boolean;
@@ -87,10 +95,10 @@ export async function stopCron(
 ): Promise<CronObject | undefined> {
   try {
     return await client.policy.call(`${client.name}: suspend cronjob ${key(namespace, name)}`, () =>
-      client.batch.patchNamespacedCronJob(
-        { namespace, name, body: { metadata: { annotations: annotations() }, spec: { suspend: true } } },
-        mergePatch,
-      ),
+      patchCron(client, namespace, name, {
+        metadata: { annotations: annotations() },
+        spec: { suspend: true },
+      }),
     );
   } catch (err) {
     if (isNotFound(err)) return undefined;
@@ -102,7 +110,7 @@ export async function stopCron(
 export async function suspendCron(client: ClusterClient, namespace: string, name: string): Promise<boolean> {
   try {
     await client.policy.call(`${client.name}: suspend cronjob ${key(namespace, name)}`, () =>
-      client.batch.patchNamespacedCronJob({ namespace, name, body: { spec: { suspend: true } } }, mergePatch),
+      patchCron(client, namespace, name, { spec: { suspend: true } }),
     );
     return true;
   } catch (err) {
@@ -143,7 +151,7 @@ export async function setCronSpec(
           },
           spec,
         };
-        return client.batch.patchNamespacedCronJob({ namespace, name, body }, mergePatch);
+        return patchCron(client, namespace, name, body);
       };
     },
     initial !== undefined ? { initial } : {},
@@ -181,10 +189,10 @@ export async function carryLastSchedule(
     const written = await client.policy.call(
       `${client.name}: carry lastScheduleTime ${key(namespace, name)}`,
       () =>
-        client.batch.patchNamespacedCronJobStatus(
-          { namespace, name, body: { metadata, status: { lastScheduleTime: rfc3339(wanted) } } },
-          mergePatch,
-        ),
+        client.rawMergePatch(cronPath(namespace, name, "/status"), {
+          metadata,
+          status: { lastScheduleTime: rfc3339(wanted) },
+        }) as Promise<CronObject>,
     );
     const after = viewOf(written).lastScheduleMs;
     return { result: after !== undefined && after >= wanted ? "carried" : "unsupported", object: written };
