@@ -17,7 +17,8 @@ import {
   ServerConfiguration,
 } from "@kubernetes/client-node";
 import { SharedDispatcher } from "./dispatchers.js";
-import { MERGE_PATCH, sendByFetch, sendOn } from "./jsonRequest.js";
+import { sendByFetch, sendOn } from "./jsonRequest.js";
+import { MERGE_PATCH } from "./mergePatch.js";
 import { asRecord, getArray, getString } from "./objects.js";
 import { defaultRetry, type RequestLimits, RequestPolicy, type RetryOptions } from "./requestPolicy.js";
 import { type Clock, type Logger, silentLogger, systemClock } from "./runtime.js";

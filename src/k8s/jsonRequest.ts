@@ -5,10 +5,7 @@
 // sends it, exactly as the typed APIs do.
 
 import type { Configuration, RequestContext } from "@kubernetes/client-node";
-import { PatchStrategy } from "@kubernetes/client-node";
 import type { Dispatcher } from "undici";
-
-export const MERGE_PATCH: string = PatchStrategy.MergePatch;
 
 export interface TextResponse {
   status: number;

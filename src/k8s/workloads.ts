@@ -5,10 +5,11 @@
 
 import type { EnvContext, ProgressFn, WorkloadSnapshot } from "../migration/ports.js";
 import type { ClusterClient } from "./clusterRegistry.js";
-import { checkPool, key, mergePatch } from "./handoff/common.js";
+import { checkPool, key } from "./handoff/common.js";
 import { runPool } from "./handoff/pool.js";
 import { labelValue, MIGRATION_LABEL } from "./labels.js";
 import { GVR, listObjects } from "./listing.js";
+import { mergePatch } from "./mergePatch.js";
 import { getNumber, refOf } from "./objects.js";
 import { isConflict, isNotFound } from "./requestPolicy.js";
 

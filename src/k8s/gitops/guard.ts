@@ -7,10 +7,11 @@ import type { GuardStop } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
 import { forbiddenSelector, type LabelPair } from "../labels.js";
 import { GVR, listObjects } from "../listing.js";
+import { mergePatch } from "../mergePatch.js";
 import { getBool, getNumber, getString, refOf } from "../objects.js";
 import { isNotFound } from "../requestPolicy.js";
 import { lastWriter } from "./fieldManager.js";
-import { GUARD_FIELD_MANAGER, mergePatch } from "./patch.js";
+import { GUARD_FIELD_MANAGER } from "./patch.js";
 
 export interface Offender {
   kind: "CronJob" | "Deployment";

@@ -3,10 +3,10 @@
 
 import type { GitOpsPause, GitOpsState } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
+import { mergePatch } from "../mergePatch.js";
 import { isNotFound } from "../requestPolicy.js";
 import { errorMessage } from "../runtime.js";
 import { GITOPS_GROUPS, gvrOf, hasOriginal, isPaused, pausePatch, restorePatch } from "./controllers.js";
-import { mergePatch } from "./patch.js";
 import { controllerString } from "./tracking.js";
 
 export type Direction = "pause" | "resume";

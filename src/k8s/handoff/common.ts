@@ -1,12 +1,8 @@
-// Shared pieces of the handoffs: merge-patch options, the per-run context, and errors that name every
-// resource concerned.
+// Shared pieces of the handoffs: the per-run context, and errors that name every resource concerned.
 
-import { PatchStrategy, setHeaderOptions } from "@kubernetes/client-node";
 import type { ClusterClient } from "../clusterRegistry.js";
 import { AbortError, type Clock, errorMessage, type Logger } from "../runtime.js";
 import type { PoolResult } from "./pool.js";
-
-export const mergePatch = setHeaderOptions("Content-Type", PatchStrategy.MergePatch);
 
 export interface HandoffDeps {
   /** Marks written on the objects name it, so another migration's marks are ignored. */

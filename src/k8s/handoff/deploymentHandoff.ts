@@ -4,9 +4,10 @@
 import type { V1Deployment } from "@kubernetes/client-node";
 import type { ForbiddenSnapshot, ProgressFn } from "../../migration/ports.js";
 import type { ClusterClient } from "../clusterRegistry.js";
+import { mergePatch } from "../mergePatch.js";
 import { getNumber } from "../objects.js";
 import { isNotFound } from "../requestPolicy.js";
-import { checkPool, type Gap, type HandoffDeps, HandoffError, key, mergePatch } from "./common.js";
+import { checkPool, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
 import { drain } from "./drain.js";
 import { markValue, readMark, STARTED_ANNOTATION, STOPPED_ANNOTATION } from "./marks.js";
 import { runPool } from "./pool.js";
