@@ -8,6 +8,7 @@ import { retryableStep } from "../../migration/transitions/retry.js";
 import {
   type GateKind,
   isGate,
+  isTerminal,
   type Migration,
   type MigrationStatus,
   type Progress,
@@ -114,7 +115,7 @@ function stepLine(
     id: step.id,
     title: step.title,
     state: s.state,
-    current: index === m.cursor && !["completed", "rolled-back", "blocked", "aborted"].includes(m.status),
+    current: index === m.cursor && !isTerminal(m.status),
   };
   const important = isImportant(s.state);
   switch (s.state) {
