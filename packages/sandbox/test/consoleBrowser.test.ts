@@ -174,8 +174,13 @@ describe("the sandbox console in Chromium", () => {
     await phone.goto(`${server.url}?as=carol`);
     const rollback = liveMessage(phone).getByRole("button", { name: /Roll back/ });
     await visible(rollback);
-    const box = await rollback.boundingBox();
-    expect(box && box.x + box.width).toBeLessThanOrEqual(390);
+    // The live message may be redrawn between two reads (a redraw replaces its element, and a detached
+    // element has no box): ask again until a drawn one answers.
+    const rightEdge = async () => {
+      const box = await rollback.boundingBox();
+      return box ? box.x + box.width : Number.POSITIVE_INFINITY;
+    };
+    await expect.poll(rightEdge, LONG).toBeLessThanOrEqual(390);
     await rollback.tap();
     await visible(phone.locator("#confirm"));
     await phone.screenshot({ path: join(ARTIFACTS, "phone-confirm-rollback.png") });
