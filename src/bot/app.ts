@@ -147,11 +147,8 @@ export function createSlackBot(opts: SlackBotOptions): SlackBot {
     now: () => clock.now(),
     onError: (g, err) => log.warn({ group: g, err: errorText(err) }, "could not read user-group members"),
   });
-  const liveStore = opts.liveStore;
   // Status answers: from memory while no engine event says something changed, else one Redis read.
-  const views = createViewCache(() =>
-    liveStore.activeViews ? liveStore.activeViews() : opts.commands.active(),
-  );
+  const views = createViewCache(() => opts.commands.active());
   const deps: BotDeps = {
     config: opts.config,
     commands: opts.commands,

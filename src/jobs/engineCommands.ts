@@ -248,12 +248,8 @@ export class EngineCommands implements MigrationCommands {
   }
 
   async active(env?: string): Promise<MigrationView[]> {
-    const out: MigrationView[] = [];
-    for (const id of await this.rt.store.activeIds()) {
-      const view = await this.get(id);
-      if (view && (env === undefined || view.migration.env === env)) out.push(view);
-    }
-    return out.sort((a, b) => a.migration.createdAt - b.migration.createdAt);
+    const views = await this.rt.store.activeViews();
+    return env === undefined ? views : views.filter((v) => v.migration.env === env);
   }
 
   history(env: string, limit = 10) {

@@ -1,13 +1,7 @@
 import type { Redis } from "ioredis";
 import type { LeaseState, LiveRecord, LiveRef, LiveStore } from "../bot/live/store.js";
-import type { MigrationView } from "../migration/commands.js";
 import { keys, liveFields } from "./keys.js";
-import { fromProgressFields, fromRecordFields, VIEW_FIELDS } from "./recordFields.js";
-import { ACTIVE_VIEWS } from "./scripts/activeViews.js";
 import { ACQUIRE_LEASE, CLAIM_REF, NOTE_REFUSAL, RELEASE_LEASE } from "./scripts/live.js";
-
-/** One row of ACTIVE_VIEWS: id, the VIEW_FIELDS values, the progress hash flattened. */
-type ActiveRow = [string, string | null, string | null, string | null, string | null, string[]];
 
 type LiveRedis = Redis & {
   hikkoshiAcquireLease(key: string, owner: string, ttlMs: number): Promise<[string, number]>;
@@ -19,7 +13,6 @@ type LiveRedis = Redis & {
     entryId: string,
     ttlMs: number,
   ): Promise<[number, string | null]>;
-  hikkoshiActiveViews(key: string, ...args: string[]): Promise<ActiveRow[]>;
 };
 
 const DAY_MS = 86_400_000;
@@ -43,7 +36,6 @@ export class RedisLiveStore implements LiveStore {
     redis.defineCommand("hikkoshiReleaseLease", { numberOfKeys: 1, lua: RELEASE_LEASE });
     redis.defineCommand("hikkoshiClaimRef", { numberOfKeys: 1, lua: CLAIM_REF });
     redis.defineCommand("hikkoshiNoteRefusal", { numberOfKeys: 1, lua: NOTE_REFUSAL });
-    redis.defineCommand("hikkoshiActiveViews", { numberOfKeys: 1, lua: ACTIVE_VIEWS });
     this.redis = redis as LiveRedis;
   }
 
@@ -109,20 +101,5 @@ export class RedisLiveStore implements LiveStore {
 
   async claimRequestOnce(key: string, ttlSeconds: number): Promise<boolean> {
     return (await this.redis.set(keys.idempotency(`slack.${key}`), "1", "EX", ttlSeconds, "NX")) === "OK";
-  }
-
-  async activeViews(): Promise<MigrationView[]> {
-    const rows = await this.redis.hikkoshiActiveViews(
-      keys.active(),
-      keys.migrationPrefix,
-      keys.progress("").slice(keys.migration("").length),
-      ...VIEW_FIELDS,
-    );
-    const out: MigrationView[] = [];
-    for (const [, json, slack, cursor, rendered, progress] of rows) {
-      const migration = fromRecordFields(json, slack, cursor, rendered);
-      if (migration) out.push({ migration, progress: fromProgressFields(progress) });
-    }
-    return out.sort((a, b) => a.migration.createdAt - b.migration.createdAt);
   }
 }

@@ -1,10 +1,11 @@
 import type { Redis } from "ioredis";
-import type { AuditEntry, HistoryEntry, MigrationEvent } from "../migration/commands.js";
+import type { AuditEntry, HistoryEntry, MigrationEvent, MigrationView } from "../migration/commands.js";
 import type { AuditDraft, TransitionResult } from "../migration/transitions/result.js";
 import { isTerminal, type Migration, type Progress } from "../migration/types.js";
 import { keys } from "./keys.js";
 import { RedisLiveStore } from "./liveStore.js";
 import { fromProgressFields, fromRecordFields, VIEW_FIELDS } from "./recordFields.js";
+import { ACTIVE_VIEWS } from "./scripts/activeViews.js";
 import { APPEND_CAPPED } from "./scripts/appendCapped.js";
 import { COMPARE_AND_SET } from "./scripts/compareAndSet.js";
 import { CREATE_MIGRATION } from "./scripts/createMigration.js";
@@ -15,7 +16,11 @@ type StoreRedis = Redis & {
   hikkoshiCreate(...args: Array<string | number>): Promise<[number, string]>;
   hikkoshiCas(...args: Array<string | number>): Promise<[number, number]>;
   hikkoshiAppendCapped(...args: Array<string | number>): Promise<number>;
+  hikkoshiActiveViews(key: string, ...args: string[]): Promise<ActiveRow[]>;
 };
+
+/** One row of ACTIVE_VIEWS: id, the VIEW_FIELDS values, the progress hash flattened. */
+type ActiveRow = [string, string | null, string | null, string | null, string | null, string[]];
 
 export type CreateResult = { ok: true; migration: Migration } | { ok: false; holder: string };
 
@@ -58,6 +63,7 @@ export class MigrationStore {
     redis.defineCommand("hikkoshiCreate", { numberOfKeys: 4, lua: CREATE_MIGRATION });
     redis.defineCommand("hikkoshiCas", { numberOfKeys: 5, lua: COMPARE_AND_SET });
     redis.defineCommand("hikkoshiAppendCapped", { numberOfKeys: 2, lua: APPEND_CAPPED });
+    redis.defineCommand("hikkoshiActiveViews", { numberOfKeys: 1, lua: ACTIVE_VIEWS });
     this.redis = redis as StoreRedis;
   }
 
@@ -254,6 +260,22 @@ export class MigrationStore {
 
   async lockHolder(env: string): Promise<string | undefined> {
     return (await this.redis.get(keys.envLock(env))) ?? undefined;
+  }
+
+  /** Every active migration with its progress, oldest first, in one round trip (`/migrate status`). */
+  async activeViews(): Promise<MigrationView[]> {
+    const rows = await this.redis.hikkoshiActiveViews(
+      keys.active(),
+      keys.migrationPrefix,
+      keys.progress("").slice(keys.migration("").length),
+      ...VIEW_FIELDS,
+    );
+    const out: MigrationView[] = [];
+    for (const [, json, slack, cursor, rendered, progress] of rows) {
+      const migration = fromRecordFields(json, slack, cursor, rendered);
+      if (migration) out.push({ migration, progress: fromProgressFields(progress) });
+    }
+    return out.sort((a, b) => a.migration.createdAt - b.migration.createdAt);
   }
 
   async activeIds(): Promise<string[]> {

@@ -2,8 +2,6 @@
 // got, which record version it shows, whether the summary went out, and who owns it. Bot-owned: the
 // domain's command port knows nothing of Slack. Implemented on Redis in src/store/liveStore.ts.
 
-import type { MigrationView } from "../../migration/commands.js";
-
 export interface LiveRef {
   channel: string;
   ts: string;
@@ -51,10 +49,4 @@ export interface LiveStore {
   setRefusalLine(migrationId: string, key: string, ts: string): Promise<void>;
   /** True the first time `key` (a Slack trigger or retry id) is claimed within `ttlSeconds`. */
   claimRequestOnce(key: string, ttlSeconds: number): Promise<boolean>;
-  /**
-   * Every active migration with its progress, oldest first, in one Redis round trip: `/migrate status`
-   * is answered in its ack, which waits on this read and nothing else. Without it, status reads through
-   * the engine's `active()` (one read per migration and per progress hash).
-   */
-  activeViews?(): Promise<MigrationView[]>;
 }
