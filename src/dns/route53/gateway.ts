@@ -59,8 +59,26 @@ export class Route53Gateway {
     this.pacer = new Route53Pacer(retry.pacing);
   }
 
-  private call<T>(op: string, zoneId: string | undefined, fn: () => Promise<T>): Promise<T> {
-    return withRetry({ op, zoneId }, fn, this.retry, { take: () => this.pacer.take(op) }, this.onRetry);
+  private async call<T>(op: string, zoneId: string | undefined, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await withRetry(
+        { op, zoneId },
+        fn,
+        this.retry,
+        { take: () => this.pacer.take(op) },
+        this.onRetry,
+      );
+    } catch (err) {
+      // A zone deleted since it was resolved: the next use looks it up again.
+      if (zoneId && err instanceof PermanentDnsError && err.code === "NoSuchHostedZone") this.forget(zoneId);
+      throw err;
+    }
+  }
+
+  private forget(zoneId: string): void {
+    for (const [hostedZone, z] of this.zones) if (z.id === zoneId) this.zones.delete(hostedZone);
+    this.sizes.delete(zoneId);
+    this.apexes.delete(zoneId);
   }
 
   /** `example.com.` or `Z0123…` → the zone; PermanentDnsError (code NoSuchHostedZone) if none or ambiguous. */
@@ -115,13 +133,6 @@ export class Route53Gateway {
   seedZone(hostedZone: string, zone: ZoneRef, size: number | undefined): void {
     if (!this.zones.has(hostedZone)) this.zones.set(hostedZone, zone);
     if (!this.sizes.has(zone.id)) this.noteSize(zone.id, size);
-  }
-
-  /** The zone is gone (NoSuchHostedZone on a read): the next use looks it up again. */
-  forgetZone(hostedZone: string): void {
-    const z = this.zones.get(hostedZone);
-    this.zones.delete(hostedZone);
-    if (z) this.sizes.delete(z.id);
   }
 
   /** Record sets in the zone as last seen, if known. */

@@ -3,7 +3,7 @@
 // the exact old sets + CREATE (records.ts `guardedChanges`): if the records changed meanwhile, Route 53
 // refuses the whole batch and the change is planned again from a fresh read.
 
-import { fqdn, type RecordSet } from "./records.js";
+import { nameSet, type RecordSet } from "./records.js";
 
 interface Entry {
   names: string;
@@ -11,7 +11,7 @@ interface Entry {
   at: number;
 }
 
-const namesKey = (names: readonly string[]) => [...new Set(names.map(fqdn))].sort().join(" ");
+const namesKey = (names: readonly string[]) => nameSet(names).join(" ");
 
 export class KnownRecords {
   private readonly byZone = new Map<string, Entry>();

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import type { DnsRead } from "../../migration/ports.js";
 import type { ZoneRef } from "./gateway.js";
-import { fqdn, type RecordSet } from "./records.js";
+import { nameSet, type RecordSet } from "./records.js";
 import { PROVIDER } from "./snapshot.js";
 
 /**
@@ -41,8 +41,6 @@ const stateSchema = z.object({
   recordSets: z.array(z.looseObject({ Name: z.string().min(1), Type: z.string().min(1) })),
 });
 
-const namesKey = (names: readonly string[]) => [...new Set(names.map(fqdn))].sort();
-
 export function toRead(
   hostedZone: string,
   zone: ZoneRef,
@@ -54,7 +52,7 @@ export function toRead(
   const state = {
     hostedZone,
     zone,
-    names: namesKey(names),
+    names: nameSet(names),
     recordSets,
     ...(zoneSize === undefined ? {} : { zoneSize }),
   };
@@ -76,7 +74,7 @@ export function usableRead(
   const parsed = stateSchema.safeParse(read.state);
   if (!parsed.success) return undefined;
   const s = parsed.data;
-  if (s.hostedZone !== hostedZone || s.names.join(" ") !== namesKey(names).join(" ")) return undefined;
+  if (s.hostedZone !== hostedZone || s.names.join(" ") !== nameSet(names).join(" ")) return undefined;
   return {
     takenAt: read.takenAt,
     hostedZone: s.hostedZone,

@@ -15,6 +15,11 @@ export function fqdn(name: string): string {
   return n.replace(/^\*\./, "\\052.");
 }
 
+/** The names as one set: fully qualified, each once, sorted (two reads of the same names compare equal). */
+export function nameSet(names: readonly string[]): string[] {
+  return [...new Set(names.map(fqdn))].sort();
+}
+
 /** `www.example.com.` → `www.example.com` for messages. */
 export function displayName(name: string): string {
   return fqdn(name)

@@ -51,9 +51,6 @@ export function createRoute53Client(config: Route53ClientConfig = {}): Route53Cl
 
 const OWNERSHIP_PREFIXES = ["cname-", "a-", "aaaa-"];
 
-/** How old a read may be to serve as a snapshot (preflight's for lower-ttl's, the last verify's for shift-traffic's). */
-const SNAPSHOT_READ_MAX_AGE_MS = RECENT_READ_MAX_AGE_MS;
-
 export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficPort {
   const retry: RetryOptions = { ...DEFAULT_RETRY, ...opts.retry };
   const poll: PollOptions = { pollMs: 2000, maxPollMs: 10_000, ...opts.poll };
@@ -123,11 +120,6 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
     return r;
   }
 
-  function zoneMissing(ctx: EnvContext, err: PermanentDnsError): Finding {
-    gw.forgetZone(ctx.env.dns.hostedZone);
-    return zoneNotFoundFinding(ctx.env.dns.hostedZone, ctx.envName, err.message);
-  }
-
   function accessFinding(err: PermanentDnsError): Finding {
     return { code: "dns-access-denied", severity: "blocking", message: err.message, fix: err.fix };
   }
@@ -147,7 +139,8 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
         } catch (err) {
           if (!(err instanceof PermanentDnsError)) throw err;
           // A zone deleted since it was looked up answers the read itself with NoSuchHostedZone.
-          if (err.code === "NoSuchHostedZone") return [zoneMissing(ctx, err)];
+          if (err.code === "NoSuchHostedZone")
+            return [zoneNotFoundFinding(dns.hostedZone, ctx.envName, err.message)];
           return [accessFinding(err)];
         }
       }
@@ -171,15 +164,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
     async pointing(ctx, clusters): Promise<DnsPointing> {
       const zone = await zoneOf(ctx);
       // Preflight's read (ownership names too): preflight, run moments later, uses it instead of its own.
-      let sets: RecordSet[];
-      let read: DnsRead;
-      try {
-        ({ all: sets, read } = await readForPreflight(zone, ctx.env.dns.hostedZone, ctx.env.dns.records));
-      } catch (err) {
-        if (err instanceof PermanentDnsError && err.code === "NoSuchHostedZone")
-          gw.forgetZone(ctx.env.dns.hostedZone);
-        throw err;
-      }
+      const { all: sets, read } = await readForPreflight(zone, ctx.env.dns.hostedZone, ctx.env.dns.records);
       const detail: string[] = [];
       const onCluster: Array<string | undefined> = [];
       const toTarget: number[] = [];
@@ -215,7 +200,7 @@ export function createRoute53Traffic(opts: Route53TrafficOptions = {}): TrafficP
       const zone = await zoneOf(ctx);
       const names = ctx.env.dns.records;
       const sets =
-        known.recall(zone.id, names, SNAPSHOT_READ_MAX_AGE_MS) ?? (await trafficSets(zone.id, names));
+        known.recall(zone.id, names, RECENT_READ_MAX_AGE_MS) ?? (await trafficSets(zone.id, names));
       return toSnapshot(zone.id, sets, Date.now());
     },
 
