@@ -24,7 +24,7 @@ import {
 import { checkPool, formatDuration, type Gap, type HandoffDeps, HandoffError, key } from "./common.js";
 import { listedOrRead, readBack } from "./cronjobReads.js";
 import { restoreDeadlines, type Started, startOnTarget } from "./cronjobStart.js";
-import { type CronObject, listCronJobs, readCron, stopCron, viewOf } from "./cronjobs.js";
+import { type CronObject, cronLabel, listCronJobs, readCron, stopCron, viewOf } from "./cronjobs.js";
 import { markValue, readMark, STOPPED_ANNOTATION } from "./marks.js";
 import { missedRuns } from "./schedule.js";
 import { runWaves } from "./waves.js";
@@ -32,7 +32,6 @@ import { runWaves } from "./waves.js";
 type Entry = ForbiddenSnapshot["cronJobs"][number];
 type MissedRunEntry = NonNullable<HandoffReport["missedRuns"]>[number];
 
-const label = (e: Entry) => `CronJob ${key(e.namespace, e.name)}`;
 const keyOf = (e: Entry) => key(e.namespace, e.name);
 
 export interface CronHandoffResult {
@@ -79,8 +78,8 @@ export async function handoffCronJobs(
   if (missing.length > 0) {
     throw new HandoffError(
       `${missing.length} forbidden CronJob(s) have no copy on ${target.name} (was the restore completed?): ` +
-        missing.slice(0, 20).map(label).join(", "),
-      missing.map(label),
+        missing.slice(0, 20).map(cronLabel).join(", "),
+      missing.map(cronLabel),
     );
   }
 
@@ -169,7 +168,7 @@ export async function handoffCronJobs(
     if (r.needsDeadlineRestore) deadlineRestores.push({ e, sourceLastMs });
     if (r.startedAt === undefined) return;
     const gapMs = Math.max(0, r.startedAt - stoppedAt);
-    out.gaps.push({ resource: label(e), gapMs, stoppedAt, startedAt: r.startedAt });
+    out.gaps.push({ resource: cronLabel(e), gapMs, stoppedAt, startedAt: r.startedAt });
     if (budget !== undefined && gapMs > budget) {
       const why =
         waited > 0
@@ -177,7 +176,7 @@ export async function handoffCronJobs(
           : stoppedAt < attemptStart
             ? "stopped by an earlier attempt that did not finish (worker restart)"
             : "the request rate";
-      out.overBudget.push(`${label(e)}: ${formatDuration(gapMs)}, ${why}`);
+      out.overBudget.push(`${cronLabel(e)}: ${formatDuration(gapMs)}, ${why}`);
     }
     if (!e.schedule) return;
     const tz = e.timeZone ?? "UTC";
@@ -198,7 +197,7 @@ export async function handoffCronJobs(
   const waitForJobs = async (e: Entry, s: Stopped, active: number) => {
     if (budget !== undefined) {
       warn(
-        busyWarning(label(e), budget, active, source.name, clock.now() - s.stoppedAt),
+        busyWarning(cronLabel(e), budget, active, source.name, clock.now() - s.stoppedAt),
         `over budget: ${keyOf(e)} (Job running)`,
       );
     }
@@ -261,18 +260,23 @@ export async function handoffCronJobs(
   });
   await Promise.all(waiting);
   failures.push(...result.failures);
-  checkPool("handing over CronJobs", { started: result.started, failures, aborted: false }, label, signal);
+  checkPool(
+    "handing over CronJobs",
+    { started: result.started, failures, aborted: false },
+    cronLabel,
+    signal,
+  );
 
   await readBack(deps, started);
   await restoreDeadlines(deps, deadlineRestores, signal);
 
   if (busy.length > 0) {
-    const names = busy.map((b) => `${label(b.e)} (${b.why})`);
+    const names = busy.map((b) => `${cronLabel(b.e)} (${b.why})`);
     throw new HandoffError(
       `${busy.length} CronJob(s) still have running Jobs on ${source.name} after ` +
         `${formatDuration(deps.activeJobsTimeoutMs)}; they stay suspended on both clusters: ` +
         `${names.slice(0, 20).join(", ")}. Retry the handoff once they finish, or roll back.`,
-      busy.map((b) => label(b.e)),
+      busy.map((b) => cronLabel(b.e)),
     );
   }
   return { ...out, moved: done };

@@ -3,11 +3,9 @@
 
 import type { ForbiddenSnapshot } from "../../migration/ports.js";
 import { type HandoffDeps, HandoffError, key } from "./common.js";
-import { type CronObject, listCronJobs, readCron, viewOf } from "./cronjobs.js";
+import { type CronObject, cronLabel, listCronJobs, readCron, viewOf } from "./cronjobs.js";
 
 type Entry = ForbiddenSnapshot["cronJobs"][number];
-
-const label = (e: Entry) => `CronJob ${key(e.namespace, e.name)}`;
 
 /**
  * The object as a label-selected list shows it, or, when the list does not (its forbidden label was
@@ -34,8 +32,8 @@ export async function readBack(deps: HandoffDeps, started: ReadonlyArray<{ e: En
   if (wrong.length > 0) {
     throw new HandoffError(
       `${wrong.length} CronJob(s) read back on ${deps.target.name} missing or still suspended: ` +
-        wrong.slice(0, 20).map(label).join(", "),
-      wrong.map(label),
+        wrong.slice(0, 20).map(cronLabel).join(", "),
+      wrong.map(cronLabel),
     );
   }
 }

@@ -7,6 +7,7 @@ import { checkPool, type HandoffDeps, HandoffError, key } from "./common.js";
 import {
   type CronObject,
   carryLastSchedule,
+  cronLabel,
   readCron,
   setCronSpec,
   suspendCron,
@@ -16,8 +17,6 @@ import { drain } from "./drain.js";
 import { runPool } from "./pool.js";
 
 type Entry = ForbiddenSnapshot["cronJobs"][number];
-
-const label = (e: Entry) => `CronJob ${key(e.namespace, e.name)}`;
 
 /** Rollback: suspend on the target first, wait for its Jobs, then restore the source's original spec. */
 export async function revertCronJobs(
@@ -34,7 +33,7 @@ export async function revertCronJobs(
   const pass1 = await runPool(withTarget, deps.concurrency, async (e) => {
     await suspendCron(target, e.namespace, e.name);
   });
-  checkPool("suspending CronJobs on the target", pass1, label);
+  checkPool("suspending CronJobs on the target", pass1, cronLabel);
   await clock.sleep(deps.settleMs);
 
   const restoreSource = async (e: Entry, tgt: CronObject | undefined) => {
@@ -91,16 +90,16 @@ export async function revertCronJobs(
   checkPool(
     "restoring CronJobs on the source",
     { started: total, failures: drained.failures, aborted: false },
-    label,
+    cronLabel,
   );
   if (drained.busy.length > 0) {
     throw new HandoffError(
       `${drained.busy.length} CronJob(s) still have running Jobs on ${target.name}; their source copies stay ` +
         `suspended: ${drained.busy
-          .map((b) => label(b.item))
+          .map((b) => cronLabel(b.item))
           .slice(0, 20)
           .join(", ")}. Retry the rollback once they finish.`,
-      drained.busy.map((b) => label(b.item)),
+      drained.busy.map((b) => cronLabel(b.item)),
     );
   }
 }

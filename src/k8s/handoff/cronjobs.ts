@@ -1,5 +1,5 @@
-// CronJob reads and writes used by the handoff, each one request through the cluster's policy. Objects
-// are read by path (`viewOf`), so a typed object from a get and a wire object from a list serve alike.
+// CronJob reads and writes used by the handoff, each one request through the cluster's policy, as plain
+// wire JSON (a get, a list and a patch answer alike; `viewOf` reads them by path).
 
 import type { ClusterClient } from "../clusterRegistry.js";
 import { collectionPath, GVR, listObjects } from "../listing.js";
@@ -10,6 +10,9 @@ import { key } from "./common.js";
 /** The CronJob's API path (`/status` for its status subresource). */
 const cronPath = (namespace: string, name: string, sub = "") =>
   `${collectionPath(GVR.cronjobs, namespace)}/${encodeURIComponent(name)}${sub}`;
+
+/** How a CronJob is named in messages and reports. */
+export const cronLabel = (e: { namespace: string; name: string }) => `CronJob ${key(e.namespace, e.name)}`;
 
 /** A merge patch of the CronJob, answered as the wire object (the handoff's writes: thousands of them). */
 const patchCron = (client: ClusterClient, namespace: string, name: string, body: unknown) =>
@@ -29,7 +32,7 @@ export interface CronView {
   resourceVersion?: string;
 }
 
-/** A CronJob as read or written: the client's typed object or the wire JSON of a list item. */
+/** A CronJob as read or written: the wire JSON the API server answered. */
 export type CronObject = object;
 
 export function viewOf(cj: unknown): CronView {
@@ -73,8 +76,9 @@ export async function readCron(
   name: string,
 ): Promise<CronObject | undefined> {
   try {
-    return await client.policy.call(`${client.name}: get cronjob ${key(namespace, name)}`, () =>
-      client.batch.readNamespacedCronJob({ namespace, name }),
+    return await client.policy.call(
+      `${client.name}: get cronjob ${key(namespace, name)}`,
+      () => client.rawGet(cronPath(namespace, name)) as Promise<CronObject>,
     );
   } catch (err) {
     if (isNotFound(err)) return undefined;
