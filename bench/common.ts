@@ -10,6 +10,18 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 export const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
+/** The value at quantile `q` (0..1) of ascending `sorted` (nearest rank below; 0 when empty). */
+export function quantile(sorted: readonly number[], q: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+}
+
+/** The median (the mean of the middle two for an even count; 0 when empty). */
+export function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  if (s.length === 0) return 0;
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+}
+
 export interface BenchEntry {
   /** The bench file's `import.meta.url`. */
   url: string;

@@ -27,6 +27,7 @@ import { createKubernetesClusters } from "../src/k8s/kubernetesClusters.js";
 import { LIST_PAGE_SIZE } from "../src/k8s/listing.js";
 import type { EnvContext } from "../src/migration/ports.js";
 import { cronJob, envContext, FORBIDDEN } from "../test/k8s/support.js";
+import { median, round } from "./common.js";
 import { runCrashBench } from "./handoffCrash.bench.js";
 
 const CRONJOBS = 800;
@@ -191,17 +192,6 @@ function floorOf(cronJobs: number, settleMs: number) {
   const writes = 2 * cronJobs;
   const reads = 4 * Math.ceil(cronJobs / LIST_PAGE_SIZE);
   return { writes, reads, settleMs, ms: ((writes + reads) * LATENCY_MS) / CONCURRENCY + settleMs };
-}
-
-const round = (v: number) => Math.round(v * 100) / 100;
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0
-    ? 0
-    : s.length % 2
-      ? s[(s.length - 1) / 2]!
-      : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
 }
 
 export async function runHandoffBench(): Promise<Record<string, unknown>> {

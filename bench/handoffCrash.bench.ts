@@ -11,10 +11,9 @@ import { ALICE, BOB, startEngineWorld } from "../test/k8s/engineWorld.js";
 import { cronJob, FORBIDDEN } from "../test/k8s/support.js";
 import { waitForGate } from "../test/support/engineHarness.js";
 import { waitFor } from "../test/support/waitFor.js";
+import { round } from "./common.js";
 
 const CRONJOBS = 800;
-
-const round = (v: number) => Math.round(v * 100) / 100;
 
 export async function runCrashBench(): Promise<Record<string, unknown>> {
   const w = await startEngineWorld({

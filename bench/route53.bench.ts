@@ -7,6 +7,7 @@
 // and one zone lookup per process when dns.hostedZone is a name: 2 + (1 + lookups) / changes.
 
 import type { EstateSize } from "@hikkoshi/sandbox/demoEstate";
+import { round } from "./common.js";
 import { route53FloorMs } from "./floors.js";
 import { runMigration, stepWindows } from "./migration.bench.js";
 
@@ -17,8 +18,6 @@ const TINY: EstateSize = {
   cronJobsPerNamespace: 6,
   forbiddenEvery: 3,
 };
-
-const round = (v: number, digits = 2) => Math.round(v * 10 ** digits) / 10 ** digits;
 
 export function route53Figures(run: Awaited<ReturnType<typeof runMigration>>) {
   const reqs = run.route53;

@@ -16,6 +16,7 @@ import { BOB, BOT_TOKEN, botTestConfig, CHANNEL, OLLY, PAT, SIGNING_SECRET } fro
 import { startTestEngine, waitForGate } from "../test/support/engineHarness.js";
 import { startRedisServer } from "../test/support/redisServer.js";
 import { createTestPorts } from "../test/support/testPorts.js";
+import { median, quantile, round } from "./common.js";
 import type { HostAnswer, HostAsk, HostQuestion } from "./slackHost.worker.js";
 
 const CONCURRENCY = 50;
@@ -38,19 +39,13 @@ interface Sample {
   ms: number;
 }
 
-const round2 = (v: number) => Math.round(v * 100) / 100;
-
-function quantile(sorted: number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
-}
-
 function stats(samples: Sample[]): Stats {
   const ms = samples.map((s) => s.ms).sort((a, b) => a - b);
   return {
     n: ms.length,
-    p50Ms: round2(quantile(ms, 0.5)),
-    p99Ms: round2(quantile(ms, 0.99)),
-    maxMs: round2(ms[ms.length - 1] ?? 0),
+    p50Ms: round(quantile(ms, 0.5)),
+    p99Ms: round(quantile(ms, 0.99)),
+    maxMs: round(ms[ms.length - 1] ?? 0),
     non200: samples.filter((s) => s.status !== 200).length,
   };
 }
@@ -58,15 +53,13 @@ function stats(samples: Sample[]): Stats {
 /** The median and spread of per-pair ratios: one slow moment of the machine moves one pair, not the result. */
 function spread(values: number[]) {
   const v = [...values].sort((a, b) => a - b);
-  const mid =
-    v.length % 2 ? v[(v.length - 1) / 2]! : ((v[v.length / 2 - 1] ?? 0) + (v[v.length / 2] ?? 0)) / 2;
   return {
-    median: round2(mid),
-    q1: round2(quantile(v, 0.25)),
-    q3: round2(quantile(v, 0.75)),
-    min: round2(v[0] ?? 0),
-    max: round2(v[v.length - 1] ?? 0),
-    perPair: values.map(round2),
+    median: round(median(v)),
+    q1: round(quantile(v, 0.25)),
+    q3: round(quantile(v, 0.75)),
+    min: round(v[0] ?? 0),
+    max: round(v[v.length - 1] ?? 0),
+    perPair: values.map((v) => round(v)),
   };
 }
 
@@ -313,8 +306,8 @@ export async function runSlackBench(): Promise<Record<string, unknown>> {
         pooled: {
           hikkoshi: o,
           bareBolt: t,
-          ratioP50: round2(o.p50Ms / t.p50Ms),
-          ratioP99: round2(o.p99Ms / t.p99Ms),
+          ratioP50: round(o.p50Ms / t.p50Ms),
+          ratioP99: round(o.p99Ms / t.p99Ms),
         },
       };
     };

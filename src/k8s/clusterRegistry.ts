@@ -221,9 +221,10 @@ export class ClusterRegistry {
       await kc.applySecurityAuthentication(req);
       const shared = req.getDispatcher() !== undefined ? await dispatcher.get() : undefined;
       const res = shared ? await sendOn(shared, req) : await sendByFetch(config, req);
-      let body: unknown = res.text || "null";
+      const text = res.text || "null";
+      let body: unknown = text;
       try {
-        body = JSON.parse(res.text || "null");
+        body = JSON.parse(text);
       } catch {
         // keep the text
       }
