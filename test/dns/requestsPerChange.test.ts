@@ -2,7 +2,6 @@
 // read-back, which the next change is built from (no pre-read, no second read-back). GetChange polls
 // are counted apart: their number is set by how long Route 53 takes to reach INSYNC.
 
-import type { Route53Host } from "@hikkoshi/test-hosts/route53";
 import { afterEach, describe, expect, it } from "vitest";
 import {
   at,
@@ -10,6 +9,7 @@ import {
   cname,
   envContext,
   NEW,
+  nonPollRequests,
   OLD,
   SRC,
   startWorld,
@@ -22,14 +22,6 @@ afterEach(closeWorlds);
 
 const names = ["www.example.com", "api.example.com"];
 
-function nonPoll(host: Route53Host): { lists: number; changes: number; others: number } {
-  const r = host.counters.requests;
-  const lists = r.ListResourceRecordSets ?? 0;
-  const changes = r.ChangeResourceRecordSets ?? 0;
-  const all = Object.entries(r).reduce((a, [op, n]) => (op === "GetChange" ? a : a + (n ?? 0)), 0);
-  return { lists, changes, others: all - lists - changes };
-}
-
 describe("Route 53 requests per effective change", () => {
   it("a migration's changes cost one ChangeResourceRecordSets and one read-back each", async () => {
     const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120)]);
@@ -40,7 +32,7 @@ describe("Route 53 requests per effective change", () => {
     host.resetCounters();
 
     const original = await traffic.snapshot(ctx); // preflight's read, a moment ago
-    expect(nonPoll(host)).toEqual({ lists: 0, changes: 0, others: 0 });
+    expect(nonPollRequests(host)).toEqual({});
     await traffic.setTtl(ctx, 60);
     expect(await traffic.verifyTtl(ctx, 60)).toEqual({ ok: true });
     const preShift = await traffic.snapshot(ctx); // the verify's read
@@ -51,7 +43,7 @@ describe("Route 53 requests per effective change", () => {
     await traffic.setTtl(ctx, 300);
     expect(await traffic.verifyTtl(ctx, 300)).toEqual({ ok: true });
     expect(host.counters.changesEffective).toBe(5);
-    expect(nonPoll(host)).toEqual({ lists: 5, changes: 5, others: 0 });
+    expect(nonPollRequests(host)).toEqual({ ListResourceRecordSets: 5, ChangeResourceRecordSets: 5 });
 
     // Exact rollback: the first snapshot's bytes, read back inside the restore.
     host.resetCounters();
@@ -70,7 +62,7 @@ describe("Route 53 requests per effective change", () => {
     await traffic.setWeight(ctx, snap, toTarget(100));
     expect(host.counters.changesRejected).toBe(1);
     expect(host.counters.changesAccepted).toBe(1);
-    expect(nonPoll(host)).toEqual({ lists: 1, changes: 2, others: 0 });
+    expect(nonPollRequests(host)).toEqual({ ListResourceRecordSets: 1, ChangeResourceRecordSets: 2 });
     expect(await traffic.verifyWeight(ctx, toTarget(100))).toEqual({ ok: true });
     expect(at(host, zoneId, "www.example.com")).toHaveLength(1);
   });

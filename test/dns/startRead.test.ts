@@ -3,7 +3,6 @@
 // of its own while the read is recent, and reads afresh when the read is old, not Route 53's, malformed,
 // or for another zone or other names. A zone gone since it was looked up still gives its finding.
 
-import type { Route53Host } from "@hikkoshi/test-hosts/route53";
 import { afterEach, describe, expect, it } from "vitest";
 import { PermanentDnsError } from "../../src/dns/index.js";
 import type { DnsRead } from "../../src/migration/ports.js";
@@ -12,6 +11,7 @@ import {
   cname,
   envContext,
   NEW,
+  nonPollRequests,
   OLD,
   SRC,
   startWorld,
@@ -33,12 +33,6 @@ const OWNED = txt(
   '"heritage=external-dns,external-dns/owner=old,external-dns/resource=x"',
 );
 
-function nonPoll(host: Route53Host): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [op, n] of Object.entries(host.counters.requests)) if (op !== "GetChange" && n > 0) out[op] = n;
-  return out;
-}
-
 async function started() {
   const world = await startWorld([cname("www.example.com", SRC), cname("api.example.com", SRC, 120), OWNED]);
   const ctx = envContext({ records: names, strategy: { type: "weighted" }, targetHostname: TGT });
@@ -57,7 +51,7 @@ describe("the start command's read, reused by preflight", () => {
     const worker = w.newPort();
     w.host.resetCounters();
     const findings = await worker.preflight(ctx, TGT, read);
-    expect(nonPoll(w.host)).toEqual({});
+    expect(nonPollRequests(w.host)).toEqual({});
     expect(findings.map((f) => f.code)).toEqual(["dns-external-dns-owner"]);
     expect(await w.newPort().preflight(ctx, TGT)).toEqual(findings); // a fresh read: the same hazards
 
@@ -73,7 +67,7 @@ describe("the start command's read, reused by preflight", () => {
     await worker.setTtl(ctx, 300);
     expect(await worker.verifyTtl(ctx, 300)).toEqual({ ok: true });
     expect(w.host.counters.changesEffective).toBe(5);
-    expect(nonPoll(w.host)).toEqual({ ListResourceRecordSets: 5, ChangeResourceRecordSets: 5 });
+    expect(nonPollRequests(w.host)).toEqual({ ListResourceRecordSets: 5, ChangeResourceRecordSets: 5 });
 
     await worker.restore(ctx, original);
     expect(await zoneBytes(w.host, w.zoneId)).toBe(before);

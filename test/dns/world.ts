@@ -172,3 +172,10 @@ export function recordSetsOf(snapshot: DnsSnapshot): ResourceRecordSet[] {
 export function zoneOf(snapshot: DnsSnapshot): string {
   return fromSnapshot(snapshot).hostedZoneId;
 }
+
+/** Requests the host answered, by operation, GetChange polls left out (their number is Route 53's pace). */
+export function nonPollRequests(host: Route53Host): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [op, n] of Object.entries(host.counters.requests)) if (op !== "GetChange" && n > 0) out[op] = n;
+  return out;
+}
